@@ -1,0 +1,73 @@
+"""Parse the command line and run one subcommand; map errors to exit codes.
+
+Exit codes: 0 success, 1 the job failed, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import TextIO
+
+from cli import capture_cmd, config_cmd, edit_cmd, keys_cmd, providers_cmd
+from cli.context import CliContext
+from core.errors import AppError
+from core.version import __version__
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[argparse.Namespace, CliContext], int]
+
+COMMANDS: tuple[tuple[str, object], ...] = (
+    ("capture", capture_cmd),
+    ("edit", edit_cmd),
+    ("keys", keys_cmd),
+    ("config", config_cmd),
+    ("providers", providers_cmd),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; this only keeps messages in plain words."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="main.py",
+        description="AI Image Studio: select a screen region, send it to an AI image provider, paste the result. "
+        "With no command, starts the tray app.",
+    )
+    parser.add_argument("--version", action="version", version=f"AI Image Studio {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", help="settings file to use (default: $AIIS_CONFIG, then the config folder)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr (-vv: debug)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for _name, module in COMMANDS:
+        module.add_parser(subparsers)  # type: ignore[attr-defined]
+    return parser
+
+
+def run_cli(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    streams: tuple[TextIO, TextIO, TextIO],
+    start_tray: Callable[[CliContext], int],
+) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    stdin, stdout, stderr = streams
+    ctx = CliContext(env=env, stdin=stdin, stdout=stdout, stderr=stderr, config_arg=args.config)
+    try:
+        if args.command is None:
+            return start_tray(ctx)
+        module = dict(COMMANDS)[args.command]
+        runner: Runner = module.run  # type: ignore[attr-defined]
+        return runner(args, ctx)
+    except AppError as error:
+        print(f"Error: {error}", file=stderr, flush=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Cancelled.", file=stderr)
+        return 1

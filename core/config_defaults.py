@@ -1,0 +1,44 @@
+"""The commented settings file written on first run. Every key here is checked by ``core.config``."""
+
+from __future__ import annotations
+
+DEFAULT_CONFIG_TEXT = """\
+# AI Image Studio settings. Edit freely: the app keeps your comments and layout.
+# API keys are NOT kept here; they live in your OS keyring ('python main.py keys set openai').
+# Check this file with: python main.py config check
+
+# Provider used by the capture hotkey when the preset does not name one:
+# openai, google, ideogram, photoroom or openai-compatible.
+default_provider: openai
+
+# Per-provider settings. base_url must be https, except for servers on this computer (localhost).
+# timeout: seconds to wait for a whole answer; connect_timeout: seconds to reach the server.
+providers:
+  openai:    {model: gpt-image-1, base_url: "https://api.openai.com/v1", timeout: 180}
+  google:    {model: gemini-2.5-flash-image, base_url: "https://generativelanguage.googleapis.com/v1beta"}
+  ideogram:  {base_url: "https://api.ideogram.ai"}
+  photoroom: {base_url: "https://sdk.photoroom.com"}
+  # A self-hosted server that speaks OpenAI's image API (LocalAI, LiteLLM, ...).
+  openai-compatible: {model: gpt-image-1, base_url: "http://localhost:8080/v1"}
+
+# Global hotkeys, in pynput's notation. null turns one off.
+hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}
+
+# Presets: what happens to a selected region. provider 'none' copies or saves it as it is.
+# mode: the provider's mode (see 'python main.py providers'); options: that provider's options.
+presets:
+  - {name: copy, provider: none}
+  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this as a watercolor", hotkey: null}
+  - {name: remove background, provider: photoroom, mode: remove-background}
+
+# Where results go. mode: clipboard, save or both. Placeholders for pattern:
+# {date} {time} {preset} {provider} {mode} {width} {height}. format: png, jpeg or webp.
+# match_size scales an edited result back to the size of the region you selected.
+output: {mode: clipboard, folder: "~/Pictures/AI Image Studio", pattern: "{date}_{time}_{preset}", format: png}
+
+# Nothing is remembered between jobs unless you turn history on.
+privacy: {history: false}
+
+# How many provider jobs may run at once, and whether PhotoRoom removes the background afterwards.
+jobs: {max_concurrent: 2, remove_background_after: false}
+"""

@@ -1,0 +1,139 @@
+"""Values that travel between the parts: hotkey -> capture -> overlay -> provider -> clipboard.
+
+All frozen. Images are Pillow images; they are never written to disk on their way through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in physical pixels; ``x``/``y`` may be negative (monitors left of the primary)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
+
+    @property
+    def is_empty(self) -> bool:
+        return self.width <= 0 or self.height <= 0
+
+    def contains(self, x: int, y: int) -> bool:
+        return self.x <= x < self.right and self.y <= y < self.bottom
+
+    def intersection(self, other: Rect) -> Rect:
+        left, top = max(self.x, other.x), max(self.y, other.y)
+        right, bottom = min(self.right, other.right), min(self.bottom, other.bottom)
+        return Rect(left, top, max(0, right - left), max(0, bottom - top))
+
+    def translated(self, dx: int, dy: int) -> Rect:
+        return Rect(self.x + dx, self.y + dy, self.width, self.height)
+
+    def as_box(self) -> tuple[int, int, int, int]:
+        """Pillow's (left, top, right, bottom)."""
+        return (self.x, self.y, self.right, self.bottom)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """One monitor of the virtual desktop: where it is in physical pixels and its scale factor."""
+
+    index: int
+    rect: Rect
+    scale: float = 1.0
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Screenshot:
+    """A frozen picture of one monitor, exactly its physical pixels."""
+
+    monitor: Monitor
+    image: Image.Image
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A region chosen by the person, in the source image's own pixels.
+
+    ``source`` is the whole image the region was chosen on (a monitor's screenshot, the clipboard
+    image or a file); ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
+    """
+
+    source: Image.Image
+    rect: Rect
+    origin: str = "screen"
+
+    def crop(self) -> Image.Image:
+        return self.source.crop(self.rect.as_box())
+
+
+Mode = str
+"""A provider's mode id, e.g. ``edit``, ``generate``, ``remix``, ``remove-background``."""
+
+
+def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """What a provider is asked to do. ``image`` is None for text-to-image modes."""
+
+    mode: Mode
+    prompt: str = ""
+    image: Image.Image | None = None
+    mask: Image.Image | None = None
+    options: Mapping[str, object] = field(default_factory=_frozen)
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What a provider gave back, already checked to be images Pillow can open."""
+
+    provider_id: str
+    images: tuple[Image.Image, ...]
+    model: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def image(self) -> Image.Image:
+        return self.images[0]
+
+
+Stage = Literal["preparing", "uploading", "waiting", "retrying", "downloading", "done"]
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """A step of a running job, for the progress toast and the command line's stderr."""
+
+    stage: Stage
+    sent_bytes: int = 0
+    total_bytes: int = 0
+    retry_in: float | None = None
+    attempt: int = 1
+    detail: str = ""
+
+
+ProgressSink = Callable[[ProgressEvent], None]
+
+
+def ignore_progress(_event: ProgressEvent) -> None:
+    """A progress sink that drops every event."""

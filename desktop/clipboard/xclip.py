@@ -1,0 +1,96 @@
+"""X11 clipboard through xclip.
+
+xclip forks a process that owns the selection and answers paste requests until another program
+takes the clipboard. That is what keeps a result pasteable after our windows have closed, and
+after the app has quit (docs/adr/003-clipboard-through-xclip.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+
+from core.errors import ClipboardError, NoImageError
+from desktop.clipboard.base import ClipboardImage, session_type
+
+IMAGE_TARGETS = ("image/png", "image/jpeg", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/webp", "image/tiff")
+TEXT_TARGETS = ("UTF8_STRING", "STRING", "TEXT", "text/plain", "text/plain;charset=utf-8")
+TIMEOUT = 5.0
+
+
+class XclipClipboard:
+    name = "xclip"
+    install_hint = "Install xclip (Debian/Ubuntu: sudo apt install xclip; Fedora: sudo dnf install xclip)."
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = dict(env)
+
+    def fits_this_system(self) -> bool:
+        # XWayland also serves xclip, so it is a fallback on Wayland sessions that have DISPLAY.
+        return (
+            sys.platform.startswith("linux")
+            and bool(self._env.get("DISPLAY"))
+            and session_type(self._env) in {"x11", "wayland"}
+        )
+
+    def is_installed(self) -> bool:
+        return shutil.which("xclip", path=self._env.get("PATH")) is not None
+
+    def write_png(self, data: bytes) -> None:
+        # stderr is read only when xclip failed: on success its forked owner keeps the pipe open
+        # for as long as it serves the selection, and reading would block until then.
+        process = subprocess.Popen(
+            ["xclip", "-selection", "clipboard", "-t", "image/png", "-i"],  # noqa: S607
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=self._env,
+        )
+        assert process.stdin is not None  # noqa: S101 - Popen contract with stdin=PIPE
+        assert process.stderr is not None  # noqa: S101
+        try:
+            process.stdin.write(data)
+            process.stdin.close()
+            code = process.wait(timeout=TIMEOUT)
+        except (BrokenPipeError, subprocess.TimeoutExpired) as error:
+            process.kill()
+            process.stderr.close()
+            raise ClipboardError(f"xclip did not take the image ({error.__class__.__name__}).") from None
+        if code != 0:
+            message = process.stderr.read().decode(errors="replace").strip()
+            process.stderr.close()
+            raise ClipboardError(f"xclip could not set the clipboard: {message or f'exit code {code}'}")
+        process.stderr.close()
+
+    def _output(self, target: str) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(  # noqa: S603
+                ["xclip", "-selection", "clipboard", "-t", target, "-o"],  # noqa: S607
+                capture_output=True,
+                env=self._env,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ClipboardError("The clipboard owner did not answer within 5 seconds.") from None
+
+    def targets(self) -> list[str]:
+        result = self._output("TARGETS")
+        if result.returncode != 0:
+            return []
+        return [line.strip() for line in result.stdout.decode(errors="replace").splitlines() if line.strip()]
+
+    def read_image(self) -> ClipboardImage:
+        targets = self.targets()
+        for target in IMAGE_TARGETS:
+            if target in targets:
+                result = self._output(target)
+                if result.returncode == 0 and result.stdout:
+                    return ClipboardImage(result.stdout, target)
+        if not targets:
+            raise NoImageError("The clipboard is empty: copy an image first.")
+        if any(target in targets for target in TEXT_TARGETS):
+            raise NoImageError("The clipboard holds text, not an image: copy an image first.")
+        raise NoImageError("The clipboard holds no image in a format we can read (PNG, JPEG, BMP, WebP, TIFF).")

@@ -1,0 +1,1 @@
+"""AI providers behind one small protocol (``providers.base``), and the shared HTTP policy."""

@@ -1,0 +1,139 @@
+"""A private virtual desktop for tests: Xvfb, a D-Bus session bus and an unlocked keyring.
+
+Each part is a real process started on its own display or bus and ended by its PID; nothing is
+shared with the person's own session (see ../shared/DESKTOP-TESTING.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class VirtualDesktop:
+    """A running Xvfb and the environment that reaches it."""
+
+    display: str
+    width: int
+    height: int
+    env: dict[str, str]
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def run(
+        self, *argv: str, check: bool = True, timeout: float = 20, input_bytes: bytes | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            list(argv), env=self.env, capture_output=True, timeout=timeout, check=check, input=input_bytes
+        )
+
+    def xdotool(self, *args: str) -> str:
+        return self.run("xdotool", *args).stdout.decode().strip()
+
+
+def _start_xvfb(width: int, height: int, extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], str]:
+    # -displayfd lets Xvfb pick a free display and tell us which; -noreset keeps it stable when
+    # the last client leaves (DESKTOP-TESTING.md, pitfalls).
+    read_fd, write_fd = os.pipe()
+    process = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            f"{width}x{height}x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+            *extra,
+        ],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    if not number:
+        process.kill()
+        raise RuntimeError("Xvfb did not start")
+    return process, f":{number}"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def virtual_desktop(width: int = 1920, height: int = 1080, *, keyring: bool = False) -> Iterator[VirtualDesktop]:
+    """Xvfb (and, with ``keyring``, a private bus and an unlocked gnome-keyring)."""
+    xvfb, display = _start_xvfb(width, height)
+    home = Path(tempfile.mkdtemp(prefix="aiis-desktop-"))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "DISPLAY": display,
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "NO_AT_BRIDGE": "1",
+        "LANG": "C.UTF-8",
+    }
+    (home / "run").mkdir(mode=0o700)
+    desktop = VirtualDesktop(display, width, height, env, [xvfb])
+    try:
+        if keyring:
+            _start_keyring(desktop)
+        yield desktop
+    finally:
+        for process in reversed(desktop.processes):
+            _stop(process)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _start_keyring(desktop: VirtualDesktop) -> None:
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=desktop.env,
+    )
+    desktop.processes.append(bus)
+    assert bus.stdout is not None
+    desktop.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+    # --foreground keeps the daemon our child so that it is ended by PID, not left behind.
+    daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=desktop.env,
+    )
+    desktop.processes.append(daemon)
+    assert daemon.stdin is not None
+    daemon.stdin.write(b"test-pass")
+    daemon.stdin.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        probe = desktop.run("secret-tool", "search", "service", "aiis-probe", check=False, timeout=5)
+        if probe.returncode in {0, 1} and b"not provided" not in probe.stderr:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("gnome-keyring did not come up on the private bus")
