@@ -1,0 +1,148 @@
+"""Writing results: encoding, file names from the pattern, and saves that never clobber a file.
+
+A save goes to a hidden temporary file beside the target and is renamed into place only when
+complete, so a failed or interrupted job leaves no half-written file and the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image
+
+from core.errors import OutputError
+
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
+EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def encode_image(image: Image.Image, fmt: str = "png", *, fast: bool = True) -> bytes:
+    """Encode for the clipboard or a file. PNG at level 1: 2x faster than default, ~10% larger."""
+    pil_format = PIL_FORMATS.get(fmt.lower())
+    if pil_format is None:
+        raise OutputError(f"'{fmt}' is not an image format we write (png, jpeg or webp).")
+    buffer = io.BytesIO()
+    if pil_format == "JPEG" and image.mode not in {"RGB", "L"}:
+        # JPEG has no alpha: flatten onto white, as a paste into most apps would show it.
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    if pil_format == "PNG":
+        image.save(buffer, "PNG", compress_level=1 if fast else 6)
+    elif pil_format == "WEBP":
+        image.save(buffer, "WEBP", lossless=True, quality=80, method=0 if fast else 4)
+    else:
+        image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class NameFields:
+    """What the file-name pattern can say about a result."""
+
+    preset: str
+    provider: str
+    mode: str
+    width: int
+    height: int
+    when: datetime
+
+
+def render_file_name(pattern: str, fields: NameFields) -> str:
+    """The pattern filled in, made safe as a single file name (no folders, no odd characters)."""
+    values = {
+        "date": fields.when.strftime("%Y-%m-%d"),
+        "time": fields.when.strftime("%H-%M-%S"),
+        "preset": fields.preset,
+        "provider": fields.provider,
+        "mode": fields.mode,
+        "width": str(fields.width),
+        "height": str(fields.height),
+    }
+    try:
+        name = pattern.format(**values)
+    except (KeyError, IndexError, ValueError) as error:
+        raise OutputError(f"The file-name pattern '{pattern}' cannot be used ({error}).") from None
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name or "image"
+
+
+def write_new_file(data: bytes, folder: Path, stem: str, extension: str) -> Path:
+    """Write ``data`` as a new file in ``folder``; ``stem-2``, ``stem-3``... if the name is taken."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"The output folder {folder} cannot be created ({error.strerror or error}).") from None
+    for attempt in range(1, 10_000):
+        candidate = folder / (f"{stem}{extension}" if attempt == 1 else f"{stem}-{attempt}{extension}")
+        if candidate.exists():
+            continue
+        try:
+            _write_atomically(data, candidate, overwrite=False)
+        except FileExistsError:
+            continue
+        return candidate
+    raise OutputError(f"Too many files named {stem}* in {folder}.")
+
+
+def write_file(data: bytes, target: Path) -> Path:
+    """Write ``data`` to ``target`` (replacing it) only once all of it is on disk."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"The folder {target.parent} cannot be created ({error.strerror or error}).") from None
+    _write_atomically(data, target, overwrite=True)
+    return target
+
+
+def _write_exclusive(data: bytes, target: Path) -> None:
+    """For file systems without hard links (FAT, some network shares): create-only, removed on failure."""
+    with target.open("xb") as stream:
+        try:
+            stream.write(data)
+        except OSError:
+            target.unlink(missing_ok=True)
+            raise
+
+
+def _write_atomically(data: bytes, target: Path, *, overwrite: bool) -> None:
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".aiis-", suffix=".part", dir=target.parent)
+    except OSError as error:
+        raise OutputError(f"Cannot write in {target.parent} ({error.strerror or error}).") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if overwrite:
+            temp.replace(target)
+        else:
+            # link() fails if the target appeared meanwhile: no race can clobber a file.
+            try:
+                os.link(temp, target)
+            except OSError as error:
+                if error.errno not in _NO_HARD_LINKS:
+                    raise
+                _write_exclusive(data, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise OutputError(
+            f"Could not save {target.name} in {target.parent} ({error.strerror or error}); nothing was overwritten."
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
