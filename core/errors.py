@@ -13,6 +13,7 @@ AppError
  ├── ClipboardError         the clipboard could not be read or written
  ├── OutputError            the result could not be saved
  ├── CancelledError         the person cancelled the job
+ ├── BusyError              too many jobs are running already (says the limit and how to change it)
  ├── NotYetError            the feature is planned but not built in this version
  └── ProviderError          the AI provider refused or failed (names the provider)
       ├── AuthError         the key was rejected
@@ -110,6 +111,10 @@ class CancelledError(AppError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class BusyError(AppError):
+    """A new job was refused because the configured number of jobs is already running."""
 
 
 class NotYetError(AppError):
