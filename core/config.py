@@ -129,6 +129,14 @@ class Config:
             raise ConfigError(f"there are no settings for the provider '{provider_id}'") from None
 
 
+COPY_PRESET = Preset(name="copy", provider=NO_PROVIDER)
+DEFAULT_PRESETS = (
+    COPY_PRESET,
+    Preset(name="restyle", provider="openai", mode="edit", prompt="Redraw this as a watercolor"),
+    Preset(name="remove background", provider="photoroom", mode="remove-background"),
+)
+
+
 def resolve_config_path(cli_path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
     """``--config`` wins, then ``AIIS_CONFIG``, then the platform's config folder."""
     if cli_path:
@@ -293,7 +301,7 @@ class _Checker:
 
     def presets(self, value: object) -> tuple[Preset, ...]:
         if value is None:
-            return ()
+            return DEFAULT_PRESETS
         if not isinstance(value, list):
             raise self.fail(("presets",), "must be a list of presets")
         allowed = frozenset({"name", "provider", "mode", "prompt", "options", "hotkey"})
@@ -307,6 +315,9 @@ class _Checker:
             if name in {p.name for p in presets}:
                 raise self.fail((*path, "name"), f"a preset named '{name}' is already defined above")
             presets.append(self.preset(path, entry, name))
+        # `copy` is built in: the app must be useful before any key is set (capture --preset copy).
+        if all(preset.name != COPY_PRESET.name for preset in presets):
+            presets.insert(0, COPY_PRESET)
         return tuple(presets)
 
     def preset(self, path: Path_, entry: dict[str, object], name: str) -> Preset:

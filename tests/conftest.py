@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.desktop import VirtualDesktop, virtual_desktop
+from tests.virtual_desktop import VirtualDesktop, virtual_desktop
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,23 @@ class VirtualDesktop:
     def xdotool(self, *args: str) -> str:
         return self.run("xdotool", *args).stdout.decode().strip()
 
+    def set_clipboard(self, data: bytes, target: str | None = None) -> None:
+        """Make an xclip process own the clipboard with ``data`` (as ``target`` if given).
+
+        Its output goes to DEVNULL: xclip's forked owner keeps pipes open for as long as it serves.
+        """
+        argv = ["xclip", "-selection", "clipboard", "-i"] + (["-t", target] if target else [])
+        subprocess.run(argv, input=data, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=True)
+
+    def read_clipboard(self, target: str = "image/png") -> bytes | None:
+        """The clipboard as ``target``, read by xclip; None when nobody offers it."""
+        result = self.run("xclip", "-selection", "clipboard", "-t", target, "-o", check=False)
+        return result.stdout if result.returncode == 0 else None
+
+    def clipboard_targets(self) -> list[str]:
+        data = self.read_clipboard("TARGETS")
+        return data.decode().split() if data else []
+
 
 def _start_xvfb(width: int, height: int, extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], str]:
     # -displayfd lets Xvfb pick a free display and tell us which; -noreset keeps it stable when
