@@ -1,0 +1,154 @@
+"""The prompt bar shown next to a selected region: edit the prompt, Enter sends, Esc cancels.
+
+It shows the preset's prompt ready to edit, which provider and mode will run, and Up/Down walks
+the recent prompts (``tray.history``). Only the Tk thread creates or touches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.models import Rect
+from overlay.placement import place_beside
+from tray.history import HistoryCursor
+
+log = logging.getLogger(__name__)
+
+BACKGROUND = "#202124"
+FOREGROUND = "#f1f3f4"
+MUTED = "#9aa0a6"
+ACCENT = "#1a73e8"
+ENTRY_CHARS = 64
+
+
+@dataclass(frozen=True)
+class PromptBarSpec:
+    """What the bar shows. ``anchor`` and ``screen`` are in Tk's screen coordinates."""
+
+    anchor: Rect
+    screen: Rect
+    provider: str
+    mode: str
+    preset: str
+    prompt: str
+    history: tuple[str, ...] = ()
+    needs_prompt: bool = True
+
+
+class PromptBar:
+    """One bar for one selection; ``on_send(prompt)`` or ``on_cancel()`` is called exactly once."""
+
+    def __init__(
+        self,
+        root: tk.Misc,
+        spec: PromptBarSpec,
+        on_send: Callable[[str], None],
+        on_cancel: Callable[[], None],
+    ) -> None:
+        self._spec = spec
+        self._on_send = on_send
+        self._on_cancel = on_cancel
+        self._cursor = HistoryCursor(spec.history, spec.prompt)
+        self._done = False
+        self.window = tk.Toplevel(root, background=ACCENT, padx=1, pady=1)
+        self.window.withdraw()
+        self.window.overrideredirect(True)
+        self.window.attributes("-topmost", True)
+        self.window.title("AI Image Studio prompt")
+        body = tk.Frame(self.window, background=BACKGROUND, padx=10, pady=8)
+        body.pack(fill="both", expand=True)
+        tk.Label(
+            body,
+            text=f"{spec.provider} \N{MIDDLE DOT} {spec.mode} \N{MIDDLE DOT} preset: {spec.preset}",
+            background=BACKGROUND,
+            foreground=MUTED,
+            anchor="w",
+        ).pack(fill="x")
+        self.text = tk.StringVar(value=spec.prompt)
+        self.entry = tk.Entry(
+            body,
+            textvariable=self.text,
+            width=ENTRY_CHARS,
+            background="#303134",
+            foreground=FOREGROUND,
+            insertbackground=FOREGROUND,
+            relief="flat",
+            highlightthickness=1,
+            highlightcolor=ACCENT,
+        )
+        self.entry.pack(fill="x", pady=(4, 4), ipady=4)
+        self.hint = tk.Label(body, background=BACKGROUND, foreground=MUTED, anchor="w")
+        self.hint.pack(fill="x")
+        self._show_hint()
+        self.entry.bind("<Return>", self._send)
+        self.entry.bind("<KP_Enter>", self._send)
+        self.entry.bind("<Escape>", self._cancel)
+        self.entry.bind("<Up>", self._older)
+        self.entry.bind("<Down>", self._newer)
+        self._show()
+
+    def _show_hint(self, warning: str = "") -> None:
+        recent = " \N{MIDDLE DOT} \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} recent prompts" if self._spec.history else ""
+        self.hint.configure(
+            text=warning or f"Enter sends \N{MIDDLE DOT} Esc cancels{recent}",
+            foreground="#f28b82" if warning else MUTED,
+        )
+
+    def _show(self) -> None:
+        self.window.update_idletasks()
+        size = (self.window.winfo_reqwidth(), self.window.winfo_reqheight())
+        x, y = place_beside(self._spec.anchor, size, self._spec.screen)
+        self.window.geometry(f"+{x}+{y}")
+        self.window.deiconify()
+        self.window.lift()
+        # Without a window manager (and with overrideredirect) nobody gives us focus: take it.
+        self.window.after_idle(self._take_focus)
+
+    def _take_focus(self) -> None:
+        if self._done:
+            return
+        self.entry.focus_force()
+        self.entry.icursor("end")
+        self.entry.selection_range(0, "end")
+
+    def _older(self, _event: object = None) -> str:
+        self._replace(self._cursor.older(self.text.get()))
+        return "break"
+
+    def _newer(self, _event: object = None) -> str:
+        self._replace(self._cursor.newer(self.text.get()))
+        return "break"
+
+    def _replace(self, text: str) -> None:
+        self.text.set(text)
+        self.entry.icursor("end")
+
+    def _send(self, _event: object = None) -> str:
+        prompt = self.text.get().strip()
+        if self._spec.needs_prompt and not prompt:
+            self._show_hint("Type what the provider should do, or press Esc to cancel.")
+            return "break"
+        self._finish()
+        self._on_send(prompt)
+        return "break"
+
+    def _cancel(self, _event: object = None) -> str:
+        self._finish()
+        self._on_cancel()
+        return "break"
+
+    def cancel(self) -> None:
+        """Close as if Esc was pressed (the app is quitting)."""
+        if not self._done:
+            self._cancel()
+
+    def _finish(self) -> None:
+        self._done = True
+        self.window.destroy()
+
+    @property
+    def is_open(self) -> bool:
+        return not self._done
