@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from cli.app import run_cli
+from cli.app import build_parser, run_command
 from cli.context import CliContext
 from core.errors import NotYetError
 from core.logsetup import configure_logging
@@ -17,11 +17,10 @@ def start_tray(_ctx: CliContext) -> int:
 
 
 def main() -> int:
-    argv = sys.argv[1:]
-    verbosity = sum(arg.count("v") for arg in argv if arg.startswith("-") and set(arg[1:]) == {"v"})
-    verbosity += argv.count("--verbose")
-    configure_logging(logging.WARNING - 10 * min(verbosity, 2))
-    return run_cli(argv, os.environ, (sys.stdin, sys.stdout, sys.stderr), start_tray)
+    args = build_parser().parse_args()
+    configure_logging(logging.WARNING - 10 * min(args.verbose, 2))
+    ctx = CliContext(env=os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)
+    return run_command(args, ctx, start_tray)
 
 
 if __name__ == "__main__":

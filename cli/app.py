@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from typing import TextIO
+from collections.abc import Callable
 
 from cli import capture_cmd, config_cmd, edit_cmd, keys_cmd, providers_cmd
 from cli.context import CliContext
@@ -49,16 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_cli(
-    argv: Sequence[str],
-    env: Mapping[str, str],
-    streams: tuple[TextIO, TextIO, TextIO],
-    start_tray: Callable[[CliContext], int],
-) -> int:
-    parser = build_parser()
-    args = parser.parse_args(list(argv))
-    stdin, stdout, stderr = streams
-    ctx = CliContext(env=env, stdin=stdin, stdout=stdout, stderr=stderr, config_arg=args.config)
+def run_command(args: argparse.Namespace, ctx: CliContext, start_tray: Callable[[CliContext], int]) -> int:
+    """Run the parsed command; every ``AppError`` becomes its plain message and exit code."""
     try:
         if args.command is None:
             return start_tray(ctx)
@@ -66,8 +57,8 @@ def run_cli(
         runner: Runner = module.run  # type: ignore[attr-defined]
         return runner(args, ctx)
     except AppError as error:
-        print(f"Error: {error}", file=stderr, flush=True)
+        print(f"Error: {error}", file=ctx.stderr, flush=True)
         return error.exit_code
     except KeyboardInterrupt:
-        print("Cancelled.", file=stderr)
+        print("Cancelled.", file=ctx.stderr)
         return 1
