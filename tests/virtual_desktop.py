@@ -44,7 +44,9 @@ class VirtualDesktop:
         Its output goes to DEVNULL: xclip's forked owner keeps pipes open for as long as it serves.
         """
         argv = ["xclip", "-selection", "clipboard", "-i"] + (["-t", target] if target else [])
-        subprocess.run(argv, input=data, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=True)
+        subprocess.run(
+            argv, input=data, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=True
+        )
 
     def read_clipboard(self, target: str = "image/png") -> bytes | None:
         """The clipboard as ``target``, read by xclip; None when nobody offers it."""

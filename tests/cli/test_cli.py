@@ -17,7 +17,13 @@ def run_main(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> 
     base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8"}
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
-        capture_output=True, text=True, env=env or base, input=stdin, timeout=60, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env or base,
+        input=stdin,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -84,12 +90,19 @@ def test_keys_are_stored_listed_masked_and_deleted_in_the_real_keyring(desktop: 
     assert lookup.stdout.decode().strip() == key
     deleted = run_main("keys", "delete", "openai", env=env)
     assert deleted.returncode == 0
-    assert "not set" in next(r for r in run_main("keys", "list", env=env).stdout.splitlines() if r.startswith("openai "))
+    assert "not set" in next(
+        r for r in run_main("keys", "list", env=env).stdout.splitlines() if r.startswith("openai ")
+    )
 
 
 def test_keys_list_shows_environment_keys_masked_and_never_whole(tmp_path: Path) -> None:
     key = "AIzaSyFAKEFAKEFAKEFAKE1234"
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "GOOGLE_API_KEY": key, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "GOOGLE_API_KEY": key,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     result = run_main("keys", "list", env=env)
     assert result.returncode == 0
     line = next(row for row in result.stdout.splitlines() if row.startswith("google "))
@@ -99,7 +112,11 @@ def test_keys_list_shows_environment_keys_masked_and_never_whole(tmp_path: Path)
 
 
 def test_keys_set_without_a_keyring_says_how_to_fix_it_and_exits_2(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     result = run_main("keys", "set", "openai", env=env, stdin="sk-abc-0123456789abcdef\n")
     assert result.returncode == 2
     assert "No OS keyring is available" in result.stderr

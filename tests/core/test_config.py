@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from core.config import (
+    Config,
     default_config,
     load_config,
     load_or_defaults,
@@ -22,7 +23,7 @@ from providers.registry import provider_catalog
 CATALOG = provider_catalog()
 
 
-def parse(text: str):  # type: ignore[no-untyped-def]
+def parse(text: str) -> Config:
     return parse_config(text, CATALOG, source="config.yaml")
 
 
@@ -136,7 +137,9 @@ def test_base_url_must_be_https_unless_loopback(url: str) -> None:
     assert "providers.openai.base_url" in str(error)
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/v1", "http://localhost:1234", "http://[::1]:9/v1", "https://x.example"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/v1", "http://localhost:1234", "http://[::1]:9/v1", "https://x.example"]
+)
 def test_https_and_loopback_base_urls_are_accepted(url: str) -> None:
     assert parse(f"providers:\n  openai: {{base_url: '{url}'}}\n").providers["openai"].base_url == url.rstrip("/")
 

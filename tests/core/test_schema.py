@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from core.schema import SpecError, check_options, choice, flag, integer, number, options_from_text, text
 
-SPEC = {"size": choice("1024x1024", "auto"), "n": integer(1, 10), "strength": number(0, 1), "crop": flag(), "note": text(5)}
+SPEC = {
+    "size": choice("1024x1024", "auto"),
+    "n": integer(1, 10),
+    "strength": number(0, 1),
+    "crop": flag(),
+    "note": text(5),
+}
 
 
 def test_values_of_the_right_kind_pass() -> None:
@@ -28,7 +34,9 @@ def test_values_of_the_right_kind_pass() -> None:
         ({"colour": "red"}, "colour", "known options: crop, n, note, size, strength"),
     ],
 )
-def test_wrong_values_name_the_option_and_the_accepted_ones(options: dict[str, object], key: str, fragment: str) -> None:
+def test_wrong_values_name_the_option_and_the_accepted_ones(
+    options: dict[str, object], key: str, fragment: str
+) -> None:
     with pytest.raises(SpecError) as caught:
         check_options(SPEC, options)
     assert caught.value.key == key
@@ -40,7 +48,9 @@ def test_command_line_pairs_are_converted_to_the_declared_kinds() -> None:
     assert parsed == {"n": 2, "strength": 0.25, "crop": True, "size": "auto"}
 
 
-@pytest.mark.parametrize(("pair", "fragment"), [("n", "KEY=VALUE"), ("n=two", "not a whole number"), ("crop=perhaps", "not true or false")])
+@pytest.mark.parametrize(
+    ("pair", "fragment"), [("n", "KEY=VALUE"), ("n=two", "not a whole number"), ("crop=perhaps", "not true or false")]
+)
 def test_bad_command_line_pairs_are_explained(pair: str, fragment: str) -> None:
     with pytest.raises(SpecError, match=fragment):
         options_from_text(SPEC, [pair])

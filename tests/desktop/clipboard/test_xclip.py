@@ -14,7 +14,9 @@ from tests.desktop import VirtualDesktop
 
 def png_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
     image = Image.new("RGBA", size)
-    image.putdata([(x * 4 % 256, y * 5 % 256, (x + y) % 256, 128 + x % 128) for y in range(size[1]) for x in range(size[0])])
+    image.putdata(
+        [(x * 4 % 256, y * 5 % 256, (x + y) % 256, 128 + x % 128) for y in range(size[1]) for x in range(size[0])]
+    )
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
