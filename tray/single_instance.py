@@ -1,0 +1,223 @@
+"""One tray per user: the first ``main.py`` listens, later ones hand their request over and exit.
+
+On Linux and macOS the channel is a Unix socket in the per-user runtime folder (0700, socket
+0600) and every connection's peer uid is checked (SO_PEERCRED / LOCAL_PEERCRED). Who is primary
+is decided by an exclusive lock on a file beside the socket, held for the tray's lifetime: the
+kernel drops it when the process dies, even by SIGKILL, so a stale socket is recognised (its
+lock is free and connecting to it is refused) and replaced. Windows: ``single_instance_win``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import stat
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from core.errors import AppError
+from tray.handoff import HandOff, ProtocolError, parse_reply, parse_request, read_line, reply_line
+
+log = logging.getLogger(__name__)
+
+SOCKET_NAME = "tray.sock"
+LOCK_NAME = "tray.lock"
+CONNECTION_TIMEOUT = 1.0
+CLIENT_TIMEOUT = 5.0
+# macOS <sys/un.h>: SOL_LOCAL and LOCAL_PEERCRED; Python does not export them.
+_SOL_LOCAL = 0
+_LOCAL_PEERCRED = 0x001
+
+RequestSink = Callable[[HandOff], None]
+
+
+def peer_uid(conn: socket.socket) -> int | None:
+    """The uid of the process at the other end of a Unix socket, or None where the OS cannot say."""
+    if hasattr(socket, "SO_PEERCRED"):
+        raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        _pid, uid, _gid = struct.unpack("3i", raw)
+        return int(uid)
+    if sys.platform == "darwin":
+        # struct xucred { u_int cr_version; uid_t cr_uid; short cr_ngroups; gid_t cr_groups[16]; }
+        raw = conn.getsockopt(_SOL_LOCAL, _LOCAL_PEERCRED, 76)
+        _version, uid = struct.unpack_from("=II", raw)
+        return int(uid)
+    return None
+
+
+def peer_is_allowed(conn: socket.socket, own_uid: int) -> bool:
+    uid = peer_uid(conn)
+    # Without peer credentials the 0700 folder is the only guard, which is still per-user.
+    return uid is None or uid == own_uid
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    """Create ``folder`` as 0700 and make sure it is ours and private; refuse anything else."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise AppError(f"{folder} must be a folder, not a link or a file; remove it and start again.")
+    if info.st_uid != os.geteuid():
+        raise AppError(f"{folder} belongs to another user; remove it or set XDG_RUNTIME_DIR to a folder of yours.")
+    if info.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
+class Primary:
+    """We are the tray. ``serve`` starts answering; ``close`` ends it and frees the name."""
+
+    def __init__(self, listener: socket.socket, path: Path, lock: IO[bytes]) -> None:
+        self.path = path
+        self._listener = listener
+        self._lock = lock
+        self._uid = os.geteuid()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._thread: threading.Thread | None = None
+        self._closed = threading.Event()
+
+    def serve(self, on_request: RequestSink) -> None:
+        """Answer requests on a daemon thread; ``on_request`` only posts them (to the Tk queue)."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._loop, args=(on_request,), name="aiis-instance", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        with contextlib.suppress(OSError):
+            self._wake_w.send(b"x")
+        if self._thread is not None:
+            self._thread.join(2.0)
+        # Unlink before unlocking: a new primary must never find our socket after taking the lock.
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self._listener.close()
+        self._wake_r.close()
+        self._wake_w.close()
+        self._lock.close()
+
+    def _loop(self, on_request: RequestSink) -> None:
+        import selectors
+
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._listener, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self._closed.is_set():
+                ready = {key.fileobj for key, _ in selector.select()}
+                if self._wake_r in ready or self._closed.is_set():
+                    return
+                try:
+                    conn, _ = self._listener.accept()
+                except OSError:
+                    continue
+                with conn:
+                    self._answer(conn, on_request)
+
+    def _answer(self, conn: socket.socket, on_request: RequestSink) -> None:
+        conn.settimeout(CONNECTION_TIMEOUT)
+        try:
+            if not peer_is_allowed(conn, self._uid):
+                log.warning("refused a hand-off from another user (uid %s)", peer_uid(conn))
+                conn.sendall(reply_line("refused: the connection comes from another user"))
+                return
+            request = parse_request(read_line(conn))
+        except ProtocolError as error:
+            log.info("refused a malformed hand-off request: %s", error)
+            with contextlib.suppress(OSError):
+                conn.sendall(reply_line(f"refused: {error}"))
+            return
+        except OSError as error:
+            log.info("hand-off connection failed: %s", error)
+            return
+        try:
+            on_request(request)
+        except Exception:
+            log.exception("the hand-off request could not be passed on")
+            with contextlib.suppress(OSError):
+                conn.sendall(reply_line("the running app could not take the request"))
+            return
+        log.info("accepted a hand-off request: %s", request.action)
+        with contextlib.suppress(OSError):
+            conn.sendall(reply_line())
+
+
+class Secondary:
+    """Another process is the tray; ``send`` hands it a request."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def send(self, request: HandOff, timeout: float = CLIENT_TIMEOUT) -> None:
+        """Deliver ``request`` or raise ``AppError`` with the reason."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.settimeout(max(0.1, deadline - time.monotonic()))
+                    conn.connect(str(self.path))
+                    conn.sendall(request.to_line())
+                    refusal = parse_reply(read_line(conn, 1024))
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                # The primary holds the lock but may not be listening yet: it is starting.
+                if time.monotonic() > deadline:
+                    raise AppError("The running AI Image Studio does not answer; quit it and start again.") from None
+                time.sleep(0.05)
+            except (OSError, ProtocolError) as error:
+                raise AppError(f"Could not hand the request to the running AI Image Studio ({error}).") from None
+        if refusal is not None:
+            raise AppError(f"The running AI Image Studio refused the request: {refusal}")
+
+
+def claim(folder: Path) -> Primary | Secondary:
+    """Become the tray (listening, not yet serving) or get a client for the one that runs."""
+    if sys.platform == "win32":
+        from tray.single_instance_win import claim_windows
+
+        return claim_windows(folder)  # type: ignore[return-value]
+    import fcntl
+
+    ensure_private_dir(folder)
+    path, lock_path = folder / SOCKET_NAME, folder / LOCK_NAME
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    lock = os.fdopen(descriptor, "r+b")
+    try:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        return Secondary(path)
+    try:
+        _remove_stale(path)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(path))
+        # The 0700 folder already shuts others out; 0600 keeps it so if the folder is ever loosened.
+        path.chmod(0o600)
+        listener.listen(8)
+    except OSError as error:
+        lock.close()
+        raise AppError(f"Could not open the single-instance channel {path} ({error.strerror or error}).") from None
+    return Primary(listener, path, lock)
+
+
+def _remove_stale(path: Path) -> None:
+    """We hold the lock, so a socket here is left over from a process that died without cleaning up."""
+    if not path.exists() and not path.is_symlink():
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except (ConnectionRefusedError, FileNotFoundError):
+            log.info("replacing a stale single-instance socket left by a stopped app: %s", path)
+        else:
+            log.warning("an unlocked process still listens on %s; taking the name over", path)
+    path.unlink(missing_ok=True)
