@@ -1,0 +1,1 @@
+"""Start the tray app at login: an XDG autostart file, the Windows Run key or a macOS LaunchAgent."""
