@@ -1,0 +1,1 @@
+"""Desktop notifications, one module per method (D-Bus, notify-send, macOS, the tray icon)."""
