@@ -1,11 +1,29 @@
-"""``main.py capture``: select a region now and copy, save or send it."""
+"""``main.py capture``: select a region now and copy, save or send it.
+
+Runs one capture in this process, like ``flameshot gui``. The built-in preset ``copy`` (no
+provider) copies and/or saves the region as it is, so the command is useful before any key is
+set. Handing the request to a running tray app instead is issue 5.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PIL import Image
 
 from cli.context import CliContext
-from core.errors import NotYetError
+from core.config import NO_PROVIDER, Config, Preset
+from core.errors import CaptureError, ConfigError, NotYetError, OutputError
+from core.models import Monitor, Selection
+from core.output import EXTENSIONS, NameFields, encode_image, render_file_name, write_file, write_new_file
+
+log = logging.getLogger(__name__)
+
+COPY_PRESET = Preset(name="copy", provider=NO_PROVIDER)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,5 +36,120 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--copy", action="store_true", help="put the result on the clipboard")
 
 
-def run(_args: argparse.Namespace, _ctx: CliContext) -> int:
-    raise NotYetError("'capture' is not available yet in this version (the overlay is being built: issue 4).")
+@dataclass(frozen=True)
+class Delivery:
+    """Where a region goes: a named file, the clipboard, and/or a new file in the output folder."""
+
+    output: Path | None
+    copy: bool
+    folder_save: bool
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    preset = choose_preset(args.preset, ctx)
+    if preset.needs_provider:
+        # Checked before the screen freezes, so nobody selects a region for nothing.
+        raise NotYetError(
+            f"The preset '{preset.name}' sends the region to {preset.provider}; provider jobs from "
+            "'capture' arrive with the tray app (issue 5). Use '--preset copy' or 'main.py edit'."
+        )
+    delivery = plan_delivery(args, ctx.config)
+    selection = select_region(args, ctx)
+    if selection is None:
+        ctx.say("Cancelled.")
+        return 1
+    deliver(selection.crop(), preset, delivery, ctx)
+    return 0
+
+
+def choose_preset(name: str | None, ctx: CliContext) -> Preset:
+    """``--preset``, else the active preset if it can run (its key is set), else the built-in ``copy``."""
+    if name is not None:
+        if name == COPY_PRESET.name and all(p.name != name for p in ctx.config.presets):
+            return COPY_PRESET
+        return ctx.config.preset(name)
+    active = ctx.config.active_preset
+    if active is None:
+        return _configured_copy(ctx.config)
+    preset = ctx.config.preset(active)
+    if preset.needs_provider and not ctx.keys.has_key(preset.provider):
+        log.info("the active preset %s has no key set; using 'copy'", preset.name)
+        return _configured_copy(ctx.config)
+    return preset
+
+
+def _configured_copy(config: Config) -> Preset:
+    try:
+        preset = config.preset(COPY_PRESET.name)
+    except ConfigError:
+        return COPY_PRESET
+    return preset if not preset.needs_provider else COPY_PRESET
+
+
+def plan_delivery(args: argparse.Namespace, config: Config) -> Delivery:
+    output = Path(args.output).expanduser() if args.output else None
+    if output is not None and output.suffix.lower().lstrip(".") not in {"png", "jpg", "jpeg", "webp"}:
+        raise OutputError(f"'{output}' does not end in .png, .jpg or .webp: name the format by its extension.")
+    if output is not None or args.copy:
+        return Delivery(output, bool(args.copy), folder_save=False)
+    mode = config.output.mode
+    return Delivery(None, copy=mode in {"clipboard", "both"}, folder_save=mode in {"save", "both"})
+
+
+def select_region(args: argparse.Namespace, ctx: CliContext) -> Selection | None:
+    from overlay import runner, sources
+
+    if args.file:
+        image = sources.file_image(Path(args.file).expanduser())
+        return runner.run_image_selection(image, "file", _monitors(ctx))
+    if args.from_clipboard:
+        from desktop.clipboard.system import system_clipboard
+
+        image = sources.clipboard_image(system_clipboard(ctx.env))
+        return runner.run_image_selection(image, "clipboard", _monitors(ctx))
+    from desktop.capture.system import system_capture
+
+    method = system_capture(ctx.env)
+    try:
+        screenshots = method.grab()
+    finally:
+        method.close()
+    return runner.run_selection(screenshots)
+
+
+def _monitors(ctx: CliContext) -> tuple[Monitor, ...]:
+    """The monitor layout to fit an image on; Tk's whole screen where capture cannot say."""
+    from desktop.capture.system import system_capture
+
+    try:
+        method = system_capture(ctx.env)
+    except CaptureError as error:
+        log.info("no monitor list (%s); fitting to the whole screen", error)
+        return ()
+    try:
+        return method.monitors()
+    except CaptureError as error:
+        log.info("no monitor list (%s); fitting to the whole screen", error)
+        return ()
+    finally:
+        method.close()
+
+
+def deliver(crop: Image.Image, preset: Preset, delivery: Delivery, ctx: CliContext) -> None:
+    size = f"{crop.width}x{crop.height}"
+    if delivery.output is not None:
+        fmt = delivery.output.suffix.lower().lstrip(".")
+        path = write_file(encode_image(crop, fmt), delivery.output)
+        ctx.say(f"Saved {size} to {path}")
+    if delivery.folder_save:
+        settings = ctx.config.output
+        fields = NameFields(preset.name, preset.provider, preset.mode or "", crop.width, crop.height, datetime.now())
+        stem = render_file_name(settings.pattern, fields)
+        extension = EXTENSIONS.get(settings.format, f".{settings.format}")
+        path = write_new_file(encode_image(crop, settings.format), settings.folder, stem, extension)
+        ctx.say(f"Saved {size} to {path}")
+    if delivery.copy:
+        from desktop.clipboard.system import system_clipboard
+
+        system_clipboard(ctx.env).write_png(encode_image(crop, "png"))
+        ctx.say(f"Copied {size} to the clipboard.")

@@ -1,0 +1,264 @@
+"""The region selector: one overlay window per monitor, the selection state, and its keys.
+
+``SelectorHost`` lives as long as the Tk root it is given. The tray keeps one and calls
+``prepare`` at start so the windows exist, withdrawn, before the first hotkey; each ``select``
+then only converts the frozen image and maps the windows. Every method runs on the Tk thread.
+
+Keys: arrows nudge 1 px (Shift: 10), Alt+arrows resize, Space takes the monitor (or image)
+under the pointer, M toggles the magnifier, Enter or a double click accepts (the whole monitor
+or image when nothing is selected), Esc or a right click cancels.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from tkinter import font as tkfont
+
+from PIL import Image
+
+from core.models import Monitor, Rect, Screenshot, Selection
+from overlay import interaction
+from overlay.memory import release_memory
+from overlay.sources import Scene, image_scene, screen_scenes
+from overlay.window import OverlayWindow
+
+log = logging.getLogger(__name__)
+
+OnDone = Callable[[Selection | None], None]
+OnPainted = Callable[[float], None]
+"""Called with ``time.perf_counter()`` once the first window is mapped and drawn."""
+
+SHIFT = 0x0001
+ALT = 0x0008
+HINT_SCREEN = "Drag to select   Enter: whole screen   Space: this monitor   M: magnifier   Esc: cancel"
+HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel"
+
+
+class SelectorHost:
+    """Shows the selector on demand and reports one ``Selection`` (or None) per ``select``."""
+
+    def __init__(self, root: tk.Misc) -> None:
+        self._root = root
+        self._fonts = (
+            # Courier and Helvetica are Tk's portable names: each OS maps them to a font it has.
+            tkfont.Font(root=root, family="Courier", size=11, weight="bold"),
+            tkfont.Font(root=root, family="Helvetica", size=11),
+        )
+        self._windows: dict[Rect, OverlayWindow] = {}
+        self._shown: list[OverlayWindow] = []
+        self._on_done: OnDone | None = None
+        self._on_painted: OnPainted | None = None
+        self._owner: OverlayWindow | None = None
+        self._rect: Rect | None = None
+        self._press: interaction.Press | None = None
+        self._before_press: Rect | None = None
+        self._magnify = True
+
+    @property
+    def active(self) -> bool:
+        return self._on_done is not None
+
+    def prepare(self, monitors: Sequence[Monitor]) -> None:
+        """Build the withdrawn windows for these monitors now, so that a capture only maps them."""
+        for monitor in monitors:
+            self._window_for(monitor.rect)
+        self._root.update_idletasks()
+
+    def select(self, screenshots: Sequence[Screenshot], on_done: OnDone, on_painted: OnPainted | None = None) -> None:
+        """Freeze these monitors under the selector; ``on_done`` gets the region in screenshot pixels."""
+        self.select_scenes(screen_scenes(screenshots), on_done, HINT_SCREEN, on_painted)
+
+    def select_image(
+        self, image: Image.Image, monitor: Monitor, origin: str, on_done: OnDone, on_painted: OnPainted | None = None
+    ) -> None:
+        """An image (clipboard, file) fitted on ``monitor``; ``on_done`` gets the region in its pixels."""
+        self.select_scenes((image_scene(image, monitor, origin),), on_done, HINT_IMAGE, on_painted)
+
+    def select_scenes(
+        self, scenes: Sequence[Scene], on_done: OnDone, hint: str, on_painted: OnPainted | None = None
+    ) -> None:
+        if self._on_done is not None:
+            log.info("a selection is already open; the new request is ignored")
+            return
+        self._on_done = on_done
+        self._on_painted = on_painted
+        self._rect = None
+        self._owner = None
+        self._press = None
+        for scene in scenes:
+            window = self._window_for(scene.screen)
+            window.magnifier.enabled = self._magnify
+            window.show(scene, hint)
+            self._shown.append(window)
+        self._shown[0].canvas.bind("<Expose>", self._on_first_expose)
+        self._focus_under_pointer()
+
+    def cancel(self) -> None:
+        """Close the selector as if Esc was pressed (e.g. the tray quits)."""
+        if self._on_done is not None:
+            self._finish(None)
+
+    def close(self) -> None:
+        """Destroy every window; the host cannot be used afterwards."""
+        self.cancel()
+        for window in self._windows.values():
+            window.destroy()
+        self._windows.clear()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _window_for(self, screen: Rect) -> OverlayWindow:
+        window = self._windows.get(screen)
+        if window is None:
+            window = OverlayWindow(self._root, screen, self._fonts)
+            window.bind("<ButtonPress-1>", self._on_press)
+            window.bind("<B1-Motion>", self._on_drag)
+            window.bind("<ButtonRelease-1>", self._on_release)
+            window.bind("<Double-Button-1>", self._on_double)
+            window.bind("<ButtonPress-3>", lambda _window, _event: self.cancel())
+            window.bind("<Motion>", self._on_motion)
+            window.bind("<Enter>", lambda window, _event: window.top.focus_force())
+            window.bind_key(self._on_key)
+            self._windows[screen] = window
+        return window
+
+    def _on_first_expose(self, _event: tk.Event[tk.Misc]) -> None:
+        first = self._shown[0] if self._shown else None
+        if first is None:
+            return
+        first.canvas.unbind("<Expose>")
+        # After the canvas's own redraw (queued before this binding ran), then load the bright photos.
+        self._root.after_idle(self._painted)
+
+    def _painted(self) -> None:
+        if not self._shown:
+            return
+        # A round trip: the reply comes after the X server has executed every drawing request.
+        self._shown[0].top.winfo_pointerxy()
+        painted_at = time.perf_counter()
+        if self._on_painted is not None:
+            self._on_painted(painted_at)
+        for window in self._shown:
+            self._root.after_idle(window.load_bright)
+
+    def _focus_under_pointer(self) -> None:
+        x, y = self._root.winfo_pointerxy()
+        target = next((w for w in self._shown if w.screen.contains(x, y)), self._shown[0])
+        target.top.focus_force()
+        if target.scene is not None:
+            point = (x - target.screen.x, y - target.screen.y)
+            if target.screen.contains(x, y):
+                target.update_magnifier(point)
+
+    # --- pointer -----------------------------------------------------------------------------
+
+    def _on_press(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        if window.scene is None:
+            return
+        point = window.local(event)
+        if self._owner is not window:
+            if self._owner is not None:
+                self._owner.show_selection(None)
+            self._owner, self._rect = window, None
+        self._before_press = self._rect
+        self._press = interaction.begin(self._rect, window.view, point, window.scene.boundary(*point))
+
+    def _on_drag(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        if self._press is None or window is not self._owner or window.scene is None:
+            return
+        point = window.local(event)
+        self._set_rect(interaction.drag(self._press, window.scene.boundary(*point), window.scene.bounds))
+        window.update_magnifier(point)
+
+    def _on_release(self, window: OverlayWindow, _event: tk.Event[tk.Misc]) -> None:
+        if self._press is None or window is not self._owner:
+            return
+        if self._press.kind == "new" and (self._rect is None or self._rect.is_empty):
+            # A click without a drag keeps what was selected, so a double click can accept it.
+            self._set_rect(self._before_press)
+        self._press = None
+
+    def _on_double(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        self._press = None
+        self._accept(window, window.local(event))
+
+    def _on_motion(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        point = window.local(event)
+        window.update_magnifier(point)
+        grab = interaction.grab_kind(window.view, point) if window is self._owner else "new"
+        window.set_cursor(interaction.CURSORS[grab])
+
+    # --- keys --------------------------------------------------------------------------------
+
+    def _on_key(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        keysym = event.keysym
+        state = int(event.state) if isinstance(event.state, int) else 0
+        if keysym == "Escape":
+            self.cancel()
+        elif keysym in {"Return", "KP_Enter"}:
+            self._accept(window, self._pointer_in(window))
+        elif keysym == "space":
+            self._take_whole(self._window_under_pointer() or window)
+        elif keysym in {"m", "M"}:
+            self._magnify = not self._magnify
+            for shown in self._shown:
+                shown.magnifier.toggle()
+            if self._magnify:
+                window.update_magnifier(self._pointer_in(window))
+        elif self._rect is not None and self._owner is not None and self._owner.scene is not None:
+            step = interaction.key_step(
+                self._rect, keysym, shift=bool(state & SHIFT), alt=bool(state & ALT), bounds=self._owner.scene.bounds
+            )
+            if step is not None:
+                self._set_rect(step)
+
+    def _pointer_in(self, window: OverlayWindow) -> tuple[int, int]:
+        x, y = self._root.winfo_pointerxy()
+        return (x - window.screen.x, y - window.screen.y)
+
+    def _window_under_pointer(self) -> OverlayWindow | None:
+        x, y = self._root.winfo_pointerxy()
+        return next((w for w in self._shown if w.screen.contains(x, y)), None)
+
+    # --- the selection -----------------------------------------------------------------------
+
+    def _set_rect(self, rect: Rect | None) -> None:
+        owner = self._owner
+        self._rect = None if rect is None or rect.is_empty else rect
+        if owner is None or owner.scene is None:
+            return
+        if self._rect is None:
+            owner.show_selection(None)
+            return
+        owner.show_selection(owner.scene.to_view(self._rect), interaction.readout(self._rect, owner.scene.offset))
+
+    def _take_whole(self, window: OverlayWindow) -> None:
+        if window.scene is None:
+            return
+        if self._owner is not None and self._owner is not window:
+            self._owner.show_selection(None)
+        self._owner = window
+        self._set_rect(window.scene.bounds)
+
+    def _accept(self, window: OverlayWindow, _point: tuple[int, int]) -> None:
+        if self._rect is None or self._owner is None:
+            self._take_whole(self._window_under_pointer() or window)
+        self._finish(self._rect)
+
+    def _finish(self, rect: Rect | None) -> None:
+        owner, on_done = self._owner, self._on_done
+        result = None
+        if rect is not None and owner is not None and owner.scene is not None:
+            result = Selection(owner.scene.source, rect, origin=owner.scene.origin)
+        for window in self._shown:
+            window.hide()
+        self._shown.clear()
+        self._on_done = self._on_painted = None
+        self._owner = self._rect = self._press = None
+        self._root.update_idletasks()
+        release_memory()
+        if on_done is not None:
+            on_done(result)
