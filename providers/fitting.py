@@ -1,0 +1,192 @@
+"""Fitting a crop to what a provider accepts, and a result back to the crop. Pure functions.
+
+- Format: the first of the provider's formats that keeps what the image needs (alpha stays in PNG or
+  WebP; JPEG flattens onto white).
+- Size: downscaled only when needed, to fit ``max_side``, ``max_pixels`` and then ``max_bytes``.
+- Output size or aspect ratio: the provider's nearest to the crop's own, compared as log(w/h) so
+  that 2:1 and 1:2 are equally far from 1:1.
+- Masks: ours are mode ``L`` with 255 = the area to edit; each provider's convention is made here.
+- ``match_size``: the result scaled to the crop's size so a paste lands where the region came from.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from core.errors import InputError
+from providers.base import InputLimits
+
+MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+ALPHA_FORMATS = frozenset({"PNG", "WEBP"})
+EDIT = 255
+KEEP = 0
+# Each pass shrinks a little more than the byte ratio suggests: compressed size is not linear in area.
+BYTES_MARGIN = 0.9
+MAX_SHRINK_PASSES = 8
+_DIMENSIONS = re.compile(r"^\s*(\d+)\s*[x:X]\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """An image ready to upload: its encoded bytes and what they are."""
+
+    data: bytes
+    format: str
+    size: tuple[int, int]
+    scale: float
+
+    @property
+    def mime(self) -> str:
+        return MIME_TYPES[self.format]
+
+    @property
+    def filename(self) -> str:
+        return f"image.{EXTENSIONS[self.format]}"
+
+
+def parse_dimensions(text: str) -> tuple[int, int]:
+    """``1024x1536``, ``16:9`` or Ideogram's ``16x9`` as two positive numbers."""
+    match = _DIMENSIONS.match(text)
+    if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
+        raise ValueError(f"{text!r} is not a size like 1024x1024 or a ratio like 16:9")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _log_ratio(width: float, height: float) -> float:
+    return math.log(width / height)
+
+
+def nearest_aspect_ratio(width: int, height: int, choices: Sequence[str]) -> str:
+    """The choice whose shape is closest to ``width`` x ``height`` (ties: the first listed)."""
+    if not choices:
+        raise ValueError("no aspect ratios to choose from")
+    own = _log_ratio(width, height)
+    return min(choices, key=lambda choice: abs(_log_ratio(*parse_dimensions(choice)) - own))
+
+
+def nearest_size(width: int, height: int, choices: Sequence[str]) -> str:
+    """The exact size closest in shape, then in area, to ``width`` x ``height``."""
+    if not choices:
+        raise ValueError("no sizes to choose from")
+    own_ratio, own_area = _log_ratio(width, height), math.log(width * height)
+
+    def distance(choice: str) -> tuple[float, float]:
+        w, h = parse_dimensions(choice)
+        return (round(abs(_log_ratio(w, h) - own_ratio), 9), abs(math.log(w * h) - own_area))
+
+    return min(choices, key=distance)
+
+
+def has_transparency(image: Image.Image) -> bool:
+    if image.mode in {"RGBA", "LA", "PA"}:
+        low, _high = image.getchannel("A").getextrema()
+        return bool(low < EDIT)
+    return image.mode == "P" and "transparency" in image.info
+
+
+def choose_format(image: Image.Image, formats: Sequence[str]) -> str:
+    """The first accepted format that keeps the alpha channel when the image has one."""
+    if has_transparency(image):
+        for fmt in formats:
+            if fmt in ALPHA_FORMATS:
+                return fmt
+    return formats[0] if formats else "PNG"
+
+
+def limit_scale(size: tuple[int, int], limits: InputLimits) -> float:
+    """The largest scale <= 1 that meets the side and pixel limits."""
+    width, height = size
+    scale = 1.0
+    if limits.max_side is not None and max(width, height) > limits.max_side:
+        scale = min(scale, limits.max_side / max(width, height))
+    if limits.max_pixels is not None and width * height > limits.max_pixels:
+        scale = min(scale, math.sqrt(limits.max_pixels / (width * height)))
+    return scale
+
+
+def scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
+    return max(1, math.floor(size[0] * scale)), max(1, math.floor(size[1] * scale))
+
+
+def encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        flat = image if image.mode in {"RGB", "L"} else flatten(image)
+        flat.save(buffer, "JPEG", quality=92)
+    elif fmt == "WEBP":
+        image.convert("RGBA" if has_transparency(image) else "RGB").save(buffer, "WEBP", lossless=True)
+    else:
+        image.convert("RGBA" if has_transparency(image) else "RGB").save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """Alpha onto white, as JPEG has none."""
+    rgba = image.convert("RGBA")
+    background = Image.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background
+
+
+def fit_image(image: Image.Image, limits: InputLimits, provider: str) -> Fitted:
+    """Encode ``image`` the way ``limits`` allow, downscaling only as far as needed."""
+    fmt = choose_format(image, limits.formats)
+    scale = limit_scale(image.size, limits)
+    for _pass in range(MAX_SHRINK_PASSES):
+        size = scaled_size(image.size, scale)
+        resized = image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
+        data = encode(resized, fmt)
+        if len(data) <= limits.max_bytes:
+            return Fitted(data, fmt, size, size[0] / image.size[0])
+        scale *= math.sqrt(limits.max_bytes / len(data)) * BYTES_MARGIN
+    raise InputError(
+        f"The image cannot be made small enough for {provider} (at most {limits.max_bytes // (1024 * 1024)} MB). "
+        "Select a smaller region."
+    )
+
+
+def mask_from_picture(picture: Image.Image) -> Image.Image:
+    """A mask a person drew, as ours: transparent pixels, or else black ones, are the area to edit."""
+    if has_transparency(picture):
+        alpha = picture.convert("RGBA").getchannel("A")
+        return alpha.point(lambda value: EDIT if value < EDIT // 2 else KEEP)
+    gray = picture.convert("L")
+    return gray.point(lambda value: EDIT if value < EDIT // 2 else KEEP)
+
+
+def _binary(mask: Image.Image, size: tuple[int, int]) -> Image.Image:
+    gray = mask.convert("L")
+    if gray.size != size:
+        gray = gray.resize(size, Image.Resampling.NEAREST)
+    return gray.point(lambda value: EDIT if value >= EDIT // 2 else KEEP)
+
+
+def openai_mask(mask: Image.Image, size: tuple[int, int]) -> bytes:
+    """OpenAI's mask: a PNG the image's size, transparent where it may edit, opaque elsewhere."""
+    edit = _binary(mask, size)
+    rgba = Image.new("RGBA", size, (0, 0, 0, 255))
+    rgba.putalpha(ImageOps.invert(edit))
+    return encode(rgba, "PNG")
+
+
+def ideogram_mask(mask: Image.Image, size: tuple[int, int]) -> bytes:
+    """Ideogram's mask: black where it may edit, white elsewhere, the image's size."""
+    return encode(ImageOps.invert(_binary(mask, size)).convert("RGB"), "PNG")
+
+
+def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The result stretched to exactly ``size``.
+
+    Stretching, not cropping: the provider drew the whole crop into its own frame, so the inverse
+    mapping puts every part back where it was taken from.
+    """
+    if result.size == size:
+        return result
+    return result.resize(size, Image.Resampling.LANCZOS)
