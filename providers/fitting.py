@@ -86,8 +86,8 @@ def nearest_size(width: int, height: int, choices: Sequence[str]) -> str:
 
 def has_transparency(image: Image.Image) -> bool:
     if image.mode in {"RGBA", "LA", "PA"}:
-        low, _high = image.getchannel("A").getextrema()
-        return bool(low < EDIT)
+        low = image.getchannel("A").getextrema()[0]
+        return isinstance(low, int | float) and low < EDIT
     return image.mode == "P" and "transparency" in image.info
 
 
