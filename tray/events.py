@@ -91,6 +91,11 @@ class EventQueue:
         self._root: tk.Misc | None = None
         self._closed = False
 
+    @property
+    def wake_fd(self) -> int:
+        """The pipe's writing end, for ``signal.set_wakeup_fd``: a signal then wakes Tk too."""
+        return self._write_fd
+
     def post(self, event: Event) -> None:
         """Safe from any thread, including signal handlers' and pystray's."""
         self._queue.put(event)

@@ -1,0 +1,286 @@
+"""The tray application: the Tk thread's side of everything (docs/adr/005-threading-model.md).
+
+``TrayApp`` takes its parts from ``main.py`` and builds nothing global. It handles the events the
+other threads post (menu clicks, hotkeys, hand-offs, job progress), keeps the settings (reloaded
+when the file changes, the last good ones kept when it breaks) and shows the tray's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import tkinter as tk
+from pathlib import Path
+from tkinter import filedialog
+
+from core.config import load_config, load_or_defaults
+from core.errors import AppError, BusyError, ConfigError
+from core.hotkeys import parse_hotkey
+from core.models import Rect, Screenshot, Selection
+from overlay.runner import pointer_monitor
+from overlay.sources import clipboard_image, file_image
+from tray import menu
+from tray.events import (
+    CaptureRequested,
+    Event,
+    JobUpdate,
+    MenuCommand,
+    NotificationClicked,
+    Problem,
+    QuitRequested,
+    SettingsChanged,
+)
+from tray.flow import JobFlow
+from tray.handoff import HandOff
+from tray.history import PromptHistory
+from tray.hotkeys import HotkeyBinding, bindings_from_config
+from tray.parts import AppParts
+from tray.plan import plan_capture
+from tray.results import Naming
+from tray.settings_watch import SettingsWatch
+from tray.ui_actions import MenuActions
+
+log = logging.getLogger(__name__)
+
+
+def event_for_hotkey(binding: HotkeyBinding) -> Event:
+    if binding.action == "clipboard":
+        return CaptureRequested(source="clipboard")
+    return CaptureRequested(source="screen", preset=binding.preset)
+
+
+def event_for_handoff(request: HandOff) -> Event:
+    if request.action == "activate":
+        return Problem("AI Image Studio is already running: use its tray icon or the capture hotkey.")
+    return CaptureRequested(source="clipboard" if request.from_clipboard else "screen", preset=request.preset)
+
+
+class TrayApp:
+    """Runs on the thread that owns ``root``; every other thread only posts to ``parts.events``."""
+
+    def __init__(self, root: tk.Tk, parts: AppParts) -> None:
+        self.root = root
+        self.parts = parts
+        self.config, problem = load_or_defaults(parts.config_path, parts.catalog)
+        self._config_problem = str(problem) if problem else ""
+        self.history = PromptHistory(parts.history_file if self.config.privacy.history else None)
+        self.flow = JobFlow(root, parts, self.history, parts.events.post, self.refresh)
+        self.selector = parts.make_selector(root)
+        self.actions = MenuActions(self)
+        self._selecting = False
+        self._watch: SettingsWatch | None = None
+        self._quitting = False
+
+    def run(self) -> int:
+        """Start the listeners and the tray icon, then Tk's loop until Quit."""
+        self.parts.events.attach(self.root, self.handle)
+        self._install_signal_handlers()
+        self.parts.jobs.set_max_concurrent(self.config.jobs.max_concurrent)
+        self._watch = SettingsWatch(self.root, self.parts.config_path, lambda: self.handle(SettingsChanged()))
+        self.parts.tray_icon.start()
+        self.refresh()
+        self._start_hotkeys()
+        if self._config_problem:
+            self.tell(f"Your settings file has a problem, so the defaults are used: {self._config_problem}")
+        log.info("tray app running")
+        self.root.mainloop()
+        return 0
+
+    def _install_signal_handlers(self) -> None:
+        # Tk blocks in C, where Python signal handlers cannot run; the wake-up fd interrupts it.
+        signal.set_wakeup_fd(self.parts.events.wake_fd, warn_on_full_buffer=False)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda _n, _f: self.parts.events.post(QuitRequested()))
+
+    def _start_hotkeys(self) -> None:
+        for problem in self.parts.hotkeys.start(bindings_from_config(self.config)):
+            self.tell(problem)
+
+    def handle(self, event: Event) -> None:
+        """Every event, on the Tk thread."""
+        if isinstance(event, JobUpdate):
+            self.flow.on_job_event(event.event, self.config)
+        elif isinstance(event, CaptureRequested):
+            self.capture(event)
+        elif isinstance(event, MenuCommand):
+            self.actions.run(event)
+        elif isinstance(event, NotificationClicked):
+            self._notification_clicked(event)
+        elif isinstance(event, Problem):
+            self.tell(event.message)
+        elif isinstance(event, SettingsChanged):
+            self.reload()
+        elif isinstance(event, QuitRequested):
+            self.quit()
+
+    def tell(self, message: str) -> None:
+        self.flow.notify("AI Image Studio", message)
+
+    def refresh(self) -> None:
+        """Show the current state in the tray: the icon's picture and the menu."""
+        busy = self.flow.running > 0
+        state = "busy" if busy else "error" if self.flow.last_failed else "idle"
+        self.parts.tray_icon.show_state(state)
+        self.parts.tray_icon.show_menu(menu.build_menu(self.menu_state()))
+
+    def menu_state(self) -> menu.MenuState:
+        config = self.config
+        providers = tuple(
+            menu.ProviderChoice(info.id, info.display_name, self._has_key(info.id))
+            for info in self.parts.catalog.values()
+        )
+        login = self.parts.start_at_login
+        return menu.MenuState(
+            capture_hotkey=_label(config.hotkeys.capture),
+            clipboard_hotkey=_label(config.hotkeys.clipboard),
+            providers=providers,
+            provider=self.actions.current_provider(),
+            presets=tuple(preset.name for preset in config.presets),
+            preset=config.active_preset,
+            output_mode=config.output.mode,
+            remove_background_after=config.jobs.remove_background_after,
+            start_at_login=login.is_enabled() if login is not None else None,
+            running_jobs=self.flow.running,
+        )
+
+    def _has_key(self, provider_id: str) -> bool:
+        try:
+            return self.parts.keys.has_key(provider_id)
+        except AppError:
+            return False
+
+    # Capture: overlay -> prompt bar -> job (tray.flow).
+
+    def capture(self, request: CaptureRequested) -> None:
+        if self._selecting or (self.flow.prompt_bar is not None and self.flow.prompt_bar.is_open):
+            log.info("capture ignored: a selection or prompt is already open")
+            return
+        try:
+            plan = plan_capture(self.config, self.parts.catalog, request.preset)
+            if plan.provider_id is not None:
+                self._refuse_if_busy()
+            self.flow.last_failed = False
+            self._selecting = True
+            self._open_selector(request, plan.preset)
+        except AppError as error:
+            self._selecting = False
+            self.flow.tell_failure(str(error))
+
+    def _refuse_if_busy(self) -> None:
+        """Say why not before the overlay opens, rather than after the person has dragged and typed."""
+        limit = self.config.jobs.max_concurrent
+        if self.parts.jobs.active >= limit:
+            raise BusyError(
+                f"{limit} job(s) are already running, the most allowed at once (jobs.max_concurrent in the "
+                "settings). Wait for one to finish or cancel it, then try again."
+            )
+
+    def _open_selector(self, request: CaptureRequested, preset: str | None) -> None:
+        def done(selection: Selection | None, screens: tuple[Screenshot, ...] = ()) -> None:
+            self._selecting = False
+            if selection is not None:
+                self._selected(selection, screens, request.preset)
+
+        capture = self.parts.capture()
+        if request.source == "screen":
+            screens = capture.grab()
+            self.selector.select(screens, lambda selection: done(selection, screens))
+            return
+        if request.source == "clipboard":
+            image = clipboard_image(self.parts.clipboard())
+        else:
+            assert request.file is not None  # noqa: S101 - file requests always carry the file
+            image = file_image(request.file)
+        monitor = pointer_monitor(self.root, capture.monitors())
+        self.selector.select_image(image, monitor, request.source, done)
+
+    def _selected(self, selection: Selection, screens: tuple[Screenshot, ...], preset: str | None) -> None:
+        anchor = _screen_anchor(selection, screens, self.root)
+        screen = Rect(0, 0, self.root.winfo_screenwidth(), self.root.winfo_screenheight())
+        try:
+            plan = plan_capture(self.config, self.parts.catalog, preset)
+            crop = selection.crop()
+            if plan.provider_id is None:
+                delivery = self.flow.deliver(crop, self.config, Naming(plan.preset, "none", "copy"))
+                self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
+                return
+            self.flow.ask_prompt(self.config, plan, crop, anchor, screen)
+        except AppError as error:
+            self.flow.tell_failure(str(error))
+
+    def _notification_clicked(self, event: NotificationClicked) -> None:
+        if event.action == "retry":
+            self.flow.retry(event.job_id, self.config)
+        elif event.action == "open":
+            target = self.flow.open_target(event.job_id)
+            if target is not None:
+                self.parts.open_path(target)
+
+    def open_image(self) -> None:
+        name = filedialog.askopenfilename(
+            parent=self.root,
+            title="Open an image",
+            filetypes=[("Images", "*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff"), ("All files", "*")],
+        )
+        if name:
+            self.capture(CaptureRequested(source="file", file=Path(name)))
+
+    # Settings.
+
+    def save_setting(self, path: tuple[str | int, ...], value: str | bool | None) -> None:
+        """Write one menu choice to the file (comments kept), then use the settings it gives."""
+        try:
+            self.parts.save_setting(self.parts.config_path, path, value)
+        except AppError as error:
+            self.tell(f"The choice could not be saved: {error}")
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            config = load_config(self.parts.config_path, self.parts.catalog)
+        except ConfigError as error:
+            if str(error) != self._config_problem:
+                self._config_problem = str(error)
+                self.tell(f"The settings file has a problem; the last good settings stay in use. {error}")
+            return
+        self._config_problem = ""
+        old, self.config = self.config, config
+        self.parts.jobs.set_max_concurrent(config.jobs.max_concurrent)
+        if bindings_from_config(old) != bindings_from_config(config):
+            self._start_hotkeys()
+        if old.privacy.history != config.privacy.history:
+            self.history = PromptHistory(self.parts.history_file if config.privacy.history else None)
+            self.flow.history = self.history
+        log.info("settings reloaded")
+        self.refresh()
+
+    def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        log.info("quitting")
+        self.flow.close_all()
+        self.parts.hotkeys.stop()
+        if self._watch is not None:
+            self._watch.close()
+        self.parts.tray_icon.stop()
+        self.root.quit()
+
+
+def _label(hotkey: str | None) -> str | None:
+    if not hotkey:
+        return None
+    try:
+        return parse_hotkey(hotkey).label()
+    except ValueError:
+        return None
+
+
+def _screen_anchor(selection: Selection, screens: tuple[Screenshot, ...], root: tk.Misc) -> Rect:
+    """Where the selection is on the screen, for placing the prompt bar and the toast beside it."""
+    for shot in screens:
+        if shot.image is selection.source:
+            return selection.rect.translated(shot.monitor.rect.x, shot.monitor.rect.y)
+    width, height = root.winfo_screenwidth(), root.winfo_screenheight()
+    return Rect(width // 2 - 200, height // 3, 400, 1)

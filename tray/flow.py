@@ -1,0 +1,276 @@
+"""From a selected region to a delivered result, on the Tk thread: prompt bar, job, toast, delivery.
+
+The job itself runs on the job runner's loop thread; its events come back through the app's queue
+and end up in ``on_job_event`` here. A failed job keeps its crop (inside its ``JobHandle``) for a
+Retry from the notification, and drops it when retried or after ``KEEP_FOR_RETRY_MS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image
+
+from core.config import Config
+from core.errors import AppError
+from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
+from core.jobs import JobHandle
+from core.models import EditRequest, Rect
+from desktop.notify.base import Notification, NotificationAction
+from overlay.prompt_bar import PromptBar, PromptBarSpec
+from overlay.toast import ProgressToast
+from providers.fitting import match_size
+from tray.events import Event, JobUpdate, NotificationClicked
+from tray.history import PromptHistory
+from tray.parts import AppParts
+from tray.plan import REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
+from tray.results import Delivery, Naming, deliver
+
+log = logging.getLogger(__name__)
+
+KEEP_FOR_RETRY_MS = 10 * 60 * 1000
+KEEP_OPEN_TARGETS = 20
+
+
+@dataclass
+class Running:
+    handle: JobHandle
+    plan: Plan
+    crop_size: tuple[int, int]
+    anchor: Rect
+    toast: ProgressToast | None = None
+
+
+class JobFlow:
+    """Owns the prompt bars, toasts and running jobs; ``post`` is the app's thread-safe queue."""
+
+    def __init__(
+        self,
+        root: tk.Misc,
+        parts: AppParts,
+        history: PromptHistory,
+        post: Callable[[Event], None],
+        on_change: Callable[[], None],
+    ) -> None:
+        self._root = root
+        self._parts = parts
+        self.history = history
+        self._post = post
+        self._on_change = on_change
+        self._running: dict[int, Running] = {}
+        self._failed: dict[int, Running] = {}
+        self.prompt_bar: PromptBar | None = None
+        self.last_failed = False
+        self._notice_id = 0
+        self._open_targets: dict[int, Path] = {}
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    def ask_prompt(self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, screen: Rect) -> None:
+        if not plan.shows_prompt_bar:
+            self.start(config, plan, crop, anchor, plan.prompt)
+            return
+        spec = PromptBarSpec(
+            anchor=anchor,
+            screen=screen,
+            provider=plan.provider_name,
+            mode=plan.mode_label,
+            preset=plan.preset,
+            prompt=plan.prompt,
+            history=self.history.items,
+            needs_prompt=plan.needs_prompt,
+        )
+
+        def send(prompt: str) -> None:
+            self.prompt_bar = None
+            self.history.add(prompt)
+            self.start(config, plan, crop, anchor, prompt)
+
+        def cancel() -> None:
+            self.prompt_bar = None
+            log.info("prompt cancelled")
+
+        self.prompt_bar = PromptBar(self._root, spec, send, cancel)
+
+    def start(self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, prompt: str) -> None:
+        """Submit the job; errors before it starts (no key, too many jobs) are told to the person."""
+        try:
+            spec = self._spec(config, plan, crop, prompt)
+            handle = self._parts.jobs.submit(spec, lambda event: self._post(JobUpdate(event)))
+        except AppError as error:
+            self.tell_failure(str(error))
+            return
+        running = Running(handle, plan, crop.size, anchor)
+        running.toast = ProgressToast(
+            self._root,
+            anchor=anchor,
+            screen=_screen_of(self._root),
+            provider=plan.provider_name,
+            on_cancel=handle.cancel,
+        )
+        self._running[handle.id] = running
+        self._on_change()
+
+    def _spec(self, config: Config, plan: Plan, crop: Image.Image, prompt: str) -> JobSpec:
+        assert plan.provider_id is not None  # noqa: S101 - copy plans never reach here
+        key = self._parts.keys.get(plan.provider_id)
+        provider = self._parts.make_provider(plan.provider_id, config.provider(plan.provider_id))
+        request = EditRequest(
+            mode=plan.mode, prompt=prompt, image=crop if plan.needs_image else None, options=plan.options
+        )
+        follow_up = None
+        if plan.remove_background_after:
+            follow_up = FollowUp(
+                provider=self._parts.make_provider(
+                    REMOVE_BACKGROUND_PROVIDER, config.provider(REMOVE_BACKGROUND_PROVIDER)
+                ),
+                key=self._parts.keys.get(REMOVE_BACKGROUND_PROVIDER),
+                mode=REMOVE_BACKGROUND_MODE,
+            )
+        return JobSpec(provider=provider, request=request, key=key, follow_up=follow_up, label=plan.preset)
+
+    def on_job_event(self, event: JobEvent, config: Config) -> None:
+        running = self._running.get(event.job_id)
+        if running is None:
+            return
+        if isinstance(event, JobProgress):
+            if running.toast is not None:
+                running.toast.show(event.event, event.step, event.steps)
+            return
+        del self._running[event.job_id]
+        if running.toast is not None:
+            running.toast.close()
+        if isinstance(event, JobSucceeded):
+            self._succeeded(running, event, config)
+        else:
+            self._job_failed(running, event)
+        self._on_change()
+
+    def _succeeded(self, running: Running, event: JobSucceeded, config: Config) -> None:
+        image = event.result.image
+        if config.output.match_size and image.size != running.crop_size and running.plan.needs_image:
+            image = match_size(image, running.crop_size)
+        plan = running.plan
+        try:
+            delivery = self.deliver(image, config, Naming(plan.preset, plan.provider_id or "none", plan.mode))
+        except AppError as error:
+            self.tell_failure(str(error))
+            return
+        self.last_failed = False
+        self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
+
+    def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
+        clipboard = self._parts.clipboard() if config.output.mode in {"clipboard", "both"} else None
+        return deliver(image, config.output, naming, clipboard)
+
+    def _job_failed(self, running: Running, event: JobFailed) -> None:
+        if event.cancelled:
+            log.info("job %d cancelled", event.job_id)
+            return
+        self.last_failed = True
+        if not event.can_retry:
+            self.tell_failure(str(event.error))
+            return
+        self._failed[event.job_id] = running
+        self._root.after(KEEP_FOR_RETRY_MS, lambda: self.forget(event.job_id))
+        self.notify(
+            "AI Image Studio: the job failed",
+            f"{event.error} Your clipboard and files were not changed.",
+            ("retry", "Retry"),
+            lambda action: self._post(NotificationClicked(event.job_id, action)),
+        )
+
+    def retry(self, job_id: int, config: Config) -> None:
+        failed = self._failed.pop(job_id, None)
+        if failed is None:
+            return
+        spec = failed.handle.retry_spec()
+        failed.handle.forget()
+        if spec is None:
+            return
+        try:
+            # The person may have fixed the key since: look it up again.
+            spec = replace(spec, key=self._parts.keys.get(failed.plan.provider_id or ""))
+            handle = self._parts.jobs.submit(spec, lambda event: self._post(JobUpdate(event)))
+        except AppError as error:
+            self.tell_failure(str(error))
+            return
+        running = Running(handle, failed.plan, failed.crop_size, failed.anchor)
+        running.toast = ProgressToast(
+            self._root,
+            anchor=failed.anchor,
+            screen=_screen_of(self._root),
+            provider=failed.plan.provider_name,
+            on_cancel=handle.cancel,
+        )
+        self._running[handle.id] = running
+        self._on_change()
+
+    def forget(self, job_id: int) -> None:
+        failed = self._failed.pop(job_id, None)
+        if failed is not None:
+            failed.handle.forget()
+
+    def tell_success(self, delivery: Delivery, provider: str, seconds: float, folder: Path) -> None:
+        """Says e.g. 'Copied 1024x1024 from OpenAI in 14.2 s'; clicking it opens the file, or the folder."""
+        verb = {(True, False): "Copied", (False, True): "Saved", (True, True): "Copied and saved"}
+        what = verb.get((delivery.copied, delivery.saved is not None), "Delivered")
+        source = f" from {provider} in {seconds:.1f} s" if provider else ""
+        body = f"{what} {delivery.width}x{delivery.height}{source}"
+        self._notice_id += 1
+        notice = self._notice_id
+        self._open_targets[notice] = delivery.saved or folder
+        del_old = [key for key in self._open_targets if key <= notice - KEEP_OPEN_TARGETS]
+        for key in del_old:
+            del self._open_targets[key]
+        self.notify(
+            "AI Image Studio",
+            body + (f": {delivery.saved.name}" if delivery.saved else "."),
+            ("open", "Open" if delivery.saved else "Open folder"),
+            lambda action: self._post(NotificationClicked(-notice, action)),
+        )
+
+    def open_target(self, notice: int) -> Path | None:
+        """What a success notification opens; its ids are negative, a failed job's positive."""
+        return self._open_targets.get(-notice)
+
+    def tell_failure(self, message: str) -> None:
+        self.last_failed = True
+        self.notify("AI Image Studio", message)
+        self._on_change()
+
+    def notify(
+        self,
+        title: str,
+        body: str,
+        action: tuple[str, str] | None = None,
+        on_action: Callable[[str], None] | None = None,
+    ) -> None:
+        """Show a notification; if none can be shown the log still has it (never a prompt or an image)."""
+        log.info("notification: %s: %s", title, body)
+        actions = (NotificationAction(*action),) if action else ()
+        try:
+            self._parts.notifier.show(Notification(title, body, actions).clipped(), on_action)
+        except AppError as error:
+            log.warning("notification not shown: %s", error)
+
+    def close_all(self) -> None:
+        if self.prompt_bar is not None:
+            self.prompt_bar.cancel()
+        for running in self._running.values():
+            running.handle.cancel()
+            if running.toast is not None:
+                running.toast.close()
+        self._running.clear()
+        for job_id in list(self._failed):
+            self.forget(job_id)
+
+
+def _screen_of(root: tk.Misc) -> Rect:
+    return Rect(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())

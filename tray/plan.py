@@ -1,0 +1,76 @@
+"""What a capture will do, decided from the settings before the overlay opens.
+
+The rule: a named preset (from a hotkey or the hand-off) wins, then the active preset, and with
+no preset the provider chosen in the menu (``default_provider``) runs its default mode. A preset
+with ``provider: none`` copies the region as it is; presets whose mode takes no prompt skip the
+prompt bar. Pure, so the rule is tested without a display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from core.config import Config
+from providers.base import ProviderInfo
+
+REMOVE_BACKGROUND_PROVIDER = "photoroom"
+REMOVE_BACKGROUND_MODE = "remove-background"
+NO_PRESET = "(provider's default)"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """``provider_id`` None means: no provider, deliver the region as it is."""
+
+    preset: str
+    provider_id: str | None
+    provider_name: str
+    mode: str
+    mode_label: str
+    prompt: str = ""
+    needs_prompt: bool = False
+    needs_image: bool = True
+    options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    remove_background_after: bool = False
+
+    @property
+    def shows_prompt_bar(self) -> bool:
+        return self.provider_id is not None and self.needs_prompt
+
+
+def plan_capture(config: Config, catalog: Mapping[str, ProviderInfo], preset_name: str | None = None) -> Plan:
+    """Raises ``ConfigError`` when ``preset_name`` names no preset (the message lists them)."""
+    name = preset_name or config.active_preset
+    after = config.jobs.remove_background_after
+    if name is None:
+        info = catalog[config.default_provider]
+        mode = info.mode(info.default_mode)
+        return Plan(
+            preset=NO_PRESET,
+            provider_id=info.id,
+            provider_name=info.display_name,
+            mode=mode.id,
+            mode_label=mode.label,
+            needs_prompt=mode.needs_prompt,
+            needs_image=mode.needs_image,
+            remove_background_after=after and info.id != REMOVE_BACKGROUND_PROVIDER,
+        )
+    preset = config.preset(name)
+    if not preset.needs_provider:
+        return Plan(preset=preset.name, provider_id=None, provider_name="", mode="copy", mode_label="Copy as it is")
+    info = catalog[preset.provider]
+    mode = info.mode(preset.mode or info.default_mode)
+    return Plan(
+        preset=preset.name,
+        provider_id=info.id,
+        provider_name=info.display_name,
+        mode=mode.id,
+        mode_label=mode.label,
+        prompt=preset.prompt,
+        needs_prompt=mode.needs_prompt,
+        needs_image=mode.needs_image,
+        options=preset.options,
+        remove_background_after=after and mode.id != REMOVE_BACKGROUND_MODE,
+    )

@@ -1,0 +1,71 @@
+"""pystray's icon in its own daemon thread (docs/adr/005-threading-model.md).
+
+pystray wants the main thread for ``run`` and so does Tk; ``run_detached`` misbehaves beside Tk
+(DESKTOP-TESTING.md), so ``icon.run`` gets a daemon thread of its own. Setting the picture or the
+menu from the Tk thread is safe on the gtk and appindicator backends: pystray schedules both on
+its GLib loop. Menu clicks arrive on pystray's thread and only post a ``MenuCommand``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from types import ModuleType
+
+from tray.events import MenuCommand
+from tray.icon import IconImages, State
+from tray.menu import MenuItem, to_pystray
+
+log = logging.getLogger(__name__)
+
+NAME = "ai-image-studio"
+TITLES = {"idle": "AI Image Studio", "busy": "AI Image Studio: working", "error": "AI Image Studio: last job failed"}
+STOP_JOIN_SECONDS = 2.0
+
+
+class PystrayIcon:
+    def __init__(self, pystray: ModuleType, images: IconImages, post: Callable[[MenuCommand], None]) -> None:
+        self._pystray = pystray
+        self._images = images
+        self._post = post
+        self._icon = pystray.Icon(NAME, images["idle"], TITLES["idle"])
+        self._thread: threading.Thread | None = None
+        self._state: State = "idle"
+        self._menu: tuple[MenuItem, ...] = ()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="aiis-tray", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._icon.run()
+        except Exception as error:
+            if type(error).__name__ == "GError":
+                # Raised on the way out by pystray's gtk backends when no notification service runs.
+                log.debug("tray icon ended: %s", error)
+                return
+            log.exception("the tray icon stopped with an error")
+
+    def show_state(self, state: str) -> None:
+        if state == self._state or state not in TITLES:
+            return
+        self._state = state  # type: ignore[assignment]
+        self._icon.icon = self._images[self._state]
+        self._icon.title = TITLES[state]
+
+    def show_menu(self, items: tuple[MenuItem, ...]) -> None:
+        if items == self._menu:
+            return
+        self._menu = items
+        self._icon.menu = to_pystray(items, self._post, self._pystray)
+
+    def stop(self) -> None:
+        try:
+            self._icon.stop()
+        except Exception as error:
+            # gtk/appindicator raise GLib.Error here when no notification service runs (DESKTOP-TESTING.md).
+            log.debug("tray icon stop: %s", error)
+        if self._thread is not None:
+            self._thread.join(STOP_JOIN_SECONDS)

@@ -1,0 +1,137 @@
+"""What each tray menu item does, on the Tk thread. Choices are saved to the settings file at once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from core.config import write_defaults_if_missing
+from core.errors import AppError
+from desktop.autostart.base import launch_command
+from overlay.about import AboutWindow
+from overlay.key_dialog import KeyDialog
+from tray import menu
+from tray.events import CaptureRequested, MenuCommand
+from tray.plan import REMOVE_BACKGROUND_PROVIDER, plan_capture
+
+if TYPE_CHECKING:
+    from tray.app import TrayApp
+
+log = logging.getLogger(__name__)
+
+
+class MenuActions:
+    def __init__(self, app: TrayApp) -> None:
+        self.app = app
+        self.key_dialog: KeyDialog | None = None
+
+    def run(self, command: MenuCommand) -> None:
+        handlers: dict[str, Callable[[str], None]] = {
+            menu.CAPTURE: lambda _v: self.app.capture(CaptureRequested("screen")),
+            menu.CLIPBOARD: lambda _v: self.app.capture(CaptureRequested("clipboard")),
+            menu.OPEN_IMAGE: lambda _v: self.app.open_image(),
+            menu.PROVIDER: self.choose_provider,
+            menu.PRESET: lambda name: self.app.save_setting(("active_preset",), name),
+            menu.OUTPUT: lambda mode: self.app.save_setting(("output", "mode"), mode),
+            menu.REMOVE_BACKGROUND: lambda _v: self.toggle_remove_background(),
+            menu.SET_KEY: lambda _v: self.ask_key(self.current_provider(), then=lambda: None),
+            menu.OPEN_FOLDER: lambda _v: self.open_folder(),
+            menu.EDIT_SETTINGS: lambda _v: self.edit_settings(),
+            menu.AUTOSTART: lambda _v: self.toggle_autostart(),
+            menu.ABOUT: lambda _v: self.about(),
+            menu.QUIT: lambda _v: self.app.quit(),
+        }
+        handler = handlers.get(command.action)
+        if handler is None:
+            log.warning("unknown menu action %r", command.action)
+            return
+        handler(command.value)
+
+    def about(self) -> None:
+        AboutWindow(self.app.root, config_path=self.app.parts.config_path, log_path=self.app.parts.log_file)
+
+    def current_provider(self) -> str:
+        """The provider a capture would use now: the active preset's, else the one chosen in the menu."""
+        config = self.app.config
+        try:
+            plan = plan_capture(config, self.app.parts.catalog)
+        except AppError:
+            return config.default_provider
+        return plan.provider_id or config.default_provider
+
+    def choose_provider(self, provider_id: str) -> None:
+        def save() -> None:
+            # A provider picked in the menu should be the one that runs: leave the preset that named another.
+            self.app.save_setting(("default_provider",), provider_id)
+            if self.app.config.active_preset is not None:
+                self.app.save_setting(("active_preset",), None)
+
+        self.ask_key(provider_id, then=save, only_if_missing=True)
+
+    def toggle_remove_background(self) -> None:
+        turn_on = not self.app.config.jobs.remove_background_after
+
+        def save() -> None:
+            self.app.save_setting(("jobs", "remove_background_after"), turn_on)
+
+        if turn_on:
+            self.ask_key(REMOVE_BACKGROUND_PROVIDER, then=save, only_if_missing=True)
+        else:
+            save()
+
+    def ask_key(self, provider_id: str, *, then: Callable[[], None], only_if_missing: bool = False) -> None:
+        """Ask for ``provider_id``'s key (unless it has one and ``only_if_missing``), then call ``then``."""
+        info = self.app.parts.catalog[provider_id]
+        if only_if_missing and self.app.parts.keys.has_key(provider_id):
+            then()
+            return
+        if self.key_dialog is not None:
+            self.key_dialog.cancel()
+
+        def done(stored: bool) -> None:
+            self.key_dialog = None
+            if stored:
+                self.app.tell(f"The key for {info.display_name} is stored in your system keyring.")
+                then()
+            self.app.refresh()
+
+        self.key_dialog = KeyDialog(
+            self.app.root,
+            provider_id=provider_id,
+            provider_name=info.display_name,
+            env_var=info.key_env_vars[0] if info.key_env_vars else "",
+            keys=self.app.parts.keys,
+            on_done=done,
+        )
+
+    def open_folder(self) -> None:
+        folder = self.app.config.output.folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.app.tell(f"The output folder {folder} cannot be created ({error.strerror or error}).")
+            return
+        self.app.parts.open_path(folder)
+
+    def edit_settings(self) -> None:
+        path = self.app.parts.config_path
+        try:
+            write_defaults_if_missing(path)
+        except OSError as error:
+            self.app.tell(f"The settings file {path} cannot be written ({error.strerror or error}).")
+            return
+        self.app.parts.open_path(path)
+
+    def toggle_autostart(self) -> None:
+        login = self.app.parts.start_at_login
+        if login is None:
+            return
+        try:
+            if login.is_enabled():
+                login.disable()
+            else:
+                login.enable(launch_command())
+        except AppError as error:
+            self.app.tell(str(error))
+        self.app.refresh()
