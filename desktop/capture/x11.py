@@ -23,10 +23,10 @@ from PIL import Image
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot
 from desktop.capture.base import session_type, split_by_monitor
+from desktop.capture.mss_grab import MssGrabber
 from overlay.geometry import virtual_bounds
 
 if TYPE_CHECKING:
-    from mss import MSS
     from Xlib.display import Display
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class X11Capture:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = dict(env)
-        self._mss: MSS | None = None
+        self._grabber = MssGrabber(display=self._env.get("DISPLAY"))
         self._xlib: Display | None = None
 
     def fits_this_system(self) -> bool:
@@ -120,25 +120,10 @@ class X11Capture:
 
     def grab_desktop(self, bounds: Rect) -> tuple[Image.Image, tuple[int, int]]:
         """The pixels of ``bounds`` in one X round trip, as an RGB image, and its top-left corner."""
-        import mss
-        from mss.exception import ScreenShotError
-
-        try:
-            if self._mss is None:
-                # Kept between grabs: connecting and setting up shared memory costs more than a 1080p grab.
-                self._mss = mss.MSS(display=self._env.get("DISPLAY"))
-            region = {"left": bounds.x, "top": bounds.y, "width": bounds.width, "height": bounds.height}
-            shot = self._mss.grab(region)
-        except ScreenShotError as failure:
-            self.close()
-            raise CaptureError(f"The X server refused the screenshot: {failure}") from None
-        image = Image.frombuffer("RGB", shot.size, shot.raw, "raw", "BGRX", 0, 1)
-        return image, (bounds.x, bounds.y)
+        return self._grabber.grab(bounds), (bounds.x, bounds.y)
 
     def close(self) -> None:
-        if self._mss is not None:
-            self._mss.close()
-            self._mss = None
+        self._grabber.close()
         if self._xlib is not None:
             self._xlib.close()
             self._xlib = None
