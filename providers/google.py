@@ -1,11 +1,38 @@
-"""Google Gemini image models through ``models/{model}:generateContent``."""
+"""Google Gemini image models through ``models/{model}:generateContent``.
+
+The request is JSON: the prompt as a text part and, for ``edit``, the crop as an ``inline_data`` part
+(base64). The key goes in the ``x-goog-api-key`` header, never in the URL, where proxies and logs
+would keep it. Gemini reports a safety block as a 200 without an image part, so the answer is read
+for ``finishReason`` / ``promptFeedback.blockReason`` and turned into a ``BlockedError``.
+Wire format and error mapping: ``providers.google_wire``.
+"""
 
 from __future__ import annotations
 
-from core.schema import choice, text
-from providers.base import InputLimits, ModeInfo, ProviderInfo
+import base64
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+import httpx
+
+from core.errors import BadRequestError
+from core.models import EditRequest, EditResult
+from core.schema import choice, text
+from providers import fitting, images
+from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.google_wire import build_body, classify, parse_answer
+from providers.http import HttpPolicy, send
+
+if TYPE_CHECKING:
+    from core.config import ProviderSettings
+    from core.models import ProgressSink
+
+log = logging.getLogger(__name__)
+
+# gemini-2.5-flash-image and the Gemini 3 image models share these; 4:5 and 5:4 included.
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
+KEY_HEADER = "x-goog-api-key"
 
 INFO = ProviderInfo(
     id="google",
@@ -17,9 +44,9 @@ INFO = ProviderInfo(
     ),
     default_mode="edit",
     options={
-        "model": text(),
-        "aspectRatio": choice(*ASPECT_RATIOS),
-        "imageSize": choice("1K", "2K", "4K"),
+        "model": text(help="Gemini image model, e.g. gemini-2.5-flash-image (default: the configured model)"),
+        "aspectRatio": choice(*ASPECT_RATIOS, help="output shape (default: the nearest to the selection's)"),
+        "imageSize": choice("1K", "2K", "4K", help="output resolution; Gemini 3 image models only"),
     },
     # The whole request may be 20 MB; base64 grows the image by a third.
     limits=InputLimits(formats=("PNG", "JPEG", "WEBP"), max_bytes=14 * 1024 * 1024, aspect_ratios=ASPECT_RATIOS),
@@ -27,3 +54,66 @@ INFO = ProviderInfo(
     default_model="gemini-2.5-flash-image",
     models=("gemini-2.5-flash-image", "gemini-3.1-flash-image", "gemini-3-pro-image"),
 )
+
+
+def generate_url(base_url: str, model: str) -> str:
+    """``{base}/models/{model}:generateContent``; a ``models/`` prefix in the name is tolerated."""
+    name = model.strip().removeprefix("models/")
+    return f"{base_url.rstrip('/')}/models/{quote(name, safe='.-_')}:generateContent"
+
+
+class GoogleProvider:
+    """Gemini image generation and editing over the app's shared HTTP client."""
+
+    def __init__(self, settings: ProviderSettings, client: httpx.AsyncClient, policy: HttpPolicy | None = None) -> None:
+        self.info = INFO
+        self.settings = settings
+        self.client = client
+        self.policy = policy or HttpPolicy()
+
+    def model_for(self, options: dict[str, object]) -> str:
+        chosen = options.get("model") or self.settings.model or INFO.default_model
+        if not isinstance(chosen, str) or not chosen.strip():
+            raise BadRequestError(INFO.display_name, "no model is set; set providers.google.model in the settings.")
+        return chosen.strip()
+
+    async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        options = {**self.settings.options, **request.options}
+        model = self.model_for(options)
+        aspect = options.get("aspectRatio")
+        inline: tuple[str, str] | None = None
+        if request.image is not None:
+            if aspect is None:
+                aspect = fitting.nearest_aspect_ratio(*request.image.size, ASPECT_RATIOS)
+            if request.mode == "edit":
+                fitted = fitting.fit_image(request.image, INFO.limits, INFO.display_name)
+                inline = (fitted.mime, base64.b64encode(fitted.data).decode("ascii"))
+        body = build_body(
+            request.prompt,
+            inline,
+            aspect_ratio=str(aspect) if aspect else None,
+            image_size=str(options["imageSize"]) if options.get("imageSize") else None,
+        )
+        url = generate_url(self.settings.base_url, model)
+
+        def build() -> httpx.Request:
+            return httpx.Request("POST", url, json=body, headers={KEY_HEADER: key})
+
+        log.info("google: %s with %s (aspect %s)", request.mode, model, aspect or "model default")
+        answer = await send(
+            self.client,
+            INFO.display_name,
+            build,
+            self.settings,
+            progress,
+            lambda failed: classify(failed, model=model, known_models=INFO.models),
+            key_headers=(KEY_HEADER,),
+            policy=self.policy,
+        )
+        found = parse_answer(answer.json(), INFO.display_name)
+        pictures = tuple(images.decode_image(data, INFO.display_name) for data in found.images)
+        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=found.notes)
+
+
+def create(settings: ProviderSettings, client: httpx.AsyncClient) -> GoogleProvider:
+    return GoogleProvider(settings, client)

@@ -1,0 +1,294 @@
+"""Google Gemini against a loopback stand-in that checks the documented request shape and answers like Gemini."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from core.config import ProviderSettings
+from core.errors import (
+    AuthError,
+    BadRequestError,
+    BadResponseError,
+    BlockedError,
+    ConnectionFailedError,
+    ProviderTimeoutError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+)
+from core.models import EditRequest
+from providers.google import GoogleProvider
+from tests.providers import google_server as gemini
+from tests.providers.loopback import LoopbackServer, ProgressLog, Reply, SleepLog
+from tests.providers.provider_run import picture, png_bytes, policy, run, same_pixels
+
+KEY = "AIza-test-key-0123456789abcdef"
+RESULT = picture((96, 64), (10, 180, 60))
+
+
+def settings(server: LoopbackServer, timeout: float = 10.0) -> ProviderSettings:
+    return ProviderSettings(
+        "google", base_url=server.url + "/v1beta", model="gemini-2.5-flash-image", timeout=timeout, connect_timeout=2
+    )
+
+
+def edit(prompt: str = "make it snow", **options: object) -> EditRequest:
+    return EditRequest(mode="edit", prompt=prompt, image=picture((160, 90)), options=options)
+
+
+def provider(
+    server: LoopbackServer, sleeps: SleepLog, timeout: float = 10.0
+) -> Callable[[httpx.AsyncClient], GoogleProvider]:
+    return lambda client: GoogleProvider(settings(server, timeout), client, policy(sleeps))
+
+
+def test_edit_sends_the_crop_inline_with_the_nearest_aspect_ratio_and_returns_the_served_image() -> None:
+    sleeps, progress = SleepLog(), ProgressLog()
+    with LoopbackServer(
+        [gemini.image_answer(png_bytes(RESULT))], validator=gemini.GeminiShape(KEY, images=1)
+    ) as server:
+        result = run(provider(server, sleeps), edit(), key=KEY, progress=progress)
+
+    assert server.invalid == []
+    sent = server.requests[0]
+    assert sent.path == "/v1beta/models/gemini-2.5-flash-image:generateContent"
+    body = sent.json()
+    assert body["contents"][0]["parts"][0] == {"text": "make it snow"}
+    assert body["generationConfig"]["imageConfig"] == {"aspectRatio": "16:9"}
+    assert same_pixels(gemini.sent_image(sent), picture((160, 90)))
+    assert same_pixels(result.image, RESULT)
+    assert result.model == "gemini-2.5-flash-image"
+    assert result.notes == ("Here is the edited image.",)
+    assert "uploading" in progress.stages()
+
+
+def test_generate_sends_no_image_and_the_chosen_model_ratio_and_size() -> None:
+    request = EditRequest(
+        mode="generate",
+        prompt="a lighthouse at dusk",
+        image=picture((100, 100)),
+        options={"model": "gemini-3-pro-image", "aspectRatio": "21:9", "imageSize": "2K"},
+    )
+    with LoopbackServer(
+        [gemini.image_answer(png_bytes(RESULT))], validator=gemini.GeminiShape(KEY, images=0)
+    ) as server:
+        result = run(provider(server, SleepLog()), request, key=KEY)
+
+    assert server.invalid == []
+    assert server.requests[0].path == "/v1beta/models/gemini-3-pro-image:generateContent"
+    assert server.requests[0].json()["generationConfig"]["imageConfig"] == {"aspectRatio": "21:9", "imageSize": "2K"}
+    assert same_pixels(result.image, RESULT)
+
+
+def test_the_key_travels_only_in_its_header_never_in_the_url_or_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    with (
+        LoopbackServer([gemini.bad_key()], validator=gemini.GeminiShape(KEY, images=1)) as server,
+        pytest.raises(AuthError) as raised,
+    ):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert server.invalid == []
+    assert server.requests[0].query == {}
+    assert KEY not in caplog.text
+    assert KEY not in str(raised.value)
+
+
+def test_final_image_is_taken_and_thinking_drafts_are_skipped() -> None:
+    draft = picture((96, 64), (250, 250, 0))
+    with LoopbackServer([gemini.image_answer(png_bytes(RESULT), thought_draft=png_bytes(draft))]) as server:
+        result = run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert len(result.images) == 1
+    assert same_pixels(result.image, RESULT)
+
+
+def test_snake_case_inline_data_in_the_answer_is_read_too() -> None:
+    answer = {
+        "candidates": [
+            {
+                "content": {
+                    "parts": [
+                        {
+                            "inline_data": {
+                                "mime_type": "image/png",
+                                "data": base64.b64encode(png_bytes(RESULT)).decode(),
+                            }
+                        }
+                    ]
+                }
+            }
+        ]
+    }
+    with LoopbackServer([Reply.json(answer)]) as server:
+        result = run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert same_pixels(result.image, RESULT)
+
+
+def test_200_without_an_image_part_is_a_block_with_its_finish_reason_and_is_not_retried() -> None:
+    with LoopbackServer([gemini.blocked_by_finish("IMAGE_SAFETY")]) as server, pytest.raises(BlockedError) as raised:
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert len(server.requests) == 1
+    message = str(raised.value)
+    assert message.startswith("Google Gemini: ")
+    assert "safety filters blocked the generated image" in message
+    assert "IMAGE_SAFETY" in message
+
+
+def test_prompt_feedback_block_reason_is_reported_in_words() -> None:
+    with (
+        LoopbackServer([gemini.blocked_prompt("PROHIBITED_CONTENT")]) as server,
+        pytest.raises(BlockedError, match=r"prohibited content.*PROHIBITED_CONTENT"),
+    ):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_a_text_only_answer_is_a_block_that_quotes_the_model() -> None:
+    reply = gemini.blocked_by_finish("STOP", text="I can't edit images of this person.")
+    with (
+        LoopbackServer([reply]) as server,
+        pytest.raises(BlockedError, match=r"text only.*I can't edit images of this person"),
+    ):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_bad_key_400_api_key_invalid_is_an_auth_error_naming_the_fix_and_is_not_retried() -> None:
+    with LoopbackServer([gemini.bad_key(), gemini.bad_key()]) as server, pytest.raises(AuthError) as raised:
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert len(server.requests) == 1
+    assert "python main.py keys set google" in str(raised.value)
+    assert "GEMINI_API_KEY" in str(raised.value)
+
+
+def test_403_permission_denied_is_an_auth_error() -> None:
+    reply = gemini.error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers.")
+    with LoopbackServer([reply]) as server, pytest.raises(AuthError, match=r"PERMISSION_DENIED.*keys set google"):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+    assert len(server.requests) == 1
+
+
+def test_unknown_model_404_names_the_model_and_the_known_ones() -> None:
+    reply = gemini.error(404, "NOT_FOUND", "models/gemini-9-image is not found for API version v1beta.")
+    request = EditRequest(mode="edit", prompt="x", image=picture(), options={"model": "gemini-9-image"})
+    with (
+        LoopbackServer([reply], validator=gemini.GeminiShape(KEY, images=1)) as server,
+        pytest.raises(BadRequestError) as raised,
+    ):
+        run(provider(server, SleepLog()), request, key=KEY)
+
+    assert server.requests[0].path == "/v1beta/models/gemini-9-image:generateContent"
+    message = str(raised.value)
+    assert "'gemini-9-image' was not found" in message
+    assert "gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image" in message
+
+
+def test_429_resource_exhausted_waits_the_retry_info_delay_then_succeeds() -> None:
+    sleeps, progress = SleepLog(), ProgressLog()
+    replies = [gemini.rate_limited("19s"), gemini.image_answer(png_bytes(RESULT))]
+    with LoopbackServer(replies, validator=gemini.GeminiShape(KEY, images=1)) as server:
+        result = run(provider(server, sleeps), edit(), key=KEY, progress=progress)
+
+    assert server.invalid == []
+    assert sleeps.delays == [19.0]
+    retrying = [event for event in progress.events if event.stage == "retrying"]
+    assert [(event.retry_in, event.attempt) for event in retrying] == [(19.0, 2)]
+    assert same_pixels(result.image, RESULT)
+
+
+def test_429_keeps_failing_after_two_retries_with_the_delay_capped() -> None:
+    sleeps = SleepLog()
+    with (
+        LoopbackServer([gemini.rate_limited("900s")] * 3) as server,
+        pytest.raises(RateLimitError, match="too many requests"),
+    ):
+        run(provider(server, sleeps), edit(), key=KEY)
+
+    assert len(server.requests) == 3
+    assert sleeps.delays == [120.0, 120.0]
+
+
+def test_429_with_a_daily_quota_used_up_is_a_quota_error_and_is_not_retried() -> None:
+    reply = gemini.rate_limited("40s", quota_id="GenerateRequestsPerDayPerProjectPerModel-FreeTier")
+    with LoopbackServer([reply, reply]) as server, pytest.raises(QuotaError, match="quota is used up"):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "rpc_status"), [(500, "INTERNAL"), (503, "UNAVAILABLE"), (504, "DEADLINE_EXCEEDED")]
+)
+def test_server_errors_are_retried_then_succeed(status: int, rpc_status: str) -> None:
+    sleeps = SleepLog()
+    replies = [gemini.error(status, rpc_status, "The model is overloaded."), gemini.image_answer(png_bytes(RESULT))]
+    with LoopbackServer(replies) as server:
+        result = run(provider(server, sleeps), edit(), key=KEY)
+
+    assert len(server.requests) == 2
+    assert len(sleeps.delays) == 1
+    assert same_pixels(result.image, RESULT)
+
+
+def test_server_error_three_times_names_googles_failure() -> None:
+    with (
+        LoopbackServer([gemini.error(503, "UNAVAILABLE", "The model is overloaded.")] * 3) as server,
+        pytest.raises(ServerError, match=r"Google's servers failed.*overloaded"),
+    ):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_inline_data_that_is_not_an_image_is_a_bad_response() -> None:
+    answer = {"candidates": [{"content": {"parts": [{"inlineData": {"mimeType": "image/png", "data": "aGVsbG8="}}]}}]}
+    with LoopbackServer([Reply.json(answer)]) as server, pytest.raises(BadResponseError, match="not an image"):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_a_200_that_is_not_json_is_a_bad_response() -> None:
+    with (
+        LoopbackServer([Reply(body=b"<html>proxy login</html>", headers={"content-type": "text/html"})]) as server,
+        pytest.raises(BadResponseError, match="not JSON"),
+    ):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_a_truncated_answer_is_retried_and_the_whole_one_is_used() -> None:
+    whole = gemini.image_answer(png_bytes(RESULT))
+    cut = Reply(body=whole.body, headers=whole.headers, truncate=len(whole.body) // 2)
+    with LoopbackServer([cut, whole]) as server:
+        result = run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert len(server.requests) == 2
+    assert same_pixels(result.image, RESULT)
+
+
+def test_an_answer_truncated_every_time_is_a_connection_error() -> None:
+    whole = gemini.image_answer(png_bytes(RESULT))
+    cut = Reply(body=whole.body, headers=whole.headers, truncate=100)
+    with LoopbackServer([cut] * 3) as server, pytest.raises(ConnectionFailedError, match="broke off"):
+        run(provider(server, SleepLog()), edit(), key=KEY)
+
+
+def test_no_answer_within_the_timeout_is_a_timeout_error() -> None:
+    with (
+        LoopbackServer([Reply(hang=True)]) as server,
+        pytest.raises(ProviderTimeoutError, match="did not answer within 1 seconds"),
+    ):
+        run(provider(server, SleepLog(), timeout=1.0), edit(), key=KEY)
+
+
+def test_a_redirect_to_another_origin_does_not_carry_the_key_header() -> None:
+    with LoopbackServer([gemini.image_answer(png_bytes(RESULT))]) as elsewhere:
+        redirect = Reply(status=307, headers={"location": elsewhere.url + "/v1beta/models/m:generateContent"})
+        with LoopbackServer([redirect]) as server:
+            result = run(provider(server, SleepLog()), edit(), key=KEY)
+
+    assert same_pixels(result.image, RESULT)
+    assert server.requests[0].headers["x-goog-api-key"] == KEY
+    assert "x-goog-api-key" not in elsewhere.requests[0].headers
