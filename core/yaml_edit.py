@@ -23,19 +23,28 @@ log = logging.getLogger(__name__)
 
 Scalar = str | int | float | bool | None
 KeyPath = tuple[str | int, ...]
+_UNPARSABLE = object()
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 
 
 def render_scalar(value: Scalar) -> str:
     """``value`` as a one-line YAML scalar that is valid in block and in flow context."""
     if isinstance(value, str):
-        dumped = yaml.safe_dump([value], default_flow_style=True, width=2**31 - 1, allow_unicode=True).strip()
-        if "\n" in dumped:
-            # Folded single quotes would span lines; double quotes keep it on one line with \n.
-            dumped = yaml.safe_dump([value], default_style='"', width=2**31 - 1, allow_unicode=True).strip()
-        return dumped[1:-1]
+        dumped = _flow_dump(value, allow_unicode=True)
+        if any(mark in dumped for mark in _LINE_BREAKS) or yaml.safe_load(f"[{dumped}]") != [value]:
+            # Line breaks (also NEL and U+2028) would fold over lines: escaped double quotes stay on one.
+            dumped = _flow_dump(value, allow_unicode=False, style='"')
+        return dumped
     if value is None or isinstance(value, bool | int | float):
-        return yaml.safe_dump([value], default_flow_style=True).strip()[1:-1]
+        return _flow_dump(value)
     raise TypeError(f"only single values can be written, not {type(value).__name__}")
+
+
+def _flow_dump(value: Scalar, *, allow_unicode: bool = False, style: str | None = None) -> str:
+    dumped = yaml.safe_dump(
+        [value], default_flow_style=True, default_style=style, width=2**31 - 1, allow_unicode=allow_unicode
+    )
+    return str(dumped).strip()[1:-1]
 
 
 def dotted(path: KeyPath) -> str:
@@ -50,15 +59,17 @@ def set_value(text: str, path: KeyPath, value: Scalar) -> str:
     """
     if not path:
         raise ConfigError("no setting was named to change")
-    before = _load(text, "before the change")
+    before = _load(text)
     edited = _Editor(text, _compose(text)).apply(path, value)
-    after = _load(edited, "after the change")
-    expected = _with_value(before, path, value)
-    if after != expected:
+    try:
+        after = yaml.safe_load(edited)
+    except yaml.YAMLError:
+        after = _UNPARSABLE
+    if after != _with_value(before, path, value):
         # Anchors, aliases and merge keys share one span between several values: refuse, never guess.
         raise ConfigError(
-            "cannot be changed in place without changing other settings (it uses YAML anchors or merge keys); "
-            "edit it by hand",
+            "cannot be changed in place without changing other settings (it uses YAML anchors, aliases "
+            "or merge keys); edit it by hand",
             key=dotted(path),
         )
     return edited
@@ -95,11 +106,11 @@ def _compose(text: str) -> yaml.Node | None:
         raise ConfigError(f"is not valid YAML, so it was not changed ({_problem(error)})") from None
 
 
-def _load(text: str, when: str) -> object:
+def _load(text: str) -> object:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ConfigError(f"is not valid YAML {when}, so it was not changed ({_problem(error)})") from None
+        raise ConfigError(f"is not valid YAML, so it was not changed ({_problem(error)})") from None
 
 
 def _problem(error: yaml.YAMLError) -> str:
@@ -141,7 +152,9 @@ class _Editor:
                 if child is None:
                     return self._insert(node, rest, value)
                 node = child
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    raise ConfigError(f"item {part} does not exist, so it cannot be changed", key=dotted(path))
                 node = node.value[part]
             elif _is_null(node) and isinstance(part, str):
                 return self._replace(node, " " + _flow(rest, value) if _is_empty(node) else _flow(rest, value))
