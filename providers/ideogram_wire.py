@@ -1,0 +1,159 @@
+"""Ideogram v3's wire format as pure functions: which fields each endpoint takes, the answer, the errors.
+
+Every endpoint is multipart and synchronous; the answer lists signed, short-lived result links
+(``data[].url``) with an ``is_image_safe`` flag. The field lists mirror the request schemas of
+Ideogram's published ``openapi.json`` (``/v1/ideogram-v3/*``), so an option a mode does not take is
+left out instead of being sent and refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from httpx import codes
+
+from core.errors import (
+    AuthError,
+    BadRequestError,
+    BadResponseError,
+    BlockedError,
+    ProviderError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+    TooLargeError,
+)
+from providers.http import Answer
+
+PROVIDER = "Ideogram"
+KEY_FIX = "Set a valid key with 'python main.py keys set ideogram' or the IDEOGRAM_API_KEY environment variable."
+MAX_SAID = 300
+
+ENDPOINTS = {
+    "remix": "remix",
+    "edit": "edit",
+    "replace-background": "replace-background",
+    "reframe": "reframe",
+    "generate": "generate",
+}
+
+_COMMON = frozenset({"num_images", "seed", "rendering_speed", "style_preset"})
+# Option fields each endpoint's request schema declares (ReframeImageRequestV3 has no prompt, etc.).
+MODE_FIELDS: dict[str, frozenset[str]] = {
+    "generate": _COMMON | {"resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
+    "remix": _COMMON | {"image_weight", "resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
+    "edit": _COMMON | {"magic_prompt", "style_type"},
+    "replace-background": _COMMON | {"magic_prompt"},
+    "reframe": _COMMON | {"resolution"},
+}
+MODE_TAKES_PROMPT = frozenset({"generate", "remix", "edit", "replace-background"})
+
+
+@dataclass(frozen=True)
+class FormFields:
+    """The text fields of one request, and the options left out because the mode does not take them."""
+
+    fields: tuple[tuple[str, str], ...]
+    ignored: tuple[str, ...] = ()
+
+
+def form_fields(mode: str, prompt: str, options: dict[str, object]) -> FormFields:
+    """The multipart text fields for ``mode``; options are sent as their text form."""
+    allowed = MODE_FIELDS[mode]
+    fields: list[tuple[str, str]] = []
+    if mode in MODE_TAKES_PROMPT:
+        fields.append(("prompt", prompt))
+    ignored = []
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name not in allowed:
+            ignored.append(name)
+            continue
+        fields.append((name, str(value)))
+    return FormFields(tuple(fields), tuple(sorted(ignored)))
+
+
+@dataclass(frozen=True)
+class ResultLinks:
+    """The links to fetch, and how many results the safety check withheld."""
+
+    urls: tuple[str, ...]
+    withheld: int = 0
+
+
+def parse_answer(body: object) -> ResultLinks:
+    """The safe results' links; none safe is a block, an answer without ``data`` a bad response."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise BadResponseError(PROVIDER, "answered with something other than the documented result list.")
+    urls: list[str] = []
+    withheld = 0
+    for item in body["data"]:
+        if not isinstance(item, dict):
+            continue
+        url = item.get("url")
+        if item.get("is_image_safe") is False or not url:
+            withheld += 1
+            continue
+        urls.append(str(url))
+    if urls:
+        return ResultLinks(tuple(urls), withheld)
+    if withheld:
+        raise BlockedError(
+            PROVIDER,
+            "Ideogram's safety check withheld the result (is_image_safe: false). Change the prompt or the image.",
+        )
+    raise BadResponseError(PROVIDER, "answered with an empty result list; no image came back.")
+
+
+def said(answer: Answer) -> str:
+    """The provider's own words from an error body (``error``, ``detail`` or ``message``), shortened."""
+    body = answer.json()
+    text = ""
+    if isinstance(body, dict):
+        for key in ("error", "detail", "message"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message") or value.get("detail") or value.get("code")
+            if isinstance(value, str | list) and value:
+                text = str(value)
+                break
+    elif answer.content and not answer.content_type.startswith("text/html"):
+        text = answer.content[:MAX_SAID].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SAID else text[: MAX_SAID - 1] + "…"
+
+
+def classify(answer: Answer) -> ProviderError:
+    """A failed answer as the app's error, each naming the fix."""
+    status = answer.status
+    words = said(answer) or f"HTTP {status}"
+    if status == codes.PAYMENT_REQUIRED:
+        if "daily" in words.lower():
+            fix = "the daily spending limit is reached; raise it in Ideogram's API settings or wait until tomorrow."
+        else:
+            fix = "the account is out of credits; top up at https://ideogram.ai/manage-api."
+        return QuotaError(PROVIDER, f"{fix} ({words})", status=status)
+    rule = RULES.get(status)
+    if rule is not None:
+        kind, template = rule
+        return kind(PROVIDER, template.format(words=words), status=status)
+    if status >= codes.INTERNAL_SERVER_ERROR:
+        return ServerError(
+            PROVIDER, f"Ideogram's servers failed (HTTP {status}: {words}). Try again later.", status=status
+        )
+    return BadRequestError(PROVIDER, f"the request was refused (HTTP {status}: {words}).", status=status)
+
+
+_AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
+# 401 on most endpoints, 403 on remix: both mean the key.
+RULES: dict[int, tuple[type[ProviderError], str]] = {
+    codes.UNAUTHORIZED: _AUTH,
+    codes.FORBIDDEN: _AUTH,
+    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (10 MB). ({words})"),
+    codes.UNPROCESSABLE_ENTITY: (
+        BlockedError,
+        "Ideogram's safety check refused the prompt or image: {words}. Change it and try again.",
+    ),
+    codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests at once ({words})."),
+}
