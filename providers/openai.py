@@ -1,20 +1,43 @@
-"""OpenAI GPT Image: ``/images/edits`` (multipart) and ``/images/generations`` (JSON)."""
+"""OpenAI GPT Image: ``/images/edits`` (multipart) and ``/images/generations`` (JSON).
+
+The same client serves ``openai-compatible`` servers (LocalAI, LiteLLM, ...): they differ only in
+``base_url``, an optional key, and answering ``url`` as well as ``b64_json``.
+Wire details and error mapping: ``providers.openai_wire``.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
+import httpx
+
+from core.errors import InputError, ProviderError
+from core.models import EditRequest, EditResult, ProgressEvent
 from core.schema import choice, integer, text
+from providers import fitting, openai_wire
 from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
+from providers.images import decode_image
+
+if TYPE_CHECKING:
+    from core.config import ProviderSettings
+    from core.models import ProgressSink
+
+log = logging.getLogger(__name__)
+
+KEY_HEADER = "authorization"
 
 OPTIONS = {
-    "size": choice("1024x1024", "1536x1024", "1024x1536", "auto"),
+    "size": choice("1024x1024", "1536x1024", "1024x1536", "auto", help="output size (default: nearest to the crop)"),
     "quality": choice("low", "medium", "high", "auto"),
-    "background": choice("transparent", "opaque", "auto"),
+    "background": choice("transparent", "opaque", "auto", help="transparent needs png or webp output"),
     "output_format": choice("png", "jpeg", "webp"),
-    "output_compression": integer(0, 100),
-    "input_fidelity": choice("high", "low"),
-    "moderation": choice("low", "auto"),
-    "n": integer(1, 10),
-    "model": text(),
+    "output_compression": integer(0, 100, help="for jpeg and webp output"),
+    "input_fidelity": choice("high", "low", help="edit only; not on gpt-image-1-mini"),
+    "moderation": choice("low", "auto", help="generate only"),
+    "n": integer(1, 10, help="number of images"),
+    "model": text(help="model id (default: the configured model)"),
 }
 
 LIMITS = InputLimits(
@@ -53,3 +76,122 @@ COMPATIBLE_INFO = ProviderInfo(
     default_model="gpt-image-1",
     needs_key=False,
 )
+
+
+class OpenAIProvider:
+    """One configured OpenAI (or OpenAI-compatible) endpoint over the app's shared client."""
+
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        client: httpx.AsyncClient,
+        *,
+        info: ProviderInfo = INFO,
+        policy: HttpPolicy | None = None,
+    ) -> None:
+        self.info = info
+        self.settings = settings
+        self.client = client
+        self.policy = policy
+
+    def model_for(self, options: dict[str, object]) -> str:
+        chosen = options.get("model") or self.settings.model or self.info.default_model or "gpt-image-1"
+        return str(chosen)
+
+    async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        if request.mode not in self.info.mode_ids:
+            known = ", ".join(self.info.mode_ids)
+            raise InputError(f"{self.info.display_name} has no mode '{request.mode}' (modes: {known}).")
+        if not request.prompt.strip():
+            raise InputError(f"{self.info.display_name} needs a prompt: say what to do with the image.")
+        options = dict(request.options)
+        model = self.model_for(options)
+        if request.mode == "edit":
+            build, notes = self._edit(request, options, model, key)
+        else:
+            build, notes = self._generate(request, options, model, key)
+
+        def classify(answer: Answer) -> ProviderError:
+            return openai_wire.classify(
+                answer, provider=self.info.display_name, provider_id=self.info.id, model=model, key=key
+            )
+
+        answer = await send(
+            self.client,
+            self.info.display_name,
+            build,
+            self.settings,
+            progress,
+            classify,
+            key_headers=(KEY_HEADER,),
+            policy=self.policy,
+        )
+        images = []
+        for item in openai_wire.parse_items(answer, self.info.display_name):
+            data = item.data
+            if data is None and item.url is not None:
+                data = await download(
+                    self.client, self.info.display_name, item.url, self.settings, progress, policy=self.policy
+                )
+            images.append(decode_image(data or b"", self.info.display_name))
+        progress(ProgressEvent("done"))
+        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
+
+    def _headers(self, key: str) -> dict[str, str]:
+        # A self-hosted server may need no key at all; then no Authorization header is sent.
+        return {"Authorization": f"Bearer {key}"} if key else {}
+
+    def _edit(
+        self, request: EditRequest, options: dict[str, object], model: str, key: str
+    ) -> tuple[RequestBuilder, list[str]]:
+        if request.image is None:
+            raise InputError(f"{self.info.display_name} 'edit' needs an image.")
+        fitted = fitting.fit_image(request.image, self.info.limits, self.info.display_name)
+        if options.get("size") is None:
+            options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
+        notes = []
+        if options.get("moderation") is not None:
+            notes.append("'moderation' applies only to generate; it was not sent with the edit.")
+        if options.get("input_fidelity") is not None and not openai_wire.supports_input_fidelity(model):
+            notes.append(f"'input_fidelity' is not available on {model}; it was not sent.")
+        fields = openai_wire.form_text(
+            {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.EDIT_FIELDS, model)}
+        )
+        mask = fitting.openai_mask(request.mask, fitted.size) if request.mask is not None else None
+        url = f"{self.settings.base_url}/images/edits"
+        headers = self._headers(key)
+
+        def build() -> httpx.Request:
+            files = {"image": (fitted.filename, fitted.data, fitted.mime)}
+            if mask is not None:
+                files["mask"] = ("mask.png", mask, "image/png")
+            return self.client.build_request("POST", url, data=fields, files=files, headers=headers)
+
+        log.info("%s: edit %dx%d as %s, size %s", self.info.id, *fitted.size, fitted.format, options["size"])
+        return build, notes
+
+    def _generate(
+        self, request: EditRequest, options: dict[str, object], model: str, key: str
+    ) -> tuple[RequestBuilder, list[str]]:
+        if options.get("size") is None and request.image is not None:
+            options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
+        body = {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.GENERATE_FIELDS, model)}
+        url = f"{self.settings.base_url}/images/generations"
+        headers = self._headers(key)
+        notes = []
+        if options.get("input_fidelity") is not None:
+            notes.append("'input_fidelity' applies only to edit; it was not sent.")
+
+        def build() -> httpx.Request:
+            return self.client.build_request("POST", url, json=body, headers=headers)
+
+        log.info("%s: generate, size %s", self.info.id, body.get("size", "default"))
+        return build, notes
+
+
+def create(settings: ProviderSettings, client: httpx.AsyncClient) -> OpenAIProvider:
+    return OpenAIProvider(settings, client, info=INFO)
+
+
+def create_compatible(settings: ProviderSettings, client: httpx.AsyncClient) -> OpenAIProvider:
+    return OpenAIProvider(settings, client, info=COMPATIBLE_INFO)
