@@ -1,0 +1,128 @@
+"""PhotoRoom's wire format as pure functions: the two endpoints' fields, and their errors.
+
+``/v1/segment`` (Basic plan, ``sdk.photoroom.com``) takes ``image_file`` and snake_case fields;
+``/v2/edit`` (Plus plan, ``image-api.photoroom.com``) takes ``imageFile`` and dotted fields. Both
+answer the image bytes. Errors come as ``{detail, status_code, type}`` (v1) or
+``{"error": {"message" | "detail"}}`` (v2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from httpx import codes
+
+from core.errors import (
+    AuthError,
+    BadRequestError,
+    InputError,
+    ProviderError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+    TooLargeError,
+)
+from providers.http import Answer
+
+PROVIDER = "PhotoRoom"
+KEY_FIX = "Set a valid key with 'python main.py keys set photoroom' or the PHOTOROOM_API_KEY environment variable."
+OFFICIAL_SEGMENT_HOST = "sdk.photoroom.com"
+OFFICIAL_EDIT_BASE = "https://image-api.photoroom.com"
+MAX_SAID = 300
+
+SEGMENT_FIELDS = frozenset({"format", "channels", "bg_color", "size", "crop", "despill"})
+EDIT_FIELDS = frozenset({"background.color", "background.prompt", "background.seed", "outputSize", "export.format"})
+
+
+@dataclass(frozen=True)
+class FormFields:
+    """The text fields of one request, and the options left out because the mode does not take them."""
+
+    fields: tuple[tuple[str, str], ...]
+    ignored: tuple[str, ...] = ()
+
+
+def _text(value: object) -> str:
+    # The API spells booleans as the strings 'true' / 'false'.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def segment_fields(options: dict[str, object]) -> FormFields:
+    fields = [(name, _text(value)) for name, value in options.items() if name in SEGMENT_FIELDS]
+    ignored = sorted(name for name in options if name not in SEGMENT_FIELDS)
+    return FormFields(tuple(fields), tuple(ignored))
+
+
+def edit_fields(prompt: str, options: dict[str, object]) -> FormFields:
+    """The v2 fields: the prompt (or ``background.prompt``) or ``background.color`` sets the new background."""
+    chosen = {name: value for name, value in options.items() if name in EDIT_FIELDS and value is not None}
+    if prompt.strip() and "background.prompt" not in chosen:
+        chosen["background.prompt"] = prompt.strip()
+    if "background.prompt" not in chosen and "background.color" not in chosen:
+        raise InputError(
+            "PhotoRoom's edit mode needs a new background: give a prompt (--prompt 'on a marble table') "
+            "or a colour (--option background.color=FFFFFF)."
+        )
+    color = chosen.get("background.color")
+    if isinstance(color, str):
+        # v2 wants hex without '#', unlike v1's bg_color; accept both spellings from the person.
+        chosen["background.color"] = color.removeprefix("#")
+    fields = [(name, _text(value)) for name, value in chosen.items()]
+    ignored = sorted(name for name in options if name not in EDIT_FIELDS)
+    return FormFields(tuple(fields), tuple(ignored))
+
+
+def edit_base_url(base_url: str) -> str:
+    """Where ``/v2/edit`` lives: PhotoRoom's image-api host for the official base, else the same base.
+
+    The two plans live on two hosts. A person who points ``base_url`` elsewhere (a proxy, a test
+    server) means that server for both endpoints; their paths do not collide.
+    """
+    host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if host == OFFICIAL_SEGMENT_HOST:
+        return OFFICIAL_EDIT_BASE
+    return base_url.rstrip("/")
+
+
+def said(answer: Answer) -> str:
+    """The provider's own words from either error shape, shortened."""
+    body = answer.json()
+    text = ""
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict):
+            text = str(inner.get("message") or inner.get("detail") or "")
+        text = text or str(body.get("detail") or body.get("message") or "")
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SAID else text[: MAX_SAID - 1] + "…"
+
+
+def classify(answer: Answer) -> ProviderError:
+    """A failed answer as the app's error, each naming the fix."""
+    status = answer.status
+    words = said(answer) or f"HTTP {status}"
+    rule = RULES.get(status)
+    if rule is not None:
+        kind, template = rule
+        return kind(PROVIDER, template.format(words=words), status=status)
+    if status >= codes.INTERNAL_SERVER_ERROR:
+        return ServerError(
+            PROVIDER, f"PhotoRoom's servers failed (HTTP {status}: {words}). Try again later.", status=status
+        )
+    return BadRequestError(PROVIDER, f"the request was refused (HTTP {status}: {words}).", status=status)
+
+
+_AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
+RULES: dict[int, tuple[type[ProviderError], str]] = {
+    codes.UNAUTHORIZED: _AUTH,
+    codes.FORBIDDEN: _AUTH,
+    codes.PAYMENT_REQUIRED: (
+        QuotaError,
+        "the account is out of API credits, or its plan does not include this ({words}). "
+        "Buy credits at https://app.photoroom.com/api-dashboard.",
+    ),
+    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than PhotoRoom accepts ({words})."),
+    codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests ({words})."),
+}
