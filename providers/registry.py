@@ -25,6 +25,9 @@ def create_provider(provider_id: str, settings: ProviderSettings, client: httpx.
     factories: dict[str, ProviderFactory] = {
         "openai": openai.create,
         "openai-compatible": openai.create_compatible,
+        "google": google.create,
+        "ideogram": ideogram.create,
+        "photoroom": photoroom.create,
     }
     factory = factories.get(provider_id)
     if factory is None:
