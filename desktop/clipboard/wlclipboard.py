@@ -1,0 +1,106 @@
+"""Wayland clipboard through wl-clipboard's wl-copy and wl-paste.
+
+On Wayland only the focused client may own the clipboard through the core protocol; wl-copy uses
+the data-control protocols (wlr, ext) where the compositor offers them, which is what lets a tray
+utility with no focused window copy at all. Like xclip it forks an owner that keeps serving the
+image after we exit (until something else is copied). Where the compositor has no data-control
+protocol (GNOME's mutter for a long time), wl-copy briefly maps a tiny window to get focus; the
+xclip method through XWayland stays as the fallback (docs/platforms.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+
+from core.errors import ClipboardError, NoImageError
+from desktop.clipboard.base import ClipboardImage, session_type
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/bmp", "image/webp", "image/tiff")
+TEXT_TYPES = ("text/plain;charset=utf-8", "text/plain", "UTF8_STRING", "STRING", "TEXT")
+TIMEOUT = 5.0
+
+
+def copy_command() -> list[str]:
+    return ["wl-copy", "--type", "image/png"]
+
+
+def list_types_command() -> list[str]:
+    return ["wl-paste", "--list-types"]
+
+
+def paste_command(mime: str) -> list[str]:
+    return ["wl-paste", "--no-newline", "--type", mime]
+
+
+class WlClipboard:
+    name = "wl-clipboard"
+    install_hint = (
+        "Install wl-clipboard (Debian/Ubuntu: sudo apt install wl-clipboard; Fedora: sudo dnf install wl-clipboard)."
+    )
+
+    def __init__(self, env: Mapping[str, str], platform: str = sys.platform) -> None:
+        self._env = dict(env)
+        self._platform = platform
+
+    def fits_this_system(self) -> bool:
+        return (
+            self._platform.startswith("linux")
+            and bool(self._env.get("WAYLAND_DISPLAY"))
+            and session_type(self._env) == "wayland"
+        )
+
+    def is_installed(self) -> bool:
+        path = self._env.get("PATH")
+        return shutil.which("wl-copy", path=path) is not None and shutil.which("wl-paste", path=path) is not None
+
+    def write_png(self, data: bytes) -> None:
+        # As with xclip, stderr is read only on failure: the forked owner may keep the pipe open.
+        process = subprocess.Popen(  # noqa: S603 - a fixed program
+            copy_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self._env
+        )
+        assert process.stdin is not None  # noqa: S101 - Popen contract with stdin=PIPE
+        assert process.stderr is not None  # noqa: S101
+        try:
+            process.stdin.write(data)
+            process.stdin.close()
+            code = process.wait(timeout=TIMEOUT)
+        except (BrokenPipeError, subprocess.TimeoutExpired) as error:
+            process.kill()
+            process.stderr.close()
+            raise ClipboardError(f"wl-copy did not take the image ({error.__class__.__name__}).") from None
+        if code != 0:
+            message = process.stderr.read().decode(errors="replace").strip()
+            process.stderr.close()
+            raise ClipboardError(f"wl-copy could not set the clipboard: {message or f'exit code {code}'}")
+        process.stderr.close()
+
+    def _run(self, argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(  # noqa: S603 - a fixed program
+                argv, capture_output=True, env=self._env, timeout=TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ClipboardError("The clipboard owner did not answer within 5 seconds.") from None
+
+    def types(self) -> list[str]:
+        """The MIME types on offer; none when the clipboard is empty (wl-paste then exits 1)."""
+        result = self._run(list_types_command())
+        if result.returncode != 0:
+            return []
+        return [line.strip() for line in result.stdout.decode(errors="replace").splitlines() if line.strip()]
+
+    def read_image(self) -> ClipboardImage:
+        types = self.types()
+        for mime in IMAGE_TYPES:
+            if mime in types:
+                result = self._run(paste_command(mime))
+                if result.returncode == 0 and result.stdout:
+                    return ClipboardImage(result.stdout, mime)
+        if not types:
+            raise NoImageError("The clipboard is empty: copy an image first.")
+        if any(mime in types for mime in TEXT_TYPES):
+            raise NoImageError("The clipboard holds text, not an image: copy an image first.")
+        raise NoImageError("The clipboard holds no image in a format we can read (PNG, JPEG, BMP, WebP, TIFF).")
