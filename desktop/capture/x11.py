@@ -63,7 +63,11 @@ def heads_to_monitors(heads: list[tuple[int, int, int, int]], scale: float) -> t
 
 
 class X11Capture:
-    """Keeps an mss instance and an Xlib connection between grabs; use it from one thread."""
+    """Keeps an mss instance and an Xlib connection between grabs; use it from one thread.
+
+    The kept instance holds a screen-sized shared memory buffer (32 MB at 4K); ``close()`` frees
+    it and the next grab reconnects (docs/adr/006-capture-methods.md, "Memory").
+    """
 
     name = "x11"
     install_hint = (

@@ -61,6 +61,19 @@ def test_a_kept_method_sees_the_screen_as_it_is_at_each_grab(screen_1080p: Virtu
     assert shot.image.tobytes() == second.tobytes()
 
 
+def test_a_closed_method_reconnects_on_its_next_grab(screen_1080p: VirtualDesktop) -> None:
+    method = X11Capture(screen_1080p.env)
+    pattern = noise(1920, 1080, seed=9)
+    paint_root(screen_1080p.display, pattern)
+    try:
+        method.grab()
+        method.close()
+        (shot,) = method.grab()
+    finally:
+        method.close()
+    assert shot.image.tobytes() == pattern.tobytes()
+
+
 def test_xft_dpi_sets_the_scale_of_every_monitor(screen_1080p: VirtualDesktop) -> None:
     method = X11Capture(screen_1080p.env)
     try:
