@@ -1,26 +1,245 @@
-"""``main.py edit INPUT --provider ID ...``: one provider job from the command line."""
+"""``main.py edit INPUT --provider ID ...``: one provider job from the command line.
+
+Usage problems (unknown provider or mode, missing prompt, bad option, unreadable input) are found
+before anything is sent and exit 2; a failed job (any ``ProviderError``) exits 1. The output file is
+written only once the result is checked and complete, so a failure leaves an existing file as it was.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from PIL import Image, UnidentifiedImageError
 
 from cli.context import CliContext
-from core.errors import NotYetError
+from core.errors import InputError, NoImageError
+from core.models import EditRequest, EditResult, ProgressEvent
+from core.output import PIL_FORMATS, encode_image, write_file, write_new_file
+from core.schema import SpecError, options_from_text
+from providers import fitting
+from providers.http import build_http_client
+from providers.registry import create_provider
+
+if TYPE_CHECKING:
+    from core.config import Config, ProviderSettings
+    from providers.base import ModeInfo, ProviderInfo
+
+log = logging.getLogger(__name__)
+
+STDIO = "-"
+QUARTERS = 4
+MB = 1024 * 1024
+OUTPUT_HELP = (
+    "where to write the result, or - for standard output. Without --output (and without --copy) the "
+    "result is saved as a new file next to INPUT, named INPUT-PROVIDER-MODE.FORMAT, never replacing a file"
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("edit", help="send an image file to a provider and write the result")
+    parser = subparsers.add_parser(
+        "edit",
+        help="send an image file to a provider and write the result",
+        description="Send INPUT to an AI image provider and write the result. Progress goes to standard error. "
+        "Exit codes: 0 done, 1 the provider job failed, 2 usage or settings problem.",
+    )
     parser.add_argument("input", help="image file, or - for standard input")
     parser.add_argument("--provider", required=True, help="provider id (see 'main.py providers')")
     parser.add_argument("--mode", help="provider mode (default: the provider's default)")
     parser.add_argument("--prompt", default="", help="what to do with the image")
-    parser.add_argument("--mask", metavar="FILE", help="mask image (transparent or black = area to edit)")
+    parser.add_argument(
+        "--mask",
+        metavar="FILE",
+        help="mask image: transparent pixels (or, without transparency, black ones) are the area to edit",
+    )
     parser.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE", help="provider option; repeatable"
     )
-    parser.add_argument("--output", metavar="FILE", help="where to write the result, or - for standard output")
-    parser.add_argument("--copy", action="store_true", help="also put the result on the clipboard")
+    parser.add_argument("--output", metavar="FILE", help=OUTPUT_HELP)
+    parser.add_argument("--copy", action="store_true", help="also put the result on the clipboard (as PNG)")
+    # SUPPRESS keeps the top-level --config when this one is not given after the subcommand.
+    parser.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="settings file to use")
 
 
-def run(_args: argparse.Namespace, _ctx: CliContext) -> int:
-    raise NotYetError("'edit' is not available yet in this version (providers are being built: issue 3).")
+@dataclass(frozen=True)
+class Job:
+    """Everything checked before a byte is sent."""
+
+    info: ProviderInfo
+    mode: ModeInfo
+    settings: ProviderSettings
+    request: EditRequest
+    source_size: tuple[int, int] | None
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    info = _provider(args.provider, ctx)
+    mode = _mode(info, args.mode)
+    if mode.needs_prompt and not args.prompt.strip():
+        raise InputError(f"{info.display_name} '{mode.id}' needs a prompt: add --prompt \"what to do\".")
+    if args.mask and not mode.accepts_mask:
+        raise InputError(f"{info.display_name} '{mode.id}' does not take a mask; leave out --mask.")
+    if args.input == STDIO and args.output is None and not args.copy:
+        raise InputError("When INPUT is - (standard input), say where the result goes: --output FILE, -, or --copy.")
+    config = ctx.config
+    settings = config.provider(info.id)
+    try:
+        given = options_from_text(info.options, args.option)
+    except SpecError as error:
+        raise InputError(f"--option {error}") from None
+    image = _read_image(args.input, ctx) if mode.needs_image or args.input != STDIO else None
+    mask = fitting.mask_from_picture(_read_image(args.mask, ctx)) if args.mask else None
+    request = EditRequest(
+        mode.id,
+        prompt=args.prompt,
+        image=image if mode.needs_image else None,
+        mask=mask,
+        options={**settings.options, **given, **_size_hint(info, image, given, settings)},
+    )
+    key = ctx.keys.get(info.id)
+    job = Job(info, mode, settings, request, image.size if image is not None else None)
+    result = asyncio.run(_run_job(job, key, ProgressPrinter(ctx, info.display_name)))
+    for note in result.notes:
+        ctx.say(f"Note: {note}")
+    _deliver(_final_images(job, result, config), args, ctx, config, job)
+    return 0
+
+
+def _provider(provider_id: str, ctx: CliContext) -> ProviderInfo:
+    info = ctx.catalog.get(provider_id)
+    if info is None:
+        raise InputError(f"'{provider_id}' is not a provider (providers: {', '.join(ctx.catalog)}).")
+    return info
+
+
+def _mode(info: ProviderInfo, mode_id: str | None) -> ModeInfo:
+    try:
+        return info.mode(mode_id or info.default_mode)
+    except KeyError:
+        raise InputError(f"{info.display_name} has no mode '{mode_id}' (modes: {', '.join(info.mode_ids)}).") from None
+
+
+def _size_hint(
+    info: ProviderInfo, image: Image.Image | None, given: dict[str, object], settings: ProviderSettings
+) -> dict[str, object]:
+    """For text-to-image with an INPUT: its shape picks the size, as a crop's would."""
+    if image is None or "size" not in info.options or "size" in given or "size" in settings.options:
+        return {}
+    if not info.limits.sizes:
+        return {}
+    return {"size": fitting.nearest_size(*image.size, info.limits.sizes)}
+
+
+def _read_image(name: str, ctx: CliContext) -> Image.Image:
+    label = "standard input" if name == STDIO else name
+    try:
+        data = _binary_in(ctx).read() if name == STDIO else Path(name).read_bytes()
+    except OSError as error:
+        raise InputError(f"Cannot read {label} ({error.strerror or error}).") from None
+    if not data:
+        raise NoImageError(f"{label} is empty; expected an image.")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise NoImageError(f"{label} is not an image this app can open (png, jpeg, webp, ...).") from None
+    return image
+
+
+def _binary_in(ctx: CliContext) -> IO[bytes]:
+    stream = getattr(ctx.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("Standard input cannot be read as binary here; give a file instead of -.")
+    return stream  # type: ignore[no-any-return]
+
+
+async def _run_job(job: Job, key: str, progress: ProgressPrinter) -> EditResult:
+    async with build_http_client() as client:
+        provider = create_provider(job.info.id, job.settings, client)
+        return await provider.run(job.request, key=key, progress=progress)
+
+
+def _final_images(job: Job, result: EditResult, config: Config) -> list[Image.Image]:
+    images = list(result.images)
+    if config.output.match_size and job.mode.needs_image and job.source_size is not None:
+        images = [fitting.match_size(image, job.source_size) for image in images]
+    return images
+
+
+def _format_for(target: str | None, config: Config) -> str:
+    if target and target != STDIO:
+        suffix = Path(target).suffix.lower().lstrip(".")
+        if suffix in PIL_FORMATS:
+            return "jpeg" if suffix == "jpg" else suffix
+    return "png" if target == STDIO else config.output.format
+
+
+def _deliver(images: list[Image.Image], args: argparse.Namespace, ctx: CliContext, config: Config, job: Job) -> None:
+    fmt = _format_for(args.output, config)
+    first = encode_image(images[0], fmt)
+    if args.output == STDIO:
+        stream = getattr(ctx.stdout, "buffer", None)
+        if stream is None:
+            raise InputError("Standard output cannot take binary data here; use --output FILE.")
+        stream.write(first)
+        stream.flush()
+    elif args.output:
+        target = write_file(first, Path(args.output))
+        ctx.say(f"Saved {target}")
+        _save_extras(images[1:], target, fmt, ctx)
+    elif not args.copy:
+        folder = Path.cwd() if args.input == STDIO else Path(args.input).resolve().parent
+        stem = f"{Path(args.input).stem}-{job.info.id}-{job.mode.id}"
+        extension = "." + ("jpg" if fmt == "jpeg" else fmt)
+        target = write_new_file(first, folder, stem, extension)
+        ctx.say(f"Saved {target}")
+        _save_extras(images[1:], target, fmt, ctx)
+    if args.copy:
+        from desktop.clipboard.system import system_clipboard
+
+        system_clipboard(ctx.env).write_png(first if fmt == "png" else encode_image(images[0], "png"))
+        ctx.say("Copied the result to the clipboard.")
+
+
+def _save_extras(images: list[Image.Image], first: Path, fmt: str, ctx: CliContext) -> None:
+    """With n > 1, the other images go beside the first as NAME-2, NAME-3..., never replacing a file."""
+    for number, image in enumerate(images, start=2):
+        saved = write_new_file(encode_image(image, fmt), first.parent, f"{first.stem}-{number}", first.suffix)
+        ctx.say(f"Saved {saved}")
+
+
+class ProgressPrinter:
+    """Progress in plain words on stderr: each stage once, uploads by quarters, every retry."""
+
+    def __init__(self, ctx: CliContext, provider: str) -> None:
+        self.ctx = ctx
+        self.provider = provider
+        self.last_stage = ""
+        self.last_quarter = -1
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if event.stage == "uploading" and event.total_bytes:
+            quarter = QUARTERS * event.sent_bytes // event.total_bytes
+            if quarter != self.last_quarter or self.last_stage != "uploading":
+                self.last_quarter = quarter
+                self.ctx.say(f"Uploading to {self.provider}: {_size(event.sent_bytes)} of {_size(event.total_bytes)}")
+        elif event.stage == "retrying":
+            self.ctx.say(f"{event.detail} Retrying in {event.retry_in or 0:.0f} s (attempt {event.attempt}).")
+        elif event.stage != self.last_stage:
+            words = {
+                "preparing": "Preparing the image...",
+                "waiting": f"Waiting for {self.provider}...",
+                "downloading": f"Receiving the result from {self.provider}...",
+                "done": "Done.",
+            }
+            self.ctx.say(words.get(event.stage, event.stage))
+        self.last_stage = event.stage
+
+
+def _size(count: int) -> str:
+    return f"{count / MB:.1f} MB" if count >= MB // 10 else f"{count / 1024:.0f} KB"
