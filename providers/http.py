@@ -155,6 +155,7 @@ class _Call:
     classify: Classifier
     key_headers: Collection[str]
     policy: HttpPolicy
+    deadline: float = 0.0
 
     def timeouts(self) -> dict[str, float | None]:
         total = self.settings.timeout
@@ -184,6 +185,9 @@ class _Call:
 
     async def wait(self, number: int, server_delay: float | None, error: ProviderError, attempt: int) -> None:
         delay = self.policy.retry.delay(number, server_delay)
+        if delay >= self.deadline - asyncio.get_running_loop().time():
+            # Waiting past the total timeout would only turn the real reason into "timed out".
+            raise error
         log.info("%s: attempt %d failed (%s); retrying in %.1f s", self.provider, attempt, type(error).__name__, delay)
         self.progress(ProgressEvent("retrying", retry_in=delay, attempt=attempt + 1, detail=error.message))
         await self.policy.retry.sleep(delay)
@@ -320,6 +324,7 @@ async def send(
     call = _Call(client, provider, build, settings, progress, classify, key_headers, policy or HttpPolicy())
     try:
         async with asyncio.timeout(settings.timeout):
+            call.deadline = asyncio.get_running_loop().time() + settings.timeout
             return await call.run()
     except TimeoutError:
         raise ProviderTimeoutError(

@@ -102,12 +102,42 @@ def test_429_is_retried_after_the_servers_retry_after_seconds() -> None:
     sleeps, progress = SleepLog(), ProgressLog()
     replies = [Reply(status=429, headers={"retry-after": "7"}), Reply.image(b"ok")]
     with LoopbackServer(replies) as server:
-        answer = run_send(server, policy=fast_policy(sleeps), progress=progress)
+        answer = run_send(server, policy=fast_policy(sleeps), progress=progress, timeout=30)
     assert answer.content == b"ok"
     assert sleeps.delays == [7.0]
     retrying = [e for e in progress.events if e.stage == "retrying"]
     assert [(e.retry_in, e.attempt) for e in retrying] == [(7.0, 2)]
     assert len(server.requests) == 2
+
+
+def test_a_server_delay_longer_than_the_time_left_reports_the_rate_limit_at_once() -> None:
+    sleeps = SleepLog()
+    replies = [Reply(status=429, headers={"retry-after": "60"}), Reply.image(b"ok")]
+    with LoopbackServer(replies) as server, pytest.raises(RateLimitError):
+        run_send(server, policy=fast_policy(sleeps), timeout=5)
+    assert sleeps.delays == []
+    assert len(server.requests) == 1
+
+
+def test_a_delay_carried_by_the_error_wins_over_headers() -> None:
+    """Google puts its RetryInfo delay in the body; its classifier hands it over on the error."""
+    sleeps = SleepLog()
+
+    def with_retry_info(answer: Answer) -> ProviderError:
+        return RateLimitError("Test", "busy", retry_after=retry_info_delay(answer.json()))
+
+    body = {"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "4s"}]}}
+
+    async def go(server: LoopbackServer) -> Answer:
+        async with build_http_client() as client:
+            return await send(
+                client, "Test", lambda: client.build_request("GET", server.url), settings_for(server),
+                ProgressLog(), with_retry_info, policy=fast_policy(sleeps),
+            )  # fmt: skip
+
+    with LoopbackServer([Reply.json(body, status=429, headers={"retry-after": "9"}), Reply.image(b"ok")]) as server:
+        assert asyncio.run(go(server)).content == b"ok"
+    assert sleeps.delays == [4.0]
 
 
 def test_retry_after_ms_wins_over_retry_after() -> None:
