@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.providers.loopback import LoopbackServer, Recorded, Reply
 from tests.providers.openai_server import OpenAISpec, error_answer, images_answer, png, url_answer
+from tests.virtual_desktop import VirtualDesktop
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-cli-test-9876543210"
@@ -20,7 +21,13 @@ OLD_BYTES = b"the previous output, which must survive a failed job"
 
 
 def run_edit(
-    tmp_path: Path, server: LoopbackServer, *args: str, stdin: bytes = b"", timeout: float = 10
+    tmp_path: Path,
+    server: LoopbackServer,
+    *args: str,
+    stdin: bytes = b"",
+    timeout: float = 10,
+    extra_env: dict[str, str] | None = None,
+    config_after: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
     config = tmp_path / "config.yaml"
     config.write_text(
@@ -36,9 +43,10 @@ def run_edit(
         "OPENAI_API_KEY": KEY,
         # Keys come from the environment here; no OS keyring is probed.
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **(extra_env or {}),
     }
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--config", str(config), "edit", *args],
+        [sys.executable, str(ROOT / "main.py"), *where(config, config_after), *args],
         capture_output=True,
         env=env,
         input=stdin,
@@ -46,6 +54,11 @@ def run_edit(
         check=False,
         cwd=tmp_path,
     )
+
+
+def where(config: Path, after: bool) -> list[str]:
+    """``--config`` is accepted before the subcommand and, as the issue writes it, after it."""
+    return ["edit", "--config", str(config)] if after else ["--config", str(config), "edit"]
 
 
 @pytest.fixture
@@ -75,8 +88,9 @@ def test_edit_writes_the_providers_image_at_the_crops_size(tmp_path: Path, photo
 def test_stdin_to_stdout_carries_binary_images(tmp_path: Path, photo: Path) -> None:
     with LoopbackServer([images_answer(png((48, 32)))], validator=OpenAISpec(KEY)) as server:
         result = run_edit(
-            tmp_path, server, "-", "--provider", "openai", "--prompt", "p", "--output", "-", stdin=photo.read_bytes()
-        )
+            tmp_path, server, "-", "--provider", "openai", "--prompt", "p", "--output", "-",
+            stdin=photo.read_bytes(), config_after=True,
+        )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert Image.open(io.BytesIO(result.stdout)).size == (300, 200)
     assert server.requests[0].form()["image"].data.startswith(b"\x89PNG")
@@ -105,6 +119,22 @@ def test_without_output_a_new_file_is_saved_next_to_the_input(tmp_path: Path, ph
     assert result.returncode == 0, result.stderr
     assert existing.read_bytes() == OLD_BYTES
     assert Image.open(tmp_path / "photo-openai-edit-2.png").size == (300, 200)
+
+
+@pytest.mark.desktop
+def test_copy_puts_the_result_on_the_clipboard_as_png(tmp_path: Path, photo: Path, desktop: VirtualDesktop) -> None:
+    with LoopbackServer([images_answer(png((48, 32)))]) as server:
+        result = run_edit(
+            tmp_path, server, str(photo), "--provider", "openai", "--prompt", "p", "--copy",
+            extra_env={"DISPLAY": desktop.display},
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    copied = desktop.read_clipboard("image/png")
+    assert copied is not None
+    image = Image.open(io.BytesIO(copied))
+    assert image.size == (300, 200)
+    assert image.convert("RGB").getpixel((10, 10)) == (200, 40, 40)
+    assert list(tmp_path.glob("photo-*")) == []
 
 
 def test_a_compatible_servers_url_answer_is_fetched(tmp_path: Path, photo: Path) -> None:
