@@ -194,7 +194,7 @@ def test_429_resource_exhausted_waits_the_retry_info_delay_then_succeeds() -> No
     sleeps, progress = SleepLog(), ProgressLog()
     replies = [gemini.rate_limited("19s"), gemini.image_answer(png_bytes(RESULT))]
     with LoopbackServer(replies, validator=gemini.GeminiShape(KEY, images=1)) as server:
-        result = run(provider(server, sleeps), edit(), key=KEY, progress=progress)
+        result = run(provider(server, sleeps, timeout=300), edit(), key=KEY, progress=progress)
 
     assert server.invalid == []
     assert sleeps.delays == [19.0]
@@ -209,7 +209,7 @@ def test_429_keeps_failing_after_two_retries_with_the_delay_capped() -> None:
         LoopbackServer([gemini.rate_limited("900s")] * 3) as server,
         pytest.raises(RateLimitError, match="too many requests"),
     ):
-        run(provider(server, sleeps), edit(), key=KEY)
+        run(provider(server, sleeps, timeout=300), edit(), key=KEY)
 
     assert len(server.requests) == 3
     assert sleeps.delays == [120.0, 120.0]
@@ -292,3 +292,10 @@ def test_a_redirect_to_another_origin_does_not_carry_the_key_header() -> None:
     assert same_pixels(result.image, RESULT)
     assert server.requests[0].headers["x-goog-api-key"] == KEY
     assert "x-goog-api-key" not in elsewhere.requests[0].headers
+
+
+def test_400_invalid_argument_is_a_bad_request_quoting_google() -> None:
+    reply = gemini.error(400, "INVALID_ARGUMENT", "Unsupported image size for this model.")
+    with LoopbackServer([reply]) as server, pytest.raises(BadRequestError, match="Unsupported image size"):
+        run(provider(server, SleepLog()), edit(imageSize="4K"), key=KEY)
+    assert len(server.requests) == 1

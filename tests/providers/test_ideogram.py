@@ -7,6 +7,7 @@ links from another host: that shows the download happens at once and without the
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 
 import httpx
@@ -276,3 +277,28 @@ def test_a_truncated_download_is_fetched_again() -> None:
 def test_an_answer_without_the_result_list_is_a_bad_response() -> None:
     with api(Reply.json({"message": "ok"})) as server, pytest.raises(BadResponseError, match="result list"):
         run(make(server), remix(), key=KEY)
+
+
+def test_a_crop_over_10_mb_is_downscaled_and_its_mask_follows_to_the_same_size() -> None:
+    # GIVEN random pixels, which PNG cannot compress below Ideogram's 10 MB
+    noisy = Image.frombytes("RGB", (2000, 2000), os.urandom(2000 * 2000 * 3))
+    mask = Image.new("L", (2000, 2000), 0)
+    mask.paste(255, (1000, 0, 2000, 2000))
+    request = EditRequest(mode="edit", prompt="a window", image=noisy, mask=mask)
+    # WHEN it is sent for an edit
+    with (
+        LoopbackServer([Reply.image(png_bytes(RESULT))]) as images,
+        api(ideo.answer(ideo.result_link(images.url))) as server,
+    ):
+        run(make(server), request, key=KEY)
+
+    # THEN the image fits and the mask (checked by the stand-in) has the image's new size, marks intact
+    assert server.invalid == []
+    form = server.requests[0].form()
+    assert len(form["image"].data) <= 10 * 1024 * 1024
+    sent_image = Image.open(io.BytesIO(form["image"].data))
+    sent_mask = Image.open(io.BytesIO(form["mask"].data)).convert("L")
+    assert sent_image.size[0] < 2000
+    assert sent_mask.size == sent_image.size
+    assert sent_mask.getpixel((sent_mask.width - 5, 5)) == 0
+    assert sent_mask.getpixel((5, 5)) == 255
