@@ -102,9 +102,9 @@ class OpenAIProvider:
         if request.mode not in self.info.mode_ids:
             known = ", ".join(self.info.mode_ids)
             raise InputError(f"{self.info.display_name} has no mode '{request.mode}' (modes: {known}).")
-        if not request.prompt.strip():
-            raise InputError(f"{self.info.display_name} needs a prompt: say what to do with the image.")
         options = dict(request.options)
+        self._check(request, options)
+        progress(ProgressEvent("preparing"))
         model = self.model_for(options)
         if request.mode == "edit":
             build, notes = self._edit(request, options, model, key)
@@ -136,6 +136,16 @@ class OpenAIProvider:
             images.append(decode_image(data or b"", self.info.display_name))
         progress(ProgressEvent("done"))
         return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
+
+    def _check(self, request: EditRequest, options: dict[str, object]) -> None:
+        """What OpenAI would refuse with a 400 (and bill nothing for), said before sending."""
+        name = self.info.display_name
+        if not request.prompt.strip():
+            raise InputError(f"{name} needs a prompt: say what to do with the image.")
+        if len(request.prompt) > openai_wire.MAX_PROMPT:
+            raise InputError(f"{name} takes prompts of at most {openai_wire.MAX_PROMPT} characters.")
+        if options.get("background") == "transparent" and options.get("output_format") == "jpeg":
+            raise InputError(f"{name}: a transparent background needs output_format png or webp, not jpeg.")
 
     def _headers(self, key: str) -> dict[str, str]:
         # A self-hosted server may need no key at all; then no Authorization header is sent.

@@ -28,6 +28,7 @@ from providers.images import decode_base64
 EDIT_FIELDS = ("model", "n", "size", "quality", "background", "output_format", "output_compression", "input_fidelity")
 GENERATE_FIELDS = ("model", "n", "size", "quality", "background", "output_format", "output_compression", "moderation")
 MAX_QUOTED = 300
+MAX_PROMPT = 32_000
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from core.errors import (
     AuthError,
     BadResponseError,
     BlockedError,
+    InputError,
     ProviderError,
     QuotaError,
     RateLimitError,
@@ -157,6 +158,20 @@ def test_the_spec_check_itself_catches_what_openai_would_refuse() -> None:
     # WHEN it is checked THEN both problems are named
     assert any("11" in problem for problem in spec_problems(recorded))
     assert "'moderation' is not a field of the multipart edit" in OpenAISpec(KEY).problems(recorded)
+
+
+@pytest.mark.parametrize(
+    ("request_", "words"),
+    [
+        (edit(prompt="  "), "needs a prompt"),
+        (edit(prompt="x" * 32_001), "at most 32000 characters"),
+        (edit(options={"background": "transparent", "output_format": "jpeg"}), "png or webp"),
+    ],
+)
+def test_what_openai_would_refuse_is_said_before_sending(request_: EditRequest, words: str) -> None:
+    with LoopbackServer([images_answer(png())]) as server, pytest.raises(InputError, match=words):
+        run(server, request_)
+    assert server.requests == []
 
 
 def test_a_compatible_server_answering_a_url_is_downloaded_without_the_key() -> None:
