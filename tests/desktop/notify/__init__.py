@@ -1,0 +1,1 @@
+"""Tests of desktop notifications: a real D-Bus notification server on a private bus."""
