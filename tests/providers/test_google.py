@@ -20,6 +20,7 @@ from core.errors import (
     QuotaError,
     RateLimitError,
     ServerError,
+    TooLargeError,
 )
 from core.models import EditRequest
 from providers.google import GoogleProvider
@@ -298,4 +299,11 @@ def test_400_invalid_argument_is_a_bad_request_quoting_google() -> None:
     reply = gemini.error(400, "INVALID_ARGUMENT", "Unsupported image size for this model.")
     with LoopbackServer([reply]) as server, pytest.raises(BadRequestError, match="Unsupported image size"):
         run(provider(server, SleepLog()), edit(imageSize="4K"), key=KEY)
+    assert len(server.requests) == 1
+
+
+def test_a_request_over_googles_payload_limit_is_a_too_large_error() -> None:
+    reply = gemini.error(400, "INVALID_ARGUMENT", "Request payload size exceeds the limit: 20971520 bytes.")
+    with LoopbackServer([reply]) as server, pytest.raises(TooLargeError, match="20 MB"):
+        run(provider(server, SleepLog()), edit(), key=KEY)
     assert len(server.requests) == 1

@@ -19,6 +19,7 @@ from core.errors import (
     QuotaError,
     RateLimitError,
     ServerError,
+    TooLargeError,
 )
 from core.models import EditRequest
 from providers.photoroom import PhotoRoomProvider
@@ -147,6 +148,7 @@ def test_a_json_answer_with_base64img_is_accepted() -> None:
         (pr.error_v1(402, "Not enough credits.", "payment_required"), QuotaError, "api-dashboard"),
         (pr.error_v1(403, "Invalid API key.", "forbidden"), AuthError, "keys set photoroom"),
         (Reply(status=403), AuthError, "PHOTOROOM_API_KEY"),
+        (Reply.json({"detail": "Request Entity Too Large"}, status=413), TooLargeError, "larger than PhotoRoom"),
     ],
 )
 def test_segment_refusals_map_to_their_error_and_are_never_retried(
