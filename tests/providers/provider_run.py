@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 import httpx
@@ -58,3 +62,36 @@ def run(
             return await make(client).run(request, key=key, progress=progress)
 
     return asyncio.run(go())
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_config(folder: Path, provider_id: str, base_url: str) -> Path:
+    """A settings file that points one provider at a loopback server (http is allowed for 127.0.0.1)."""
+    path = folder / "config.yaml"
+    path.write_text(
+        f'default_provider: {provider_id}\nproviders:\n  {provider_id}: {{base_url: "{base_url}", timeout: 30}}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_cli(folder: Path, env_var: str, key: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``main.py`` as a person runs it: its own process, the key in the environment, no keyring."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        env_var: key,
+    }
+    return subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
