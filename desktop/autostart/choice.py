@@ -1,4 +1,11 @@
-"""Which start-at-login method this OS uses; the tray menu and ``main.py autostart`` both ask here."""
+"""Which start-at-login method this OS uses; the tray menu and ``main.py autostart`` both ask here.
+
+The tray's *Start at login* item::
+
+    autostart = autostart_for(env, sys.platform)
+    checked = autostart.is_enabled()
+    autostart.enable(launch_command()) if turning_on else autostart.disable()
+"""
 
 from __future__ import annotations
 
