@@ -227,3 +227,33 @@ def test_an_input_that_is_not_an_image_exits_2(tmp_path: Path) -> None:
         result = run_edit(tmp_path, server, str(junk), "--provider", "openai", "--prompt", "p")
     assert result.returncode == 2
     assert "is not an image" in result.stderr.decode()
+
+
+def test_a_drawn_mask_reaches_openai_transparent_where_to_edit(tmp_path: Path, photo: Path) -> None:
+    # GIVEN a mask drawn as black = edit on the left third, white elsewhere
+    drawn = Image.new("RGB", (300, 200), (255, 255, 255))
+    drawn.paste((0, 0, 0), (0, 0, 100, 200))
+    mask_file = tmp_path / "mask.png"
+    drawn.save(mask_file)
+    out = tmp_path / "out.png"
+    # WHEN it is sent with the edit
+    with LoopbackServer([images_answer(png())], validator=OpenAISpec(KEY)) as server:
+        result = run_edit(
+            tmp_path, server, str(photo), "--provider", "openai", "--prompt", "p", "--mask", str(mask_file),
+            "--output", str(out),
+        )  # fmt: skip
+    # THEN OpenAI gets an RGBA mask of the image's size, transparent exactly there
+    assert result.returncode == 0, result.stderr
+    assert server.invalid == []
+    alpha = Image.open(io.BytesIO(server.requests[0].form()["mask"].data)).getchannel("A")
+    assert (alpha.getpixel((50, 100)), alpha.getpixel((250, 100))) == (0, 255)
+
+
+def test_a_mask_for_a_mode_without_masks_is_a_usage_error(tmp_path: Path, photo: Path) -> None:
+    with LoopbackServer() as server:
+        result = run_edit(
+            tmp_path, server, str(photo), "--provider", "openai", "--mode", "generate", "--prompt", "p",
+            "--mask", str(photo),
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert "does not take a mask" in result.stderr.decode()

@@ -20,6 +20,10 @@ Use::
   parses a multipart body into ``{name: Part}``, ``json()`` parses a JSON one.
 - Two servers have different ports, hence different origins: that is how redirect tests model
   "another host".
+- Helpers: ``Reply.json(payload, status, headers)`` and ``Reply.image(data, content_type)`` build common
+  answers; ``ProgressLog`` is a ``ProgressSink`` that keeps events (``.stages()``); ``SleepLog`` is a
+  ``RetryPolicy.sleep`` that records the delays asked for and waits 1 ms, so retry tests are instant:
+  ``HttpPolicy(retry=RetryPolicy(sleep=SleepLog()))``; ``wait_until(predicate)`` polls from a thread.
 """
 
 from __future__ import annotations

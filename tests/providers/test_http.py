@@ -180,6 +180,14 @@ def test_billed_or_hopeless_failures_are_never_retried(reply: Reply, error: type
     assert len(server.requests) == 1
 
 
+def test_a_slow_answer_within_the_total_timeout_is_waited_for() -> None:
+    progress = ProgressLog()
+    with LoopbackServer([Reply(delay=0.3, body=b"late but fine")]) as server:
+        answer = run_send(server, timeout=2, progress=progress)
+    assert answer.content == b"late but fine"
+    assert "waiting" in progress.stages()
+
+
 def test_the_total_timeout_ends_a_hanging_server_and_names_the_setting() -> None:
     started = time.monotonic()
     with LoopbackServer([Reply(hang=True)]) as server, pytest.raises(ProviderTimeoutError) as caught:
