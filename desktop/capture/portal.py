@@ -2,8 +2,8 @@
 
 The call is asynchronous: ``Screenshot`` returns a request object path at once, and the portal
 later emits ``Response`` on that object with a file URI, after the compositor (and perhaps the
-person, in a permission dialog) answered. We subscribe before calling, on the path the portal
-will use (derived from our unique bus name and a token we choose), so the answer cannot be missed.
+person, in a permission dialog) answered. We subscribe before calling, so the answer cannot be
+missed, and pick ours out by its path (derived from our unique bus name and a token we choose).
 jeepney talks D-Bus here because keyring already depends on it: no new library.
 
 The portal returns one image of every output together and says nothing about monitors, so the
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,26 +140,26 @@ class PortalCapture:
     def _ask_portal(self) -> Path:
         from jeepney import MatchRule
         from jeepney.bus_messages import message_bus
+        from jeepney.low_level import HeaderFields
         from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
         token = f"aiis_{secrets.token_hex(8)}"
+        # Subscribed by interface and member, not by path: portals before 0.9 choose their own
+        # path and may answer before we could subscribe to it. The path is checked below.
+        rule = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response")
         with self._connect() as connection:
             expected = request_path(connection.unique_name, token)
-            rule = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response", path=expected)
             try:
                 connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
-                with connection.filter(rule) as responses:
+                with connection.filter(rule, bufsize=64) as responses:
                     reply = connection.send_and_get_reply(screenshot_call(token), timeout=CALL_TIMEOUT)
                     (handle,) = unwrap_msg(reply)
-                    if handle != expected:
-                        # Portals before 0.9 chose their own path; listen there too.
-                        log.debug("Portal request path %s differs from %s", handle, expected)
-                        late = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response", path=handle)
-                        connection.send_and_get_reply(message_bus.AddMatch(late), timeout=CALL_TIMEOUT)
-                        with connection.filter(late, queue=responses):
-                            signal = connection.recv_until_filtered(responses, timeout=RESPONSE_TIMEOUT)
-                    else:
-                        signal = connection.recv_until_filtered(responses, timeout=RESPONSE_TIMEOUT)
+                    deadline = time.monotonic() + RESPONSE_TIMEOUT
+                    while True:
+                        left = max(0.0, deadline - time.monotonic())
+                        signal = connection.recv_until_filtered(responses, timeout=left)
+                        if signal.header.fields.get(HeaderFields.path) in {handle, expected}:
+                            break
             except DBusErrorResponse as failure:
                 raise CaptureError(f"The desktop portal refused the screenshot: {failure.name}") from None
             except TimeoutError:

@@ -29,6 +29,10 @@ class FakePortal:
     folder: Path
     image: Image.Image | None = None
     response: int = 0
+    legacy_path: bool = False
+    """Answer on a path of the portal's own choosing, as portals before 0.9 did."""
+    stray_first: bool = False
+    """Emit a cancelled Response for some other app's request before ours."""
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     saved: list[Path] = field(default_factory=list)
 
@@ -105,6 +109,8 @@ def _serve(connection: Any, portal: FakePortal, stop: threading.Event) -> None:
         parent, options = message.body
         portal.calls.append((parent, options))
         path = request_path(fields[HeaderFields.sender], options["handle_token"][1])
+        if portal.legacy_path:
+            path = f"/org/freedesktop/portal/desktop/request/legacy/{len(portal.calls)}"
         connection.send(new_method_return(message, "o", (path,)))
         results: dict[str, tuple[str, Any]] = {}
         if portal.response == 0 and portal.image is not None:
@@ -112,5 +118,8 @@ def _serve(connection: Any, portal: FakePortal, stop: threading.Event) -> None:
             portal.image.save(target)
             portal.saved.append(target)
             results["uri"] = ("s", target.as_uri())
+        if portal.stray_first:
+            other = DBusAddress(f"{path}_someone_else", interface=REQUEST_INTERFACE)
+            connection.send(new_signal(other, "Response", "ua{sv}", (1, {})))
         emitter = DBusAddress(path, interface=REQUEST_INTERFACE)
         connection.send(new_signal(emitter, "Response", "ua{sv}", (portal.response, results)))

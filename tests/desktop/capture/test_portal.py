@@ -38,6 +38,26 @@ def test_the_portal_returns_the_screen_and_its_file_is_removed(bus: str, tmp_pat
     assert not portal.saved[0].exists()
 
 
+def test_a_portal_that_picks_its_own_request_path_is_still_heard(bus: str, tmp_path: Path) -> None:
+    picture = noise(64, 48, seed=10)
+    method = PortalCapture({**WAYLAND, "DBUS_SESSION_BUS_ADDRESS": bus})
+    with fake_portal(bus, tmp_path) as portal:
+        portal.image = picture
+        portal.legacy_path = True
+        (shot,) = method.grab()
+    assert shot.image.tobytes() == picture.tobytes()
+
+
+def test_a_response_to_another_request_is_not_taken_for_ours(bus: str, tmp_path: Path) -> None:
+    picture = noise(64, 48, seed=11)
+    method = PortalCapture({**WAYLAND, "DBUS_SESSION_BUS_ADDRESS": bus})
+    with fake_portal(bus, tmp_path) as portal:
+        portal.image = picture
+        portal.stray_first = True
+        (shot,) = method.grab()
+    assert shot.image.tobytes() == picture.tobytes()
+
+
 def test_a_refused_permission_is_a_capture_error_that_says_so(bus: str, tmp_path: Path) -> None:
     method = PortalCapture({**WAYLAND, "DBUS_SESSION_BUS_ADDRESS": bus})
     with fake_portal(bus, tmp_path) as portal:
