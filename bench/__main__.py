@@ -1,0 +1,149 @@
+"""``python -m bench``: our app against Flameshot and maim on a private Xvfb; prints and writes the table.
+
+Parts (``--only``): start (cold start to tray ready), cold (cold ``main.py capture``), overlay
+(hotkey to overlay painted), copy (copy preset to clipboard), job (loopback provider jobs and RSS
+after them), idle (CPU and RSS while idle), at 1920x1080 and (overlay, cold, memory) 3840x2160.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from bench import ours_cold, ours_warm, pattern, peers, procstat, report
+from bench.idle import idle_cpu
+from bench.loopback import InstantServer
+from bench.ourapp import write_settings
+from bench.session import Results, Session, say
+from bench.xserver import bench_desktop, start_trayer
+
+PARTS = ("start", "cold", "overlay", "copy", "job", "idle")
+SIZES = {"1080": (1920, 1080), "4k": (3840, 2160)}
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 runs a figure, 10 jobs, 10 s idle: a smoke run")
+    parser.add_argument("--runs", type=int, help="runs a figure (default 10, --quick 3)")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of: {','.join(PARTS)}")
+    parser.add_argument("--tools", default="ours,flameshot,maim", help="comma-separated: ours,flameshot,maim")
+    parser.add_argument("--sizes", default="1080,4k", help="comma-separated: 1080,4k")
+    parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 50, --quick 10)")
+    parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 60, --quick 10)")
+    write = parser.add_mutually_exclusive_group()
+    write.add_argument("--write", action="store_true", help="write docs/benchmarks.md even for a partial run")
+    write.add_argument("--no-write", action="store_true", help="only print the table")
+    args = parser.parse_args(argv)
+    args.parts = set(args.only.split(","))
+    args.tool_set = set(args.tools.split(","))
+    args.size_list = args.sizes.split(",")
+    unknown = args.parts - set(PARTS)
+    unknown |= (args.tool_set - {"ours", "flameshot", "maim"}) | (set(args.size_list) - set(SIZES))
+    if unknown:
+        parser.error(f"unknown: {', '.join(sorted(unknown))}")
+    args.runs = args.runs or (3 if args.quick else 10)
+    args.jobs = args.jobs if args.jobs is not None else (10 if args.quick else 50)
+    args.idle_seconds = args.idle_seconds if args.idle_seconds is not None else (10.0 if args.quick else 60.0)
+    args.full = not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim"
+    return args
+
+
+def run_size(args: argparse.Namespace, size: str, server: InstantServer, results: Results) -> None:
+    width, height = SIZES[size]
+    parts, tools = args.parts, args.tool_set
+    say(f"{width}x{height}:")
+    with bench_desktop(width, height) as desktop, contextlib.ExitStack() as stack:
+        session = Session(desktop, args.runs, results)
+        stack.callback(session.close)
+        start_trayer(desktop)
+        settings = write_settings(desktop, server.url)
+        pids: dict[str, int] = {}
+        if "flameshot" in tools:
+            daemon = peers.start_flameshot(desktop)
+            pids["flameshot"] = daemon.pid
+            if size == "1080":
+                peers.flameshot_memory(session, daemon.pid, "rss_idle")
+        if "ours" in tools:
+            run_ours(args, session, settings, server, stack, pids)
+        run_peers(args, session, pids.get("flameshot"))
+        if "idle" in parts and size == "1080" and pids:
+            idle_cpu(session, pids, args.idle_seconds)
+
+
+def run_ours(
+    args: argparse.Namespace,
+    session: Session,
+    settings: Path,
+    server: InstantServer,
+    stack: contextlib.ExitStack,
+    pids: dict[str, int],
+) -> None:
+    """Cold figures first, then one tray kept running (in ``stack``) for the warm ones and the idle stretch."""
+    parts, size = args.parts, session.size_tag
+    if "start" in parts and size == "1080":
+        ours_cold.cold_start(session, settings)
+    if "cold" in parts:
+        ours_cold.cold_capture(session, settings)
+    warm = {"overlay", "copy", "job", "idle"} & parts
+    if not warm or (size == "4k" and "overlay" not in parts):
+        return
+    tray = stack.enter_context(ours_cold.running_tray(session, settings))
+    pids["ours"] = tray.pid
+    if not session.series("rss_idle", "ours", "MB").values:
+        ours_warm.memory(session, tray.pid, "rss_idle")
+    if "overlay" in parts:
+        ours_warm.overlay(session)
+    if size == "4k":
+        time.sleep(2)
+        say(f"  ours after 4K captures: {ours_warm.memory(session, tray.pid, 'rss_4k'):.1f} MB")
+    if "copy" in parts and size == "1080":
+        ours_warm.copy(session, (800, 600))
+        ours_warm.copy(session, None)
+    if "job" in parts and size == "1080":
+        ours_warm.jobs(session, server, tray.pid, args.jobs)
+
+
+def run_peers(args: argparse.Namespace, session: Session, flameshot: int | None) -> None:
+    parts, tools = args.parts, args.tool_set
+    if flameshot is not None:
+        if "overlay" in parts:
+            peers.flameshot_overlay(session)
+            if session.size_tag == "4k":
+                time.sleep(2)
+                peers.flameshot_memory(session, flameshot, "rss_4k")
+        if "copy" in parts and session.size_tag == "1080":
+            peers.flameshot_copy(session, (800, 600))
+            peers.flameshot_copy(session, None)
+    if "maim" in tools:
+        if "overlay" in parts:
+            peers.maim_ready(session)
+        if "copy" in parts and session.size_tag == "1080":
+            peers.maim_copy(session, (800, 600))
+            peers.maim_copy(session, None)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    command = shlex.join(["python", "-m", "bench", *argv])
+    began = time.perf_counter()
+    results: Results = {}
+    say(f"clock ticks a second: {procstat.ticks_per_second()}; {args.runs} runs a figure")
+    answer = pattern.desktop_picture(1024, 1024, seed=11)
+    with InstantServer(answer) as server:
+        for size in args.size_list:
+            run_size(args, size, server, results)
+    text = report.block(results, command, args.runs, time.perf_counter() - began)
+    print(text)
+    if (args.full or args.write) and not args.no_write:
+        report.write(DOC, text)
+        say(f"written to {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,133 @@
+"""Our running tray app: hotkey to overlay, copy preset to clipboard, provider jobs, memory."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+from bench import ourapp, procstat
+from bench.loopback import InstantServer
+from bench.session import Session, say, settle
+from bench.stats import ms
+
+JOB_SIZE = 1024
+
+
+def _hotkey(session: Session, combo: str, reap: list[subprocess.Popen[bytes]]) -> None:
+    # Plain `xdotool key`, not --window: XSendEvent never reaches a global hotkey listener.
+    reap.append(session.xdotool("key", combo))
+
+
+def _reap(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.wait(timeout=10)
+    processes.clear()
+
+
+def overlay(session: Session) -> None:
+    """Hotkey to overlay mapped, crosshair shown and painted; the first press after start apart."""
+    tag = session.size_tag
+    reap: list[subprocess.Popen[bytes]] = []
+    first = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
+    session.series(f"overlay_first_{tag}", "ours").add(ms(first.painted))
+    session.cancel()
+    settle()
+    for _ in range(session.runs):
+        seen = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
+        session.series(f"overlay_{tag}", "ours").add(ms(seen.painted))
+        session.series(f"overlay_{tag}_mapped", "ours").add(ms(seen.mapped))
+        session.series(f"overlay_{tag}_cursor", "ours").add(ms(seen.cursor))
+        session.cancel()
+        _reap(reap)
+        settle()
+    say(f"  overlay {tag}: first {ms(first.painted)} ms, then {session.series(f'overlay_{tag}', 'ours').cell()} ms")
+
+
+def copy(session: Session, region: tuple[int, int] | None) -> None:
+    """Copy preset: select ``region`` (None: the whole screen, by Enter with nothing selected), Enter timed."""
+    width, height = region or (session.desktop.width, session.desktop.height)
+    row = "copy_800" if region else f"copy_{session.size_tag}"
+    offered, read = session.series(row, "ours"), session.series(f"{row}_png", "ours")
+    reap: list[subprocess.Popen[bytes]] = []
+    for _ in range(session.runs):
+        seen = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
+        if seen.painted is None:
+            offered.add(None)
+            session.cancel()
+            continue
+        settle(0.1)
+        if region:
+            session.pointer.drag((200, 150), (200 + width, 150 + height))
+            settle(0.05)
+        try:
+            _, sighting = session.accept_timed(lambda: session.pointer.key("Return"))
+        except TimeoutError as error:
+            say(f"  copy {width}x{height}: {error}")
+            offered.add(None)
+            session.cancel()
+            continue
+        if sighting.size != (width, height):
+            say(f"  copy {width}x{height}: the clipboard held {sighting.size}")
+        offered.add(ms(sighting.targets))
+        read.add(ms(sighting.png))
+        session.watch.wait_clear()
+        _reap(reap)
+        settle()
+    say(f"  copy {width}x{height}: {offered.cell()} ms to image/png offered, {read.cell()} ms to PNG read")
+
+
+def _one_job(session: Session, server: InstantServer, reap: list[subprocess.Popen[bytes]]) -> bool:
+    seen = session.overlay_run(lambda: _hotkey(session, ourapp.JOB_HOTKEY, reap))
+    if seen.painted is None:
+        session.cancel()
+        return False
+    settle(0.1)
+    left, top = (session.desktop.width - JOB_SIZE) // 2, (session.desktop.height - JOB_SIZE) // 2
+    session.pointer.drag((left, top), (left + JOB_SIZE, top + JOB_SIZE))
+    settle(0.05)
+    session.watch.drain()
+    session.pointer.key("Return")
+    if not session.watch.wait_map():
+        say("  job: no prompt bar appeared")
+        session.cancel()
+        return False
+    settle(0.15)
+    before = len(server.served)
+    try:
+        start, sighting = session.accept_timed(lambda: session.pointer.key("Return"), timeout=30)
+    except TimeoutError as error:
+        say(f"  job: {error}")
+        session.cancel()
+        return False
+    total = session.series("job_1024", "ours")
+    total.add(ms(sighting.targets))
+    session.series("job_1024_png", "ours").add(ms(sighting.png))
+    if len(server.served) > before:
+        served = server.served[before]
+        session.series("job_before_upload", "ours").add(ms(served.arrived - start))
+        session.series("job_upload", "ours").add(ms(served.body_read - served.arrived))
+        session.series("job_server", "ours").add(ms(served.answered - served.body_read))
+        session.series("job_after_answer", "ours").add(ms(start + sighting.targets - served.answered))
+    if sighting.size != (JOB_SIZE, JOB_SIZE):
+        say(f"  job: the clipboard held {sighting.size}")
+    return True
+
+
+def jobs(session: Session, server: InstantServer, pid: int, count: int) -> None:
+    """``count`` jobs through the loopback provider; the first ``runs`` are timed; RSS after them all."""
+    reap: list[subprocess.Popen[bytes]] = []
+    done = 0
+    for _ in range(count):
+        done += _one_job(session, server, reap)
+        _reap(reap)
+        settle(0.4)
+    time.sleep(2)
+    session.series("rss_jobs", "ours", "MB").add(procstat.rss_mb(pid))
+    session.series("rss_jobs", "ours", "MB").note = f"after {done} jobs"
+    say(f"  {done} jobs: {session.series('job_1024', 'ours').cell()} ms Enter to result offered")
+
+
+def memory(session: Session, pid: int, row: str) -> float:
+    value = procstat.rss_mb(pid)
+    session.series(row, "ours", "MB").add(value)
+    return value
