@@ -85,16 +85,29 @@ def parse_reply(line: bytes) -> str | None:
     return str(data.get("error", "refused"))[:500]
 
 
+class LineReader:
+    """Reads lines from one connection, keeping what arrived after a newline for the next line."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self._conn = conn
+        self._buffer = bytearray()
+
+    def line(self, limit: int = MAX_LINE_BYTES) -> bytes:
+        """One line without its newline; ``ProtocolError`` past ``limit`` bytes or if the peer hangs up."""
+        while True:
+            end = self._buffer.find(b"\n")
+            if 0 <= end <= limit:
+                line = bytes(self._buffer[:end])
+                del self._buffer[: end + 1]
+                return line
+            if len(self._buffer) > limit:
+                raise ProtocolError(f"the request is longer than {limit} bytes")
+            chunk = self._conn.recv(limit + 1 - len(self._buffer))
+            if not chunk:
+                raise ProtocolError("the connection closed before a full line arrived")
+            self._buffer += chunk
+
+
 def read_line(conn: socket.socket, limit: int = MAX_LINE_BYTES) -> bytes:
-    """One line without its newline; ``ProtocolError`` past ``limit`` bytes or if the peer hangs up."""
-    buffer = bytearray()
-    while True:
-        chunk = conn.recv(limit + 1 - len(buffer))
-        if not chunk:
-            raise ProtocolError("the connection closed before a full line arrived")
-        buffer += chunk
-        end = buffer.find(b"\n")
-        if end >= 0:
-            return bytes(buffer[:end])
-        if len(buffer) > limit:
-            raise ProtocolError(f"the request is longer than {limit} bytes")
+    """One line from a connection that carries only one."""
+    return LineReader(conn).line(limit)

@@ -10,6 +10,7 @@ lock is free and connecting to it is refused) and replaced. Windows: ``single_in
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 import os
 import socket
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from core.errors import AppError
-from tray.handoff import HandOff, ProtocolError, parse_reply, parse_request, read_line, reply_line
+from tray.handoff import HandOff, LineReader, ProtocolError, parse_reply, parse_request, read_line, reply_line
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ SOCKET_NAME = "tray.sock"
 LOCK_NAME = "tray.lock"
 CONNECTION_TIMEOUT = 1.0
 CLIENT_TIMEOUT = 5.0
+TOKEN_LINE_BYTES = 256
+DRAIN_CHUNKS = 16
+DRAIN_TIMEOUT = 0.2
 # macOS <sys/un.h>: SOL_LOCAL and LOCAL_PEERCRED; Python does not export them.
 _SOL_LOCAL = 0
 _LOCAL_PEERCRED = 0x001
@@ -40,6 +44,8 @@ RequestSink = Callable[[HandOff], None]
 
 def peer_uid(conn: socket.socket) -> int | None:
     """The uid of the process at the other end of a Unix socket, or None where the OS cannot say."""
+    if conn.family != getattr(socket, "AF_UNIX", None):
+        return None
     if hasattr(socket, "SO_PEERCRED"):
         raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         _pid, uid, _gid = struct.unpack("3i", raw)
@@ -74,11 +80,13 @@ def ensure_private_dir(folder: Path) -> Path:
 class Primary:
     """We are the tray. ``serve`` starts answering; ``close`` ends it and frees the name."""
 
-    def __init__(self, listener: socket.socket, path: Path, lock: IO[bytes]) -> None:
+    def __init__(self, listener: socket.socket, path: Path, lock: IO[bytes], *, token: bytes | None = None) -> None:
         self.path = path
         self._listener = listener
         self._lock = lock
-        self._uid = os.geteuid()
+        # Windows has no peer credentials on a loopback socket: a secret token line comes first there.
+        self._token = token
+        self._uid = os.geteuid() if hasattr(os, "geteuid") else -1
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
@@ -122,6 +130,7 @@ class Primary:
                     continue
                 with conn:
                     self._answer(conn, on_request)
+                    _finish(conn)
 
     def _answer(self, conn: socket.socket, on_request: RequestSink) -> None:
         conn.settimeout(CONNECTION_TIMEOUT)
@@ -130,7 +139,12 @@ class Primary:
                 log.warning("refused a hand-off from another user (uid %s)", peer_uid(conn))
                 conn.sendall(reply_line("refused: the connection comes from another user"))
                 return
-            request = parse_request(read_line(conn))
+            reader = LineReader(conn)
+            if self._token is not None and not hmac.compare_digest(reader.line(TOKEN_LINE_BYTES), self._token):
+                log.warning("refused a hand-off without the right token")
+                conn.sendall(reply_line("refused: wrong token"))
+                return
+            request = parse_request(reader.line())
         except ProtocolError as error:
             log.info("refused a malformed hand-off request: %s", error)
             with contextlib.suppress(OSError):
@@ -151,20 +165,42 @@ class Primary:
             conn.sendall(reply_line())
 
 
+def _finish(conn: socket.socket) -> None:
+    """Close our side, then read what the client still sends.
+
+    Closing a TCP socket with unread data sends a reset, which can destroy the reply before the
+    client reads it (the Windows transport); a short drain avoids that.
+    """
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(DRAIN_TIMEOUT)
+        for _ in range(DRAIN_CHUNKS):
+            if not conn.recv(65536):
+                break
+
+
 class Secondary:
     """Another process is the tray; ``send`` hands it a request."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    def _connect(self, timeout: float) -> socket.socket:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.settimeout(timeout)
+            conn.connect(str(self.path))
+        except OSError:
+            conn.close()
+            raise
+        return conn
+
     def send(self, request: HandOff, timeout: float = CLIENT_TIMEOUT) -> None:
         """Deliver ``request`` or raise ``AppError`` with the reason."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-                    conn.settimeout(max(0.1, deadline - time.monotonic()))
-                    conn.connect(str(self.path))
+                with self._connect(max(0.1, deadline - time.monotonic())) as conn:
                     conn.sendall(request.to_line())
                     refusal = parse_reply(read_line(conn, 1024))
                 break
@@ -184,7 +220,7 @@ def claim(folder: Path) -> Primary | Secondary:
     if sys.platform == "win32":
         from tray.single_instance_win import claim_windows
 
-        return claim_windows(folder)  # type: ignore[return-value]
+        return claim_windows(folder)
     import fcntl
 
     ensure_private_dir(folder)
