@@ -13,11 +13,17 @@ import base64
 import binascii
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 from PIL import Image
 
-from tests.providers.loopback import Recorded, Reply
+from core.config import ProviderSettings
+from core.models import EditRequest
+from providers.google import GoogleProvider
+from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
+from tests.providers.provider_run import picture, policy
 
 PATH = re.compile(r"^/v1beta/models/(?P<model>[A-Za-z0-9.\-_]+):generateContent$")
 ASPECT_RATIOS = frozenset({"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"})
@@ -212,3 +218,24 @@ def rate_limited(delay: str = "19s", quota_id: str = "GenerateRequestsPerMinuteP
         {"@type": RPC + "Help", "links": [{"description": "Learn more", "url": "https://ai.google.dev/"}]},
         {"@type": RPC + "RetryInfo", "retryDelay": delay},
     )
+
+
+# Set-up shared by test_google.py and test_google_errors.py.
+KEY = "AIza-test-key-0123456789abcdef"
+RESULT = picture((96, 64), (10, 180, 60))
+
+
+def settings(server: LoopbackServer, timeout: float = 10.0) -> ProviderSettings:
+    return ProviderSettings(
+        "google", base_url=server.url + "/v1beta", model="gemini-2.5-flash-image", timeout=timeout, connect_timeout=2
+    )
+
+
+def edit(prompt: str = "make it snow", **options: object) -> EditRequest:
+    return EditRequest(mode="edit", prompt=prompt, image=picture((160, 90)), options=options)
+
+
+def provider(
+    server: LoopbackServer, sleeps: SleepLog, timeout: float = 10.0
+) -> Callable[[httpx.AsyncClient], GoogleProvider]:
+    return lambda client: GoogleProvider(settings(server, timeout), client, policy(sleeps))

@@ -19,13 +19,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.deserializing.media_types.util import data_form_loads
 from PIL import Image
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from tests.providers.loopback import Recorded, Reply
+from core.config import ProviderSettings
+from core.models import EditRequest
+from providers.ideogram import IdeogramProvider
+from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
+from tests.providers.provider_run import picture, policy
 
 SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 SPEC_FILE = SPECS / "ideogram-v3-subset.json"
@@ -203,3 +208,22 @@ def safety_error() -> Reply:
 def result_link(server_url: str, name: str = "result") -> str:
     """A link shaped like Ideogram's signed, expiring ``ephemeral`` image URLs."""
     return f"{server_url}/api/images/ephemeral/{name}.png?exp=1743867804&sig=e13e12677633f646d8531a153d20e2d3"
+
+
+# Set-up shared by test_ideogram.py and test_ideogram_errors.py.
+KEY = "ideo-test-key-0123456789abcdef"
+RESULT = picture((128, 72), (240, 200, 20))
+SECOND = picture((128, 72), (20, 200, 240))
+
+
+def make(server: LoopbackServer, sleeps: SleepLog | None = None) -> Callable[[httpx.AsyncClient], IdeogramProvider]:
+    settings = ProviderSettings("ideogram", base_url=server.url, timeout=10, connect_timeout=2)
+    return lambda client: IdeogramProvider(settings, client, policy(sleeps or SleepLog()))
+
+
+def remix(**options: object) -> EditRequest:
+    return EditRequest(mode="remix", prompt="as a stained-glass window", image=picture((160, 90)), options=options)
+
+
+def api(*replies: Reply) -> LoopbackServer:
+    return LoopbackServer(replies, validator=IdeogramSpec(KEY))
