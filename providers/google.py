@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
-from core.errors import BadRequestError
+from core.errors import ConfigError
 from core.models import EditRequest, EditResult
 from core.schema import choice, text
 from providers import fitting, images
@@ -74,7 +74,8 @@ class GoogleProvider:
     def model_for(self, options: dict[str, object]) -> str:
         chosen = options.get("model") or self.settings.model or INFO.default_model
         if not isinstance(chosen, str) or not chosen.strip():
-            raise BadRequestError(INFO.display_name, "no model is set; set providers.google.model in the settings.")
+            message = "no Gemini model is set; name one such as gemini-2.5-flash-image"
+            raise ConfigError(message, key="providers.google.model")
         return chosen.strip()
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
