@@ -30,7 +30,7 @@ const image = $.NSImage.alloc.initWithData(data);
 if (image.isNil()) { throw new Error('not an image'); }
 const board = $.NSPasteboard.generalPasteboard;
 // declareTypes:owner: clears the board too; setData:forType: needs the types declared first (Apple docs).
-board.declareTypesOwner($(['public.png', 'public.tiff']), $());
+board.declareTypesOwner($(['public.png', 'public.tiff']), null);
 if (!board.setDataForType(data, 'public.png')) { throw new Error('PNG refused'); }
 board.setDataForType(image.TIFFRepresentation, 'public.tiff');
 undefined;
