@@ -33,6 +33,7 @@ CALL_TIMEOUT = 5.0
 URGENCY = {"low": 0, "normal": 1, "critical": 2}
 # The spec's key for a click on the notification itself (not on a button).
 DEFAULT_ACTION = "default"
+MAX_PENDING = 32
 
 
 class FreedesktopNotifier:
@@ -94,18 +95,24 @@ class FreedesktopNotifier:
         )
         with self._lock:
             router = self._ensure_router()
-            try:
-                reply = router.send_and_get_reply(message, timeout=CALL_TIMEOUT)
-            except (OSError, TimeoutError) as error:
-                raise AppError(f"The notification service did not answer ({error}).") from None
-            try:
-                from jeepney.wrappers import unwrap_msg
+        try:
+            reply = router.send_and_get_reply(message, timeout=CALL_TIMEOUT)
+        except Exception as error:  # OSError, TimeoutError, or jeepney's RouterClosed when the bus went away
+            # Start afresh next time: the bus may have been restarted (a new login, a crashed daemon).
+            self.close()
+            raise AppError(f"The notification service did not answer ({error or type(error).__name__}).") from None
+        try:
+            from jeepney.wrappers import unwrap_msg
 
-                (notification_id,) = unwrap_msg(reply)
-            except DBusErrorResponse as error:
-                raise AppError(f"The notification service refused the notification ({error.name}).") from None
-            if actions and on_action is not None:
+            (notification_id,) = unwrap_msg(reply)
+        except DBusErrorResponse as error:
+            raise AppError(f"The notification service refused the notification ({error.name}).") from None
+        if actions and on_action is not None:
+            with self._lock:
                 self._callbacks[int(notification_id)] = (on_action, note.actions[0].id)
+                # Servers that never send NotificationClosed must not make us keep every callback.
+                while len(self._callbacks) > MAX_PENDING:
+                    self._callbacks.pop(next(iter(self._callbacks)))
         log.debug("notification %s shown", notification_id)
 
     def close(self) -> None:
@@ -138,7 +145,7 @@ class FreedesktopNotifier:
             connection = open_dbus_connection(bus=self._address)
         except (OSError, ValueError, KeyError) as error:
             raise AppError(f"The D-Bus session bus cannot be reached for notifications ({error}).") from None
-        router = DBusRouter(connection)
+        router = _quiet_router(DBusRouter, connection)
         rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH)
         router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
         router.filter(rule, queue=self._signals)
@@ -172,6 +179,23 @@ class FreedesktopNotifier:
             callback(default if action == DEFAULT_ACTION else action)
         except Exception:
             log.exception("notification action handler failed")
+
+
+def _quiet_router(router_class: type[DBusRouter], connection: object) -> DBusRouter:
+    """The jeepney router, except that a bus going away is logged instead of dumping a traceback.
+
+    ``DBusRouter._receiver`` lets the ``ConnectionResetError`` escape its thread when the session
+    bus ends (logout, crashed daemon); ``show`` then reports the failure and reconnects next time.
+    """
+
+    class QuietRouter(router_class):  # type: ignore[misc]
+        def _receiver(self) -> None:
+            try:
+                super()._receiver()
+            except OSError as error:
+                log.info("the D-Bus connection for notifications ended: %s", error)
+
+    return QuietRouter(connection)
 
 
 def _member_field() -> object:

@@ -147,3 +147,33 @@ def test_without_a_notification_service_it_is_not_installed_and_show_says_why(bu
 
 def test_without_a_session_bus_it_does_not_fit() -> None:
     assert not FreedesktopNotifier({}).fits_this_system()
+
+
+def test_callbacks_are_bounded_when_the_server_never_reports_closing(
+    server: NotificationServer, notifier: FreedesktopNotifier
+) -> None:
+    for index in range(40):
+        notifier.show(Notification(f"failed {index}", actions=(RETRY,)), lambda _action: None)
+        server.received.get(timeout=5)
+
+    assert notifier.pending() == 32
+
+
+def test_a_bus_that_went_away_gives_a_plain_error_and_no_hang() -> None:
+    with session_bus() as address:
+        method = FreedesktopNotifier({"DBUS_SESSION_BUS_ADDRESS": address})
+        with notification_server(address) as server:
+            method.show(Notification("first", actions=(RETRY,)), lambda _action: None)
+            server.received.get(timeout=5)
+    # The bus process has ended here.
+
+    began = time.monotonic()
+    with pytest.raises(AppError, match=r"notification service did not answer|cannot be reached"):
+        method.show(Notification("second"))
+    assert time.monotonic() - began < 6
+    assert notifier_threads_gone()
+    method.close()
+
+
+def notifier_threads_gone() -> bool:
+    return wait_until(lambda: not any(thread.name == "aiis-notify" for thread in threading.enumerate()))
