@@ -67,13 +67,11 @@ def run(
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_config(folder: Path, provider_id: str, base_url: str) -> Path:
+def write_config(folder: Path, provider_id: str, base_url: str, options: str = "{}") -> Path:
     """A settings file that points one provider at a loopback server (http is allowed for 127.0.0.1)."""
     path = folder / "config.yaml"
-    path.write_text(
-        f'default_provider: {provider_id}\nproviders:\n  {provider_id}: {{base_url: "{base_url}", timeout: 30}}\n',
-        encoding="utf-8",
-    )
+    entry = f'{{base_url: "{base_url}", timeout: 30, options: {options}}}'
+    path.write_text(f"default_provider: {provider_id}\nproviders:\n  {provider_id}: {entry}\n", encoding="utf-8")
     return path
 
 

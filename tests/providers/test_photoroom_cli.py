@@ -54,3 +54,26 @@ def test_a_rejected_key_exits_1_naming_keys_set_and_leaves_the_output_file_untou
     assert done.returncode == 1
     assert "python main.py keys set photoroom" in done.stderr
     assert (tmp_path / "out.png").read_bytes() == before
+
+
+def test_settings_file_options_apply_and_those_the_mode_does_not_take_are_left_out_with_a_note(tmp_path: Path) -> None:
+    # GIVEN provider-wide options in the settings file: a segment-only one, and a dotted v2 one
+    picture((120, 80)).save(tmp_path / "in.png")
+    served = picture((120, 80), (0, 255, 0))
+    with LoopbackServer([pr.image_reply(png_bytes(served))], validator=pr.PhotoRoomSpec(KEY)) as server:
+        config = write_config(tmp_path, "photoroom", server.url, options='{crop: true, "background.color": "00FF00"}')
+        # WHEN the edit mode runs without a prompt
+        done = run_cli(
+            tmp_path, "PHOTOROOM_API_KEY", KEY,
+            "edit", "in.png", "--provider", "photoroom", "--mode", "edit",
+            "--output", "out.png", "--config", str(config),
+        )  # fmt: skip
+
+    # THEN the colour from the file is sent, crop is not, and the person is told why
+    assert done.returncode == 0, done.stderr
+    assert server.invalid == []
+    form = server.requests[0].form()
+    assert form["background.color"].text == "00FF00"
+    assert "crop" not in form
+    assert "edit does not take crop; it was left out." in done.stderr
+    assert same_pixels(Image.open(tmp_path / "out.png"), served)
