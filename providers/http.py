@@ -11,18 +11,18 @@ answer fully read (within ``HttpPolicy.max_response_bytes``) or raises a ``core.
   origin (scheme, host, port) and every hop is checked to be https (or loopback).
 - Cancelling the task aborts the request and raises ``core.errors.CancelledError``.
 - No message or log line ever contains a header value; the key lives only in the request.
+
+Streaming one request up and its answer down is ``providers.transfer``'s job; ``Answer`` lives there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import logging
-import time
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -37,17 +37,29 @@ from core.errors import (
 )
 from core.models import ProgressEvent, ProgressSink
 from providers.retry import RetryPolicy, header_delay, status_may_retry
+from providers.transfer import Answer, CountingStream, read_limited
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
 
+__all__ = [
+    "Answer",
+    "Classifier",
+    "HttpPolicy",
+    "RequestBuilder",
+    "build_http_client",
+    "download",
+    "is_loopback",
+    "is_secure",
+    "require_secure",
+    "same_origin",
+    "send",
+]
+
 log = logging.getLogger(__name__)
 
-MB = 1024 * 1024
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 LOOPBACK_NAMES = frozenset({"localhost", "::1"})
-# Progress is reported at most this often while bytes flow, so a sink that repaints is not flooded.
-PROGRESS_INTERVAL = 0.1
 
 
 @dataclass(frozen=True)
@@ -55,30 +67,8 @@ class HttpPolicy:
     """Limits shared by every call; tests shrink them instead of patching anything."""
 
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    max_response_bytes: int = 100 * MB
+    max_response_bytes: int = 100 * 1024 * 1024
     max_redirects: int = 5
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A provider's answer, read completely."""
-
-    status: int
-    headers: httpx.Headers
-    content: bytes
-    url: str
-
-    @property
-    def content_type(self) -> str:
-        value: str = self.headers.get("content-type", "")
-        return value.split(";", maxsplit=1)[0].strip().lower()
-
-    def json(self) -> Any:  # noqa: ANN401 - JSON is whatever the provider sent
-        """The body as JSON, or None when it is not JSON (the caller says what it expected)."""
-        try:
-            return json.loads(self.content)
-        except (ValueError, UnicodeDecodeError):
-            return None
 
 
 Classifier = Callable[[Answer], ProviderError]
@@ -119,28 +109,6 @@ def require_secure(url: httpx.URL, provider: str) -> None:
 
 def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
     return (first.scheme, first.host, first.port) == (second.scheme, second.host, second.port)
-
-
-class _CountingStream(httpx.AsyncByteStream):
-    """Streams a request body and reports how much of it has gone out."""
-
-    def __init__(self, inner: httpx.AsyncByteStream, total: int, progress: ProgressSink, attempt: int) -> None:
-        self._inner = inner
-        self._total = total
-        self._progress = progress
-        self._attempt = attempt
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        sent, last = 0, 0.0
-        async for chunk in self._inner:
-            sent += len(chunk)
-            now = time.monotonic()
-            if now - last >= PROGRESS_INTERVAL or sent >= self._total:
-                last = now
-                event = ProgressEvent("uploading", sent_bytes=sent, total_bytes=self._total, attempt=self._attempt)
-                self._progress(event)
-            yield chunk
-        self._progress(ProgressEvent("waiting", attempt=self._attempt))
 
 
 @dataclass
@@ -207,10 +175,12 @@ class _Call:
             total = int(request.headers.get("content-length", "0") or 0)
             if total and isinstance(request.stream, httpx.AsyncByteStream):
                 self.progress(ProgressEvent("uploading", sent_bytes=0, total_bytes=total, attempt=attempt))
-                request.stream = _CountingStream(request.stream, total, self.progress, attempt)
+                request.stream = CountingStream(request.stream, total, self.progress, attempt)
             else:
                 self.progress(ProgressEvent("waiting", attempt=attempt))
-            answer = await read_limited(self.client, request, self.provider, self.policy, self.progress, attempt)
+            answer = await read_limited(
+                self.client, request, self.provider, self.policy.max_response_bytes, self.progress, attempt
+            )
             location = answer.headers.get("location")
             if answer.status not in REDIRECT_STATUSES or not location:
                 return answer
@@ -235,78 +205,6 @@ class _Call:
         headers["host"] = target.netloc.decode("ascii")
         log.info("%s: redirected (%d) to %s://%s", self.provider, answer.status, target.scheme, target.host)
         return httpx.Request(method, target, headers=headers, stream=stream)
-
-
-async def read_limited(
-    client: httpx.AsyncClient,
-    request: httpx.Request,
-    provider: str,
-    policy: HttpPolicy,
-    progress: ProgressSink,
-    attempt: int = 1,
-) -> Answer:
-    """Send one request and read its answer, refusing more than ``policy.max_response_bytes``."""
-    limit = policy.max_response_bytes
-    try:
-        response = await client.send(request, stream=True, follow_redirects=False)
-        try:
-            declared = int(response.headers.get("content-length", "0") or 0)
-            if declared > limit:
-                raise _too_big(provider, limit)
-            chunks: list[bytes] = []
-            received, last = 0, 0.0
-            # Decoded bytes are counted, so a small compressed answer cannot unpack past the limit either.
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if received > limit:
-                    raise _too_big(provider, limit)
-                chunks.append(chunk)
-                now = time.monotonic()
-                if now - last >= PROGRESS_INTERVAL:
-                    last = now
-                    progress(ProgressEvent("downloading", sent_bytes=received, total_bytes=declared, attempt=attempt))
-            body = b"".join(chunks)
-        finally:
-            await response.aclose()
-    except httpx.TimeoutException as error:
-        raise _timeout_error(error, provider, request) from None
-    except (httpx.TransportError, httpx.StreamError) as error:
-        log.info("%s: transport error %s talking to %s", provider, type(error).__name__, request.url.host)
-        raise ConnectionFailedError(
-            provider,
-            f"the connection to {request.url.host} failed or broke off ({_plain(error)}). "
-            "Check your internet connection and try again.",
-        ) from None
-    return Answer(response.status_code, response.headers, body, str(request.url))
-
-
-def _too_big(provider: str, limit: int) -> BadResponseError:
-    return BadResponseError(
-        provider, f"answered with more than {limit // MB} MB, which is more than any image we expect; it was not read."
-    )
-
-
-def _timeout_error(error: httpx.TimeoutException, provider: str, request: httpx.Request) -> ProviderTimeoutError:
-    if isinstance(error, httpx.ConnectTimeout):
-        return ProviderTimeoutError(
-            provider, f"could not connect to {request.url.host} in time. Check your internet connection or proxy."
-        )
-    return ProviderTimeoutError(
-        provider, "stopped answering part-way. Try again, or raise the timeout in the settings file."
-    )
-
-
-def _plain(error: Exception) -> str:
-    """A transport error's kind in words, without its text (which may quote request details)."""
-    names = {
-        "ConnectError": "could not connect",
-        "ReadError": "reading failed",
-        "WriteError": "sending failed",
-        "RemoteProtocolError": "the server closed the connection early",
-        "LocalProtocolError": "the request could not be sent",
-        "ProxyError": "the proxy refused",
-    }
-    return names.get(type(error).__name__, type(error).__name__)
 
 
 async def send(
