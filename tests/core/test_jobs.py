@@ -213,3 +213,31 @@ def test_the_key_is_never_in_a_repr_or_an_event(runner: JobRunner) -> None:
 
     shown = [repr(spec), repr(handle), *(repr(event) for event in inbox.seen)]
     assert all(KEY not in text for text in shown)
+
+
+def test_cancel_right_after_submit_still_ends_the_job_and_frees_its_slot(runner: JobRunner) -> None:
+    # A job cancelled before its task ran a single step must still report and free its slot.
+    for _ in range(50):
+        provider = FakeProvider(gate=asyncio.Event())
+        inbox = Inbox()
+        handle = runner.submit(spec_for(provider), inbox)
+        handle.cancel()
+
+        final = inbox.final()
+
+        assert isinstance(final, JobFailed)
+        assert final.cancelled
+        assert handle.wait(1) is final
+    assert runner.active == 0
+
+
+def test_stop_right_after_submit_reports_every_job() -> None:
+    runner = JobRunner(max_concurrent=4)
+    runner.start()
+    inbox = Inbox()
+    handles = [runner.submit(spec_for(FakeProvider(gate=asyncio.Event())), inbox) for _ in range(4)]
+
+    runner.stop()
+
+    assert all(isinstance(handle.wait(1), JobFailed) for handle in handles)
+    assert len([event for event in inbox.seen if isinstance(event, JobFailed)]) == 4
