@@ -16,7 +16,8 @@ Use::
   many bytes, then close), ``chunked`` (no Content-Length: the size is unknown until the end).
 - ``validator``: called with each ``Recorded`` request in the server thread; a returned string means
   "invalid": the server answers 400 with it and keeps it in ``server.invalid`` (tests assert it is empty).
-- ``Recorded`` keeps method, path, query, headers (lower-case names) and the raw body; ``form()``
+- ``Recorded`` keeps method, path, query, headers (lower-case names), the raw body and the client's
+  port (``peer_port``: equal across requests means one reused connection); ``form()``
   parses a multipart body into ``{name: Part}``, ``json()`` parses a JSON one.
 - Two servers have different ports, hence different origins: that is how redirect tests model
   "another host".
@@ -68,6 +69,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     port: int
+    peer_port: int = 0
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -144,6 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={name.lower(): value for name, value in self.headers.items()},
             body=self._read_body(),
             port=self.server.server_address[1],
+            peer_port=int(self.client_address[1]),
         )
         reply = self.server.owner.next_reply(recorded)
         self._answer(reply)

@@ -213,3 +213,18 @@ def test_download_of_an_expired_link_says_run_again_and_is_not_retried(status: i
     with LoopbackServer([Reply(status=status)]) as server, pytest.raises(BadResponseError, match="expired"):
         run_download(server.url + "/r/1.png", server)
     assert len(server.requests) == 1
+
+
+def test_one_client_reuses_its_connection_across_calls() -> None:
+    async def twice(server: LoopbackServer) -> None:
+        async with build_http_client() as client:
+            for _ in range(2):
+                await send(
+                    client, "Test", lambda: client.build_request("GET", server.url), settings_for(server),
+                    ProgressLog(), classify,
+                )  # fmt: skip
+
+    with LoopbackServer([Reply.image(b"a"), Reply.image(b"b")]) as server:
+        asyncio.run(twice(server))
+    first, second = server.requests
+    assert first.peer_port == second.peer_port
