@@ -5,15 +5,96 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from cli.app import build_parser, run_command
 from cli.context import CliContext
-from core.errors import NotYetError
 from core.logsetup import configure_logging
 
+if TYPE_CHECKING:
+    from tray.single_instance import Primary
 
-def start_tray(_ctx: CliContext) -> int:
-    raise NotYetError("the tray app is not available yet in this version (issue 5); try 'main.py --help'.")
+
+def start_tray(ctx: CliContext) -> int:
+    """Become the one tray of this user (or hand over to it and exit 0), then build the parts and run."""
+    from core import paths
+    from tray.handoff import HandOff
+    from tray.single_instance import Secondary, claim
+
+    instance = claim(paths.runtime_dir())
+    if isinstance(instance, Secondary):
+        instance.send(HandOff("activate"))
+        ctx.say("AI Image Studio is already running; it was told about this start.")
+        return 0
+    try:
+        return _run_tray(ctx, instance)
+    finally:
+        instance.close()
+
+
+def _run_tray(ctx: CliContext, instance: Primary) -> int:
+    import tkinter as tk
+
+    import pystray
+
+    from core import paths
+    from core.config import write_defaults_if_missing
+    from core.jobs import JobRunner
+    from core.yaml_edit import set_value_in_file
+    from desktop.autostart.choice import autostart_for
+    from desktop.capture.system import system_capture
+    from desktop.clipboard.system import system_clipboard
+    from overlay.selector import SelectorHost
+    from providers.http import build_http_client
+    from providers.registry import create_provider
+    from tray.app import TrayApp, event_for_handoff, event_for_hotkey
+    from tray.events import EventQueue
+    from tray.hotkeys import GlobalHotkeys
+    from tray.icon import IconImages
+    from tray.opener import SystemOpener
+    from tray.parts import AppParts, Lazy, choose_notifier
+    from tray.tray_icon import PystrayIcon
+
+    log_file = paths.state_dir() / "tray.log"
+    configure_logging(logging.getLogger().level, log_file)
+    write_defaults_if_missing(ctx.config_path)
+    events = EventQueue()
+    jobs = JobRunner()
+    jobs.start()
+    client = build_http_client()
+    capture = Lazy(lambda: system_capture(ctx.env))
+    parts = AppParts(
+        env=ctx.env,
+        config_path=ctx.config_path,
+        catalog=ctx.catalog,
+        keys=ctx.keys,
+        jobs=jobs,
+        make_provider=lambda provider_id, settings: create_provider(provider_id, settings, client),
+        capture=capture.get,
+        clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
+        notifier=choose_notifier(ctx.env),
+        events=events,
+        tray_icon=PystrayIcon(pystray, IconImages(), events.post),
+        hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding))),
+        make_selector=SelectorHost,
+        start_at_login=autostart_for(ctx.env, sys.platform),
+        open_path=SystemOpener(ctx.env),
+        save_setting=set_value_in_file,
+        history_file=paths.state_dir() / "prompt-history.txt",
+        log_file=log_file,
+    )
+    instance.serve(lambda request: events.post(event_for_handoff(request)))
+    root = tk.Tk(className="ai-image-studio")
+    root.withdraw()
+    try:
+        return TrayApp(root, parts).run()
+    finally:
+        jobs.call(client.aclose(), timeout=5)
+        jobs.stop()
+        parts.notifier.close()
+        capture.close()
+        root.destroy()
+        events.close()
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ the recent prompts (``tray.history``). Only the Tk thread creates or touches it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tkinter as tk
 from collections.abc import Callable
@@ -55,7 +56,10 @@ class PromptBar:
         self._done = False
         self.window = tk.Toplevel(root, background=ACCENT, padx=1, pady=1)
         self.window.withdraw()
-        self.window.overrideredirect(True)
+        # Not override-redirect: Tk never gives keyboard focus to such a window (tkUnixFocus.c),
+        # and the person must type here at once. A splash window gets no decorations instead.
+        with contextlib.suppress(tk.TclError):
+            self.window.attributes("-type", "splash")
         self.window.attributes("-topmost", True)
         self.window.title("AI Image Studio prompt")
         body = tk.Frame(self.window, background=BACKGROUND, padx=10, pady=8)
@@ -102,10 +106,11 @@ class PromptBar:
         size = (self.window.winfo_reqwidth(), self.window.winfo_reqheight())
         x, y = place_beside(self._spec.anchor, size, self._spec.screen)
         self.window.geometry(f"+{x}+{y}")
+        # Without a window manager (and with overrideredirect) nobody gives us focus: take it once
+        # the window is viewable (X refuses focus to an unmapped window).
+        self.window.bind("<Map>", lambda _event: self._take_focus())
         self.window.deiconify()
         self.window.lift()
-        # Without a window manager (and with overrideredirect) nobody gives us focus: take it.
-        self.window.after_idle(self._take_focus)
 
     def _take_focus(self) -> None:
         if self._done:

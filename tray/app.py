@@ -152,6 +152,7 @@ class TrayApp:
     # Capture: overlay -> prompt bar -> job (tray.flow).
 
     def capture(self, request: CaptureRequested) -> None:
+        log.info("capture requested: %s, preset %s", request.source, request.preset or "(active)")
         if self._selecting or (self.flow.prompt_bar is not None and self.flow.prompt_bar.is_open):
             log.info("capture ignored: a selection or prompt is already open")
             return
@@ -178,6 +179,7 @@ class TrayApp:
     def _open_selector(self, request: CaptureRequested, preset: str | None) -> None:
         def done(selection: Selection | None, screens: tuple[Screenshot, ...] = ()) -> None:
             self._selecting = False
+            log.info("selection %s", "cancelled" if selection is None else "made")
             if selection is not None:
                 self._selected(selection, screens, request.preset)
 

@@ -42,7 +42,7 @@ class PystrayIcon:
         try:
             self._icon.run()
         except Exception as error:
-            if type(error).__name__ == "GError":
+            if type(error).__module__.startswith("gi."):
                 # Raised on the way out by pystray's gtk backends when no notification service runs.
                 log.debug("tray icon ended: %s", error)
                 return

@@ -1,0 +1,103 @@
+"""OpenAI's image edit endpoint on loopback for the tray's end-to-end tests.
+
+Requests are checked against ``../shared/specs/openai-images-subset.yaml`` by the providers' own
+stand-in (``tests.providers.openai_server.OpenAISpec``, passed as the server's validator); here the
+image part must also be exactly the expected crop, pixel for pixel. The answer is computed from the
+crop (colours inverted, a transparent band), so a test knows exactly which pixels must end up on the
+clipboard and in the saved file.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image, ImageChops
+
+from tests.providers.loopback import Recorded, Reply
+from tests.providers.openai_server import images_answer
+
+
+def answer_for(crop: Image.Image) -> Image.Image:
+    """What the stand-in 'draws': the crop inverted, with its top quarter fully transparent."""
+    result = ImageChops.invert(crop.convert("RGB")).convert("RGBA")
+    band = Image.new("RGBA", (crop.width, crop.height // 4), (0, 0, 0, 0))
+    result.paste(band, (0, 0))
+    return result
+
+
+def png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class EditChecks:
+    """The crop and prompt checks; problems found are kept (tests assert this stays empty)."""
+
+    expected_crop: Image.Image
+    expected_prompt: str
+    problems: list[str] = field(default_factory=list)
+    prompts: list[str] = field(default_factory=list)
+
+    def respond(self, recorded: Recorded) -> Reply:
+        problems = []
+        if recorded.path != "/v1/images/edits":
+            problems.append(f"unexpected path {recorded.path}")
+        form = recorded.form()
+        prompt = form["prompt"].text if "prompt" in form else ""
+        self.prompts.append(prompt)
+        if prompt != self.expected_prompt:
+            problems.append(f"prompt {prompt!r}, expected {self.expected_prompt!r}")
+        sent = Image.open(io.BytesIO(form["image"].data)) if "image" in form else None
+        if sent is None:
+            problems.append("no image part")
+        elif (
+            sent.size != self.expected_crop.size
+            or ImageChops.difference(sent.convert("RGB"), self.expected_crop.convert("RGB")).getbbox()
+        ):
+            problems.append(f"the image sent ({sent.size}) is not exactly the selected crop")
+        if problems:
+            self.problems += problems
+            return Reply.json({"error": {"message": "; ".join(problems), "type": "invalid_request_error"}}, 400)
+        return images_answer(png(answer_for(self.expected_crop)))
+
+
+class HangingServer:
+    """Accepts one request and never answers; records when the client closes the connection."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.received = threading.Event()
+        self.closed_by_client = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self._listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(60)
+            try:
+                while conn.recv(65536):
+                    self.received.set()
+            except OSError:
+                pass
+            self.closed_by_client.set()
+
+    def __enter__(self) -> HangingServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self._listener.close()
+        self._thread.join(5)

@@ -1,0 +1,207 @@
+"""End to end on a real X server: hotkey, drag, prompt, Enter, and the clipboard holds the answer.
+
+GIVEN a private desktop (Xvfb, D-Bus, keyring, trayer) with a known pattern on screen and the tray
+app started as a person would (``main.py``) with a settings file whose OpenAI ``base_url`` points at
+a loopback stand-in. WHEN the tests drive it with plain xdotool input. THEN the clipboard, the saved
+files, the log and the processes show what the person would get.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from tests.providers.loopback import LoopbackServer, Reply
+from tests.providers.openai_server import OpenAISpec
+from tests.tray.openai_stand_in import EditChecks, HangingServer, answer_for
+from tests.tray.tray_session import (
+    KEY,
+    PATTERN,
+    PYTHON,
+    REPO,
+    TrayProcess,
+    descendants,
+    running_tray,
+    tray_desktop,
+    wait_for,
+)
+from tests.virtual_desktop import VirtualDesktop
+
+pytestmark = pytest.mark.desktop
+
+START, END = (300, 200), (500, 350)
+CROP_BOX = (300, 200, 500, 350)
+PROMPT = "make it look like night"
+SCREENSHOTS = Path(os.environ.get("AIIS_SCREENSHOTS", "/tmp"))
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[VirtualDesktop]:
+    with tray_desktop() as running:
+        yield running
+
+
+def select_and_prompt(tray: TrayProcess, prompt: str) -> None:
+    """The person's part: hotkey, drag over the pattern, type the prompt, Enter."""
+    tray.xdotool("key", "ctrl+shift+e")
+    wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
+    tray.drag(START, END)
+    tray.xdotool("key", "Return")  # the selector keeps the region adjustable until Enter
+    tray.window("AI Image Studio prompt")
+    tray.xdotool("type", "--delay", "5", prompt)
+    tray.xdotool("key", "Return")
+
+
+def _overlay_shown(tray: TrayProcess) -> bool:
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
+    return bool(result.stdout.strip())
+
+
+def png_pixels(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data)).convert("RGBA")
+
+
+def same_pixels(first: Image.Image, second: Image.Image) -> bool:
+    return first.size == second.size and ImageChops.difference(first, second).getbbox() is None
+
+
+def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipboard_and_saves_it(
+    desktop: VirtualDesktop,
+) -> None:
+    crop = PATTERN.crop(CROP_BOX)
+    checks = EditChecks(expected_crop=crop, expected_prompt=PROMPT)
+    spec = OpenAISpec(KEY)
+    server = LoopbackServer([Reply(respond=checks.respond, delay=1.5)], validator=spec)
+    with server, running_tray(desktop, server.url + "/v1") as tray:
+        select_and_prompt(tray, PROMPT)
+        toast = tray.window("AI Image Studio progress")
+        time.sleep(0.5)  # painted, and the stand-in still waits (1.5 s): the toast shows "waiting"
+        tray.screenshot(SCREENSHOTS / "aiis-toast.png")
+        assert toast
+        saved = tray.folder / "out" / "restyle_200x150.png"
+        wait_for(saved.exists, 20, "the saved result")
+        wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
+        tray.gone("AI Image Studio progress")
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        exit_code = tray.stop()
+        # The xclip owner keeps serving the image after the app has quit.
+        after_quit = png_pixels(tray.clipboard("image/png"))
+    assert server.invalid == []
+    assert checks.problems == []
+    assert checks.prompts == [PROMPT]
+    expected = answer_for(crop)
+    assert same_pixels(clipboard, expected)
+    assert clipboard.getchannel("A").getpixel((0, 0)) == 0, "transparency must be kept"
+    assert same_pixels(png_pixels(saved.read_bytes()), expected)
+    assert same_pixels(after_quit, expected)
+    assert exit_code == 0
+    assert "Copied and saved 200x150 from OpenAI" in tray.log
+    assert PROMPT not in tray.log, "the prompt must never be logged"
+
+
+def test_prompt_bar_shows_the_presets_prompt_provider_and_mode_next_to_the_selection(
+    desktop: VirtualDesktop,
+) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        tray.xdotool("key", "ctrl+shift+e")
+        wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
+        tray.drag(START, END)
+        tray.xdotool("key", "Return")
+        bar = tray.window("AI Image Studio prompt")
+        x, y, width, height = tray.geometry(bar)
+        tray.screenshot(SCREENSHOTS / "aiis-prompt-bar.png")
+        tray.xdotool("key", "Escape")
+        tray.gone("AI Image Studio prompt")
+        assert tray.stop() == 0
+    # Just below the selection, starting at its left edge.
+    assert (x, y) == (START[0], END[1] + 8)
+    assert width > 300
+    assert height > 40
+    assert "prompt cancelled" in tray.log
+
+
+def test_failing_provider_leaves_the_clipboard_and_folder_as_they_were_and_says_why(
+    desktop: VirtualDesktop,
+) -> None:
+    refusal = Reply.json(
+        {"error": {"message": "Billing hard limit has been reached", "type": "billing_limit_user_error"}}, 400
+    )
+    server = LoopbackServer([refusal], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray:
+        tray.set_clipboard_text("sentinel text")
+        select_and_prompt(tray, PROMPT)
+        tray.wait_log("the job failed")
+        text = tray.clipboard("UTF8_STRING")
+        assert tray.stop() == 0
+    assert text == b"sentinel text"
+    assert not (tray.folder / "out").exists() or not any((tray.folder / "out").iterdir())
+    assert len(server.requests) == 1
+    assert server.invalid == []
+    failure = next(line for line in tray.log.splitlines() if "the job failed" in line)
+    assert "OpenAI" in failure
+    assert "clipboard and files were not changed" in failure
+
+
+def test_cancel_in_the_toast_closes_the_request_and_changes_nothing(desktop: VirtualDesktop) -> None:
+    with HangingServer() as server, running_tray(desktop, server.url + "/v1") as tray:
+        tray.set_clipboard_text("before cancel")
+        select_and_prompt(tray, PROMPT)
+        toast = tray.window("AI Image Studio progress")
+        assert server.received.wait(10)
+        x, y, width, height = tray.geometry(toast)
+        # Cancel is the button at the toast's right end, centred vertically.
+        tray.xdotool("mousemove", str(x + width - 35), str(y + height // 2), "click", "1")
+        assert server.closed_by_client.wait(10), "the HTTP connection must be closed by Cancel"
+        tray.gone("AI Image Studio progress")
+        tray.wait_log("cancelled")
+        text = tray.clipboard("UTF8_STRING")
+        assert tray.stop() == 0
+    assert text == b"before cancel"
+    assert "the job failed" not in tray.log
+
+
+def test_second_instance_hands_over_and_exits_0(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        second = subprocess.run(
+            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config)],
+            env=tray.env,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        tray.wait_log("accepted a hand-off request: activate")
+        assert tray.process.poll() is None, "the first instance keeps running"
+        assert tray.stop() == 0
+    assert second.returncode == 0
+    assert b"already running" in second.stderr
+
+
+def test_quit_from_the_tray_menu_leaves_no_process_and_no_temporary_file(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        children = descendants(tray.process.pid)
+        gtk_windows = len(_gtk_windows(tray))
+        # The icon sits at the right end of the tray host (trayer, top right); right click: the menu.
+        tray.xdotool("mousemove", str(desktop.width - 12), "20", "click", "3")
+        wait_for(lambda: len(_gtk_windows(tray)) > gtk_windows, 10, "the tray menu")
+        # In a GTK menu, Up from nothing selected goes to the last item: Quit.
+        tray.xdotool("key", "Up", "Return")
+        exit_code = tray.process.wait(15)
+    assert exit_code == 0
+    assert "quitting" in tray.log
+    leftovers = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert leftovers == []
+    assert list((tray.folder / "tmp").iterdir()) == []
+    assert not (tray.folder / "run" / "ai-image-studio" / "tray.sock").exists()
+
+
+def _gtk_windows(tray: TrayProcess) -> list[str]:
+    """Visible windows of the app's GTK side (the tray icon, and its menu when open)."""
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
+    return result.stdout.decode().split()
