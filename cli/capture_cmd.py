@@ -46,6 +46,8 @@ class Delivery:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    if handed_to_tray(args, ctx):
+        return 0
     preset = choose_preset(args.preset, ctx)
     if preset.needs_provider:
         # Checked before the screen freezes, so nobody selects a region for nothing.
@@ -60,6 +62,23 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return 1
     deliver(selection.crop(), preset, delivery, ctx)
     return 0
+
+
+def handed_to_tray(args: argparse.Namespace, ctx: CliContext) -> bool:
+    """If the tray app runs, it does the capture (issue 5: how Wayland users bind a shortcut)."""
+    if args.file or args.output or args.copy:
+        return False
+    from core import paths
+    from tray.handoff import HandOff
+    from tray.single_instance import Secondary, claim
+
+    instance = claim(paths.runtime_dir())
+    if not isinstance(instance, Secondary):
+        instance.close()
+        return False
+    instance.send(HandOff("capture", args.preset, args.from_clipboard))
+    ctx.say("Handed over to the running AI Image Studio.")
+    return True
 
 
 def choose_preset(name: str | None, ctx: CliContext) -> Preset:

@@ -183,6 +183,30 @@ def test_second_instance_hands_over_and_exits_0(desktop: VirtualDesktop) -> None
     assert b"already running" in second.stderr
 
 
+def test_capture_command_hands_over_and_the_tray_copies_exactly_the_region(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        handed = subprocess.run(
+            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config), "capture", "--preset", "copy"],
+            env=tray.env,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
+        tray.drag(START, END)
+        tray.xdotool("key", "Return")
+        saved = tray.folder / "out" / "copy_200x150.png"
+        wait_for(saved.exists, 10, "the saved region")
+        wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        assert tray.stop() == 0
+    assert handed.returncode == 0, handed.stderr
+    expected = PATTERN.crop(CROP_BOX).convert("RGBA")
+    assert same_pixels(clipboard, expected)
+    assert same_pixels(png_pixels(saved.read_bytes()), expected)
+    assert "capture requested: screen, preset copy" in tray.log
+
+
 def test_quit_from_the_tray_menu_leaves_no_process_and_no_temporary_file(desktop: VirtualDesktop) -> None:
     with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
         children = descendants(tray.process.pid)
