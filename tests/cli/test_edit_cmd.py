@@ -168,10 +168,14 @@ FAILURES = [
     (error_answer(413, "request_too_large", "Too large"), "too large"),
     (Reply.json({"data": [{"b64_json": "PGh0bWw+"}]}), "not an image"),
     (Reply(status=200, body=b"{" * 500, truncate=20), "broke off"),
+    (error_answer(403, None, "Your organization must be verified to use gpt-image-1."), "verified"),
+    (error_answer(429, "rate_limit_exceeded", "Slow", kind="requests", **{"retry-after-ms": "10"}), "rate limited"),
+    (error_answer(503, None, "Overloaded", kind="server_error", **{"retry-after-ms": "10"}), "failed on its side"),
 ]
+FAILURE_IDS = ["blocked", "auth", "quota", "large", "junk", "cut", "unverified", "rate", "server"]
 
 
-@pytest.mark.parametrize(("reply", "words"), FAILURES, ids=["blocked", "auth", "quota", "large", "junk", "cut"])
+@pytest.mark.parametrize(("reply", "words"), FAILURES, ids=FAILURE_IDS)
 def test_each_failure_exits_1_with_its_message_and_leaves_the_output_untouched(
     tmp_path: Path, photo: Path, reply: Reply, words: str
 ) -> None:
