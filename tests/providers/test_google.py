@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 
 import pytest
+from PIL import Image
 
 from core.errors import AuthError, BlockedError
 from core.models import EditRequest
@@ -136,3 +138,20 @@ def test_a_redirect_to_another_origin_does_not_carry_the_key_header() -> None:
     assert same_pixels(result.image, RESULT)
     assert server.requests[0].headers["x-goog-api-key"] == KEY
     assert "x-goog-api-key" not in elsewhere.requests[0].headers
+
+
+def test_a_crop_too_big_for_googles_20_mb_request_is_downscaled_to_fit_with_its_base64() -> None:
+    # GIVEN random pixels, which PNG cannot compress: about 15.9 MB, 21 MB once base64-encoded
+    noisy = Image.frombytes("RGB", (2300, 2300), os.urandom(2300 * 2300 * 3))
+    request = EditRequest(mode="edit", prompt="sharpen", image=noisy)
+    with LoopbackServer(
+        [gemini.image_answer(png_bytes(RESULT))], validator=gemini.GeminiShape(KEY, images=1)
+    ) as server:
+        run(provider(server, SleepLog()), request, key=KEY)
+
+    # THEN the stand-in saw a whole request under 20 MB, and the image was shrunk, not cropped
+    assert server.invalid == []
+    assert len(server.requests[0].body) <= 20 * 1024 * 1024
+    sent = gemini.sent_image(server.requests[0])
+    assert sent.width < 2300
+    assert sent.width == sent.height
