@@ -59,6 +59,8 @@ class JobHandle:
         with self._lock:
             future = self._future
         if future is not None and not self._finished.is_set():
+            # The cancel reaches the task by call_soon_threadsafe, queued after the task's first
+            # step, so even a job cancelled at once enters JobRunner._run and reports its end.
             future.cancel()
 
     def wait(self, timeout: float | None = None) -> JobSucceeded | JobFailed:

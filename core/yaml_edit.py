@@ -190,16 +190,22 @@ class _Editor:
             return self.text[:at] + _flow(rest, value)[1:-1] + self.text[at:]
         indent = mapping.value[0][0].start_mark.column
         lines = self._block_lines(rest, value, indent)
-        if mapping is self.root:
-            text = self.text if self.text.endswith("\n") else self.text + self.newline
+        at = self._line_after(_deepest_end(mapping.value[-1][1]))
+        rest_of_file = self.text[at:]
+        if mapping is self.root and all(_is_comment_or_blank(line) for line in rest_of_file.splitlines()):
+            # A new top-level key goes at the very end, after closing comments, as a person adds one.
+            text = self.text if not self.text or self.text.endswith("\n") else self.text + self.newline
             return text + lines
-        at = _deepest_end(mapping.value[-1][1])
-        if at > 0 and self.text[at - 1] == "\n":
-            return self.text[:at] + lines + self.text[at:]
-        line_end = self.text.find("\n", at)
-        if line_end < 0:
+        if at == len(self.text) and self.text and not self.text.endswith("\n"):
             return self.text + self.newline + lines
-        return self.text[: line_end + 1] + lines + self.text[line_end + 1 :]
+        return self.text[:at] + lines + rest_of_file
+
+    def _line_after(self, at: int) -> int:
+        """Where the line holding position ``at`` ends (after its newline), or ``at`` at a line start."""
+        if at > 0 and self.text[at - 1] == "\n":
+            return at
+        line_end = self.text.find("\n", at)
+        return len(self.text) if line_end < 0 else line_end + 1
 
     def _block_lines(self, path: KeyPath, value: Scalar, indent: int) -> str:
         lines = []
@@ -224,6 +230,10 @@ def _deepest_end(node: yaml.Node) -> int:
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
     return int(node.end_mark.index)
+
+
+def _is_comment_or_blank(line: str) -> bool:
+    return not line.strip() or line.lstrip().startswith("#")
 
 
 def _is_null(node: yaml.Node) -> bool:

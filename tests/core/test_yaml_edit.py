@@ -84,6 +84,12 @@ def test_a_missing_top_level_key_is_appended_as_a_line() -> None:
     assert set_value("", ("output", "mode"), "both") == "output:\n  mode: both\n"
 
 
+def test_document_markers_and_a_missing_final_newline_are_respected() -> None:
+    assert set_value("---\na: 1\n...\n", ("b",), True) == "---\na: 1\nb: true\n...\n"
+    assert set_value("a:\n  x: 1", ("a", "y"), 3) == "a:\n  x: 1\n  y: 3\n"
+    assert set_value("a:\n  x: 1\n# about b\nb: 2", ("a", "y"), 3) == "a:\n  x: 1\n  y: 3\n# about b\nb: 2"
+
+
 def test_an_empty_group_becomes_a_flow_mapping_on_its_own_line() -> None:
     assert set_value("jobs:   # later\nz: 1\n", ("jobs", "max_concurrent"), 3) == (
         "jobs: {max_concurrent: 3}   # later\nz: 1\n"

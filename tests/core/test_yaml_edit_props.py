@@ -110,7 +110,9 @@ def edits(draw: st.DrawFn) -> tuple[str, dict[str, object], list[str], KeyPath, 
     writer = Writer(draw)
     header = [writer.comment()] if draw(st.booleans()) else []
     footer = [writer.comment()] if draw(st.booleans()) else []
-    text = "\n".join(header + writer.block(document, 0) + footer) + "\n"
+    start = draw(st.sampled_from(["", "---\n"]))
+    ending = draw(st.sampled_from(["\n", "", "\n...\n"]))
+    text = start + "\n".join(header + writer.block(document, 0) + footer) + ending
     if draw(st.booleans()):
         path = draw(st.sampled_from(leaf_paths(document)))
     else:
