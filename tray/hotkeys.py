@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 HotkeyAction = Literal["capture", "clipboard", "preset"]
 STOP_TIMEOUT = 0.5
+READY_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,21 @@ class GlobalHotkeys:
                 usable[str(parse_hotkey(binding.hotkey))] = binding
         if not usable:
             return problems
+        missing = _missing_x_extension()
+        if missing:
+            problems.append(f"Global hotkeys cannot work on this desktop: {missing}. Use the tray menu instead.")
+            return problems
         callbacks = {hotkey: self._callback(binding) for hotkey, binding in usable.items()}
         try:
             listener = keyboard.GlobalHotKeys(callbacks)
             listener.start()
-            listener.wait()
         except Exception as error:
             log.warning("hotkey listener failed to start: %s", error)
             problems.append(f"Global hotkeys could not be set up on this desktop ({error}); use the tray menu.")
+            return problems
+        if not _wait_ready(listener):
+            listener.stop()
+            problems.append("Global hotkeys could not be set up on this desktop (the listener did not start).")
             return problems
         with self._lock:
             self._listener = listener
@@ -145,6 +154,38 @@ class GlobalHotkeys:
                 log.exception("hotkey handler failed")
 
         return fire
+
+
+def _wait_ready(listener: threading.Thread, timeout: float = READY_TIMEOUT) -> bool:
+    """Ready or not within ``timeout``: pynput's ``wait()`` blocks forever if its thread died starting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # ``_ready`` is what pynput's own wait() waits for; there is no public way to poll it.
+        if getattr(listener, "_ready", False):
+            return True
+        if not listener.is_alive():
+            return False
+        time.sleep(0.01)
+    return False
+
+
+def _missing_x_extension() -> str:
+    """On X11, what pynput needs and the server lacks (it needs RECORD and XTEST); "" elsewhere."""
+    try:
+        from Xlib import display
+    except ImportError:
+        return ""
+    try:
+        connection = display.Display()
+    except Exception:  # not on X: pynput uses another backend
+        return ""
+    try:
+        for extension in ("RECORD", "XTEST"):
+            if not connection.has_extension(extension):
+                return f"the X server lacks the {extension} extension"
+    finally:
+        connection.close()
+    return ""
 
 
 def _wake_x_listener() -> None:

@@ -17,6 +17,7 @@ from core.config import parse_config
 from core.config_defaults import DEFAULT_CONFIG_TEXT
 from providers.registry import provider_catalog
 from tests.desktop import VirtualDesktop, virtual_desktop
+from tests.virtual_desktop import _start_xvfb, _stop
 from tray.hotkeys import GlobalHotkeys, HotkeyBinding, bindings_from_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,3 +169,26 @@ def test_without_a_display_start_reports_a_problem_instead_of_raising() -> None:
     )
 
     assert "Global hotkeys are not available on this desktop" in done.stdout.decode()
+
+
+def test_an_x_server_without_record_is_reported_and_start_does_not_hang(
+    xvfb: VirtualDesktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an X server without the RECORD extension (where pynput's own wait() blocks forever)
+    process, display = _start_xvfb(320, 240, ("-extension", "RECORD"))
+    try:
+        monkeypatch.setenv("DISPLAY", display)
+        service = GlobalHotkeys(lambda _binding: None)
+
+        began = time.monotonic()
+        problems = service.start([CAPTURE])
+
+        assert time.monotonic() - began < 3.0
+        assert problems == [
+            "Global hotkeys cannot work on this desktop: the X server lacks the RECORD extension. "
+            "Use the tray menu instead."
+        ]
+        assert service.active == ()
+        service.stop()
+    finally:
+        _stop(process)
