@@ -1,0 +1,103 @@
+"""Delivering a result: exact PNG on the real clipboard, new files only, and nothing changed on failure."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from core.config import OutputSettings
+from core.errors import ClipboardError, OutputError
+from desktop.clipboard.xclip import XclipClipboard
+from tests.virtual_desktop import VirtualDesktop
+from tray.results import Naming, deliver
+
+NAMING = Naming(preset="restyle", provider="openai", mode="edit")
+WHEN = datetime(2026, 11, 25, 14, 3, 9)
+
+
+def result_image() -> Image.Image:
+    image = Image.new("RGBA", (40, 30), (10, 200, 30, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 40, 10))
+    return image
+
+
+def clipboard_png(desktop: VirtualDesktop) -> Image.Image:
+    data = desktop.run("xclip", "-selection", "clipboard", "-t", "image/png", "-o").stdout
+    return Image.open(io.BytesIO(data)).convert("RGBA")
+
+
+def set_text(desktop: VirtualDesktop, text: str) -> None:
+    subprocess.run(
+        ["xclip", "-selection", "clipboard", "-i"],
+        input=text.encode(),
+        env=desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=10,
+    )
+
+
+def clipboard_text(desktop: VirtualDesktop) -> bytes:
+    return desktop.run("xclip", "-selection", "clipboard", "-o", check=False).stdout
+
+
+class RefusingClipboard:
+    def write_png(self, data: bytes) -> None:
+        raise ClipboardError("xclip could not set the clipboard: test refusal")
+
+
+@pytest.mark.desktop
+def test_copy_and_save_puts_the_exact_pixels_with_alpha_on_the_clipboard_and_in_a_new_file(
+    desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    output = OutputSettings(mode="both", folder=tmp_path, pattern="{preset}_{date}_{width}x{height}")
+    existing = tmp_path / "restyle_2026-11-25_40x30.png"
+    existing.write_bytes(b"the person's own file")
+    delivery = deliver(result_image(), output, NAMING, XclipClipboard(desktop.env), now=WHEN)
+    assert delivery.copied
+    assert delivery.saved == tmp_path / "restyle_2026-11-25_40x30-2.png"
+    assert existing.read_bytes() == b"the person's own file"
+    assert ImageChops.difference(clipboard_png(desktop), result_image()).getbbox(alpha_only=False) is None
+    saved = Image.open(delivery.saved).convert("RGBA")
+    assert ImageChops.difference(saved, result_image()).getbbox(alpha_only=False) is None
+    assert {path.name for path in tmp_path.iterdir()} == {existing.name, delivery.saved.name}
+
+
+def test_save_only_leaves_the_clipboard_alone_and_writes_the_chosen_format(tmp_path: Path) -> None:
+    output = OutputSettings(mode="save", folder=tmp_path / "new folder", pattern="{time}_{provider}", format="jpeg")
+    delivery = deliver(result_image(), output, NAMING, None, now=WHEN)
+    assert not delivery.copied
+    assert delivery.saved == tmp_path / "new folder" / "14-03-09_openai.jpg"
+    assert Image.open(delivery.saved).format == "JPEG"
+
+
+def test_a_clipboard_refusal_removes_the_file_just_saved(tmp_path: Path) -> None:
+    output = OutputSettings(mode="both", folder=tmp_path, pattern="{preset}")
+    with pytest.raises(ClipboardError):
+        deliver(result_image(), output, NAMING, RefusingClipboard(), now=WHEN)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.desktop
+def test_a_save_failure_leaves_the_clipboard_as_it_was(desktop: VirtualDesktop, tmp_path: Path) -> None:
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("a file where the output folder should be")
+    set_text(desktop, "the person's clipboard")
+    output = OutputSettings(mode="both", folder=blocker, pattern="{preset}")
+    with pytest.raises(OutputError):
+        deliver(result_image(), output, NAMING, XclipClipboard(desktop.env), now=WHEN)
+    assert clipboard_text(desktop) == b"the person's clipboard"
+    assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_copy_without_any_clipboard_tool_says_so_and_saves_nothing(tmp_path: Path) -> None:
+    output = OutputSettings(mode="both", folder=tmp_path, pattern="{preset}")
+    with pytest.raises(ClipboardError, match="clipboard"):
+        deliver(result_image(), output, NAMING, None, now=WHEN)
+    assert list(tmp_path.iterdir()) == []
