@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 import pytest
 
@@ -228,3 +231,41 @@ def test_one_client_reuses_its_connection_across_calls() -> None:
         asyncio.run(twice(server))
     first, second = server.requests
     assert first.peer_port == second.peer_port
+
+
+@contextmanager
+def port_that_never_connects() -> Iterator[int]:
+    """A listening port whose accept queue is full: Linux drops further SYNs, so connects hang."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = [socket.socket() for _ in range(4)]
+    for filler in fillers:
+        filler.setblocking(False)
+        with suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+    try:
+        yield port
+    finally:
+        for sock in [*fillers, server]:
+            sock.close()
+
+
+def test_the_connect_timeout_bounds_each_attempt_and_says_could_not_connect() -> None:
+    with port_that_never_connects() as port:
+        url = f"http://127.0.0.1:{port}/"
+        settings = ProviderSettings("test", base_url=url, timeout=20, connect_timeout=0.3)
+
+        async def go() -> None:
+            async with build_http_client() as client:
+                await send(
+                    client, "Test", lambda: client.build_request("GET", url), settings, ProgressLog(), classify,
+                    policy=fast_policy(),
+                )  # fmt: skip
+
+        started = time.monotonic()
+        with pytest.raises(ProviderTimeoutError, match=r"could not connect to 127\.0\.0\.1 in time"):
+            asyncio.run(go())
+    # Three attempts of 0.3 s each, far below the 20 s total.
+    assert time.monotonic() - started < 5
