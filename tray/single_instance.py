@@ -66,8 +66,14 @@ def peer_is_allowed(conn: socket.socket, own_uid: int) -> bool:
 
 def ensure_private_dir(folder: Path) -> Path:
     """Create ``folder`` as 0700 and make sure it is ours and private; refuse anything else."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.lstat(folder)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError as error:
+        raise AppError(
+            f"The folder for the single-instance channel, {folder}, cannot be created ({error.strerror or error}); "
+            "set XDG_RUNTIME_DIR to a private folder of yours."
+        ) from None
     if not stat.S_ISDIR(info.st_mode):
         raise AppError(f"{folder} must be a folder, not a link or a file; remove it and start again.")
     if info.st_uid != os.geteuid():

@@ -147,6 +147,14 @@ def test_a_stale_socket_left_by_a_killed_tray_is_replaced(runtime_dir: Path) -> 
         claimed.close()
 
 
+def test_a_runtime_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+
+    with pytest.raises(AppError, match="cannot be created"):
+        claim(blocker / "ai-image-studio")
+
+
 def test_closing_the_primary_frees_the_name_for_the_next_tray(runtime_dir: Path) -> None:
     first = claim(runtime_dir)
     assert isinstance(first, Primary)
