@@ -241,3 +241,28 @@ def test_stop_right_after_submit_reports_every_job() -> None:
 
     assert all(isinstance(handle.wait(1), JobFailed) for handle in handles)
     assert len([event for event in inbox.seen if isinstance(event, JobFailed)]) == 4
+
+
+def test_twenty_submits_at_once_from_many_threads_start_exactly_the_limit(runner: JobRunner) -> None:
+    gate = asyncio.Event()
+    accepted: list[object] = []
+    refused: list[BusyError] = []
+    barrier = threading.Barrier(20)
+
+    def press() -> None:
+        barrier.wait()
+        try:
+            accepted.append(runner.submit(spec_for(FakeProvider(gate=gate)), Inbox()))
+        except BusyError as error:
+            refused.append(error)
+
+    threads = [threading.Thread(target=press) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+
+    assert len(accepted) == 2
+    assert len(refused) == 18
+    assert runner.active == 2
+    open_gate(runner, gate)
