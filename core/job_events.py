@@ -29,16 +29,20 @@ class FollowUp:
     provider: Provider
     key: str = field(repr=False)
     mode: str = "remove-background"
-    prompt: str = ""
+    prompt: str = field(default="", repr=False)
     options: Mapping[str, object] = field(default_factory=_frozen)
 
 
 @dataclass(frozen=True)
 class JobSpec:
-    """Everything a job needs; the key is resolved by the caller and never shown in ``repr``."""
+    """Everything a job needs.
+
+    ``repr`` shows neither the key nor the request: its prompt and image must never reach a log
+    line (issue 5, privacy).
+    """
 
     provider: Provider
-    request: EditRequest
+    request: EditRequest = field(repr=False)
     key: str = field(repr=False)
     follow_up: FollowUp | None = None
     label: str = ""

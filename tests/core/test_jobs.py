@@ -61,7 +61,8 @@ def open_gate(runner: JobRunner, gate: asyncio.Event) -> None:
 
 
 def spec_for(provider: FakeProvider, **changes: object) -> JobSpec:
-    spec = JobSpec(provider=provider, request=EditRequest(mode="edit", prompt="p", image=pattern_image()), key=KEY)
+    request = EditRequest(mode="edit", prompt="a secret prompt", image=pattern_image())
+    spec = JobSpec(provider=provider, request=request, key=KEY)
     return replace(spec, **changes)  # type: ignore[arg-type]
 
 
@@ -205,7 +206,7 @@ def test_stop_cancels_running_jobs_and_ends_the_thread_promptly() -> None:
         runner.submit(spec_for(FakeProvider()), inbox)
 
 
-def test_the_key_is_never_in_a_repr_or_an_event(runner: JobRunner) -> None:
+def test_the_key_and_the_prompt_are_never_in_a_repr_or_an_event(runner: JobRunner) -> None:
     inbox = Inbox()
     spec = spec_for(FakeProvider(error=AuthError("Fake", "rejected", status=401)))
     handle = runner.submit(spec, inbox)
@@ -213,6 +214,7 @@ def test_the_key_is_never_in_a_repr_or_an_event(runner: JobRunner) -> None:
 
     shown = [repr(spec), repr(handle), *(repr(event) for event in inbox.seen)]
     assert all(KEY not in text for text in shown)
+    assert all("secret prompt" not in text for text in shown)
 
 
 def test_cancel_right_after_submit_still_ends_the_job_and_frees_its_slot(runner: JobRunner) -> None:
