@@ -72,9 +72,15 @@ class TrayApp:
         self._quitting = False
 
     def run(self) -> int:
-        """Start the listeners and the tray icon, then Tk's loop until Quit."""
-        self.parts.events.attach(self.root, self.handle)
+        """Start everything, then Tk's loop until Quit."""
         self._install_signal_handlers()
+        self.start()
+        self.root.mainloop()
+        return 0
+
+    def start(self) -> None:
+        """The listeners, the settings watch and the tray icon; the caller runs Tk's loop."""
+        self.parts.events.attach(self.root, self.handle)
         self.parts.jobs.set_max_concurrent(self.config.jobs.max_concurrent)
         self._watch = SettingsWatch(self.root, self.parts.config_path, lambda: self.handle(SettingsChanged()))
         self.parts.tray_icon.start()
@@ -83,8 +89,6 @@ class TrayApp:
         if self._config_problem:
             self.tell(f"Your settings file has a problem, so the defaults are used: {self._config_problem}")
         log.info("tray app running")
-        self.root.mainloop()
-        return 0
 
     def _install_signal_handlers(self) -> None:
         # Tk blocks in C, where Python signal handlers cannot run; the wake-up fd interrupts it.
