@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import io
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -144,8 +145,11 @@ def _read_image(name: str, ctx: CliContext) -> Image.Image:
     if not data:
         raise NoImageError(f"{label} is empty; expected an image.")
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        with warnings.catch_warnings():
+            # Pillow warns on stderr past 89 MP; a big photo is no attack, and fitting shrinks it (issue 6).
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise NoImageError(f"{label} is not an image this app can open (png, jpeg, webp, ...).") from None
     return image
