@@ -7,13 +7,17 @@ words, and that nothing was changed or left behind.
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.faults.harness import KEYS, OLD_OUTPUT, Scene, config_text
+from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, REPO, Scene, config_text
 from tests.providers import photoroom_server as pr
 from tests.providers.loopback import LoopbackServer
 from tests.providers.openai_server import images_answer, png
@@ -155,3 +159,50 @@ def test_edit_refuses_a_bad_settings_file_before_sending_anything(tmp_path: Path
     assert f"{config}:{line}: " in done.stderr
     assert server.requests == []
     assert scene.unchanged() == []
+
+
+# --- an output folder that cannot take the file ------------------------------------------------------
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("full", "Could not save out.png in {folder} (No space left on device); nothing was overwritten."),
+        ("readonly", "Cannot write in {folder} (Read-only file system)."),
+    ],
+)
+def test_a_full_or_read_only_output_folder_fails_plainly_and_loses_nothing(
+    tmp_path: Path, desktop: VirtualDesktop, kind: str, words: str
+) -> None:
+    # GIVEN a 16 KB tmpfs (or a read-only one) holding out.png, in a private mount namespace
+    scene = Scene(tmp_path, desktop)
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    noise = Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3))
+    unshare = ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
+    with LoopbackServer([images_answer(png_of(noise))]) as server:
+        config = scene.config(config_text("openai", server.url + "/v1"))
+        # WHEN a job's result (about 100 KB) is saved there, and also asked for on the clipboard
+        done = subprocess.run(
+            [
+                *unshare, sys.executable, "-m", "tests.faults.mounted", str(folder), kind, "--",
+                str(MAIN), "--config", str(config), "edit", str(scene.input), "--provider", "openai",
+                "--prompt", "p", "--output", str(folder / "out.png"), "--copy",
+            ],
+            cwd=REPO, env=scene.env(), capture_output=True, text=True, timeout=90, check=True,
+        )  # fmt: skip
+    report = json.loads(done.stdout)
+    # THEN exit 1 with the reason, the old file intact, no part file, the clipboard and TMPDIR untouched
+    assert report["code"] == 1, report["stderr"]
+    assert "Error: " + words.format(folder=folder) in report["stderr"]
+    assert "Traceback" not in report["stderr"]
+    assert report["listing"] == ["out.png"]
+    assert report["intact"]
+    assert scene.unchanged() == []
+
+
+def png_of(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
