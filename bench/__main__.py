@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import ours_cold, ours_warm, pattern, peers, procstat, report
+from bench import ours_cold, ours_warm, pattern, peers, procstat, reference, report
 from bench.idle import idle_cpu
 from bench.loopback import InstantServer
 from bench.ourapp import write_settings
@@ -104,6 +104,7 @@ def run_ours(
     if "copy" in parts and size == "1080":
         ours_warm.copy(session, (800, 600))
         ours_warm.copy(session, None)
+        reference.png_floor(session)
     if "job" in parts and size == "1080":
         ours_warm.jobs(session, server, tray.pid, args.jobs)
 

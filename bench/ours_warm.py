@@ -114,7 +114,7 @@ def _one_job(session: Session, server: InstantServer, reap: list[subprocess.Pope
 
 
 def jobs(session: Session, server: InstantServer, pid: int, count: int) -> None:
-    """``count`` jobs through the loopback provider; the first ``runs`` are timed; RSS after them all."""
+    """``count`` jobs through the loopback provider, each timed; RSS after them all."""
     reap: list[subprocess.Popen[bytes]] = []
     done = 0
     for _ in range(count):

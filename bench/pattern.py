@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 MARKER = (230, 40, 40)
 MARKER_SIZE = 24
@@ -32,10 +32,10 @@ def desktop_picture(width: int, height: int, seed: int = 7) -> Image.Image:
     rng = random.Random(seed)
     image = Image.new("RGB", (width, height), (236, 239, 244))
     draw = ImageDraw.Draw(image)
-    # A photo-like band: smooth gradients with a little noise, which PNG compresses poorly.
-    band = Image.linear_gradient("L").resize((width, height // 3))
-    noise = Image.effect_noise((width, height // 3), 24)
-    photo = Image.merge("RGB", (band, noise, band.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    # A photo-like band (a sixth of the screen): gradients and soft grain, which PNG compresses poorly.
+    band = Image.linear_gradient("L").resize((width, height // 6))
+    grain = Image.effect_noise((width, height // 6), 24).filter(ImageFilter.GaussianBlur(1))
+    photo = Image.merge("RGB", (band, grain, band.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
     image.paste(photo, (0, height // 3))
     # Window-like panels with lines of "text".
     for _ in range(12):

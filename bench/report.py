@@ -50,6 +50,8 @@ ROWS = (
     Row("copy_800_png", "  ... -> PNG read back by a paster"),
     Row("copy_1080", "Copy 1920x1080: accept -> image/png offered"),
     Row("copy_1080_png", "  ... -> PNG read back by a paster"),
+    Row("ref_png_800", "Reference: Pillow PNG level 1 of the 800x600 crop, in the bench process"),
+    Row("ref_png_1080", "Reference: Pillow PNG level 1 of the 1920x1080 screen, in the bench process"),
     Row("job_1024", "Job 1024x1024 (instant loopback OpenAI): Enter -> result offered", 100, strict=True),
     Row("job_1024_png", "  ... -> result PNG read back"),
     Row("job_before_upload", "  of which Enter -> request at server (fit, encode, connect)"),
