@@ -52,7 +52,14 @@ def _plain_problem(error: yaml.MarkedYAMLError) -> str:
 
 def load_located(text: str) -> LocatedDocument:
     """Parse ``text`` into plain values with line numbers, or raise ``YamlSyntaxError``."""
-    loader = yaml.SafeLoader(text)
+    try:
+        # The reader checks every character as it is built: a control character fails here (issue 6).
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise YamlSyntaxError(
+            f"this is not valid YAML (it holds the control character #x{error.character:02x})", line
+        ) from None
     try:
         node = loader.get_single_node()
         document = LocatedDocument(None)
