@@ -120,6 +120,7 @@ def test_an_output_folder_that_does_not_exist_is_created(tmp_path: Path) -> None
 
 BAD_CONFIGS = {
     "not-yaml": ("default_provider: openai\n@nope\n", 2, "this is not valid YAML"),
+    "control-character": ("default_provider: openai\nname: a\x1fb\n", 2, "the control character #x1f"),
     "tab": ("output:\n\tformat: png\n", 2, "tab"),
     "unknown-key": ("default_provider: openai\ncolour_scheme: dark\n", 2, "colour_scheme: is not a known setting"),
     "bad-hotkey": ('hotkeys:\n  capture: "<ctrl>+<banana>"\n', 2, "hotkeys.capture"),
