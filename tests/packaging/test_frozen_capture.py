@@ -15,37 +15,23 @@ import pytest
 from PIL import Image
 
 from tests.desktop.capture.screens import noise, paint_root
+from tests.packaging.overlay_probe import overlay_painted
 from tests.virtual_desktop import VirtualDesktop
 
 REPO = Path(__file__).resolve().parents[2]
-PROBE = (5, 5)
 START, END = (300, 200), (620, 440)
 
 pytestmark = [pytest.mark.desktop, pytest.mark.timeout(900)]
 
 
-def _pixel(display: str, x: int, y: int) -> tuple[int, int, int]:
-    from Xlib import X
-    from Xlib import display as xdisplay
-
-    connection = xdisplay.Display(display)
-    try:
-        raw = connection.screen().root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF)
-        blue, green, red = bytes(raw.data)[:3]
-        return (red, green, blue)
-    finally:
-        connection.close()
-
-
 def _wait_for_overlay(desktop: VirtualDesktop, pattern: Image.Image, process: subprocess.Popen[bytes]) -> None:
     """Until the overlay paints over the pattern (it dims the frozen screen), or the process dies."""
-    expected = pattern.getpixel(PROBE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             _out, err = process.communicate()
             pytest.fail(f"capture exited with {process.returncode} before showing the overlay:\n{err.decode()}")
-        if _pixel(desktop.display, *PROBE) != expected:
+        if overlay_painted(desktop.display, pattern):
             return
         time.sleep(0.05)
     pytest.fail("the selection overlay never appeared")
