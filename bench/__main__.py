@@ -17,7 +17,7 @@ from pathlib import Path
 from bench import ours_cold, ours_warm, pattern, peers, procstat, reference, report
 from bench.idle import idle_cpu
 from bench.loopback import InstantServer
-from bench.ourapp import write_settings
+from bench.ourapp import REPO, write_settings
 from bench.session import Results, Session, say
 from bench.xserver import bench_desktop, start_trayer
 
@@ -34,6 +34,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--tools", default="ours,flameshot,maim", help="comma-separated: ours,flameshot,maim")
     parser.add_argument("--sizes", default="1080,4k", help="comma-separated: 1080,4k")
     parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 50, --quick 10)")
+    parser.add_argument("--app", type=Path, default=REPO, help="checkout whose main.py is measured (default: this one)")
     parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 60, --quick 10)")
     write = parser.add_mutually_exclusive_group()
     write.add_argument("--write", action="store_true", help="write docs/benchmarks.md even for a partial run")
@@ -49,7 +50,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.runs = args.runs or (3 if args.quick else 10)
     args.jobs = args.jobs if args.jobs is not None else (10 if args.quick else 50)
     args.idle_seconds = args.idle_seconds if args.idle_seconds is not None else (10.0 if args.quick else 60.0)
-    args.full = not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim"
+    args.full = (
+        not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim" and args.app == REPO
+    )
     return args
 
 
@@ -58,7 +61,7 @@ def run_size(args: argparse.Namespace, size: str, server: InstantServer, results
     parts, tools = args.parts, args.tool_set
     say(f"{width}x{height}:")
     with bench_desktop(width, height) as desktop, contextlib.ExitStack() as stack:
-        session = Session(desktop, args.runs, results)
+        session = Session(desktop, args.runs, results, args.app.resolve())
         stack.callback(session.close)
         start_trayer(desktop)
         settings = write_settings(desktop, server.url)

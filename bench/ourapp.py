@@ -57,14 +57,15 @@ def app_env(desktop: BenchDesktop, settings: Path, runtime_dir: Path | None = No
     return env
 
 
-def tray_launch(desktop: BenchDesktop, settings: Path) -> AppLaunch:
-    return AppLaunch((sys.executable, str(REPO / "main.py")), app_env(desktop, settings), REPO)
+def tray_launch(desktop: BenchDesktop, settings: Path, app: Path = REPO) -> AppLaunch:
+    """``app``: the checkout whose ``main.py`` runs (another one to measure a change before committing it)."""
+    return AppLaunch((sys.executable, str(app / "main.py")), app_env(desktop, settings), app)
 
 
-def capture_launch(desktop: BenchDesktop, settings: Path) -> AppLaunch:
+def capture_launch(desktop: BenchDesktop, settings: Path, app: Path = REPO) -> AppLaunch:
     env = app_env(desktop, settings, desktop.home / "cold-run")
-    argv = (sys.executable, str(REPO / "main.py"), "capture", "--preset", "copy", "--copy")
-    return AppLaunch(argv, env, REPO)
+    argv = (sys.executable, str(app / "main.py"), "capture", "--preset", "copy", "--copy")
+    return AppLaunch(argv, env, app)
 
 
 def socket_path(env: dict[str, str]) -> Path:

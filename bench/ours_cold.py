@@ -24,7 +24,7 @@ def _launch(launch: ourapp.AppLaunch, log: Path) -> subprocess.Popen[bytes]:
 
 
 def start_tray(session: Session, settings: Path, watch: TrayWatch) -> tuple[subprocess.Popen[bytes], TrayReady]:
-    launch = ourapp.tray_launch(session.desktop, settings)
+    launch = ourapp.tray_launch(session.desktop, settings, session.app)
     watch.arm()
     start = time.perf_counter()
     process = _launch(launch, session.desktop.home / "tray.log")
@@ -72,7 +72,7 @@ def cold_start(session: Session, settings: Path) -> None:
 
 def cold_capture(session: Session, settings: Path) -> None:
     """``main.py capture --preset copy --copy`` launched to overlay painted, then Esc."""
-    launch = ourapp.capture_launch(session.desktop, settings)
+    launch = ourapp.capture_launch(session.desktop, settings, session.app)
     tag = session.size_tag
     painted = session.series(f"cold_{tag}", "ours")
     log = session.desktop.home / "capture.log"

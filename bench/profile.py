@@ -62,11 +62,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--thread", default=None, help="only stacks of this thread, e.g. MainThread")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--output", type=Path, default=Path("py-spy-raw.txt"))
+    parser.add_argument("--app", type=Path, default=ourapp.REPO, help="checkout whose main.py is profiled")
     args = parser.parse_args(argv)
     spy_path = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     width, height = SIZES[args.size]
     with InstantServer(desktop_picture(1024, 1024)) as server, bench_desktop(width, height) as desktop:
-        session = Session(desktop, 1, {})
+        session = Session(desktop, 1, {}, args.app.resolve())
         start_trayer(desktop)
         settings = ourapp.write_settings(desktop, server.url)
         with ours_cold.running_tray(session, settings) as tray:

@@ -7,10 +7,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from Xlib import display
 
-from bench import pattern, xprobe
+from bench import ourapp, pattern, xprobe
 from bench.clipwatch import ClipboardSighting, ClipboardWatch
 from bench.stats import Series
 from bench.xserver import BenchDesktop
@@ -23,6 +24,7 @@ class Session:
     desktop: BenchDesktop
     runs: int
     results: Results
+    app: Path = ourapp.REPO
     conns: list[display.Display] = field(default_factory=list)
 
     def __post_init__(self) -> None:
