@@ -7,6 +7,7 @@ Retry from the notification, and drops it when retried or after ``KEEP_FOR_RETRY
 
 from __future__ import annotations
 
+import gc
 import logging
 import tkinter as tk
 from collections.abc import Callable
@@ -151,6 +152,9 @@ class JobFlow:
         else:
             self._job_failed(running, event)
         self._on_change()
+        # Collect the finished job's garbage here, on the Tk thread: a cycle holding a Tk object
+        # collected later on the job thread would make Tcl abort the process.
+        gc.collect()
 
     def _succeeded(self, running: Running, event: JobSucceeded, config: Config) -> None:
         image = event.result.image

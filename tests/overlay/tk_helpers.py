@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 import tkinter as tk
 from collections.abc import Callable, Iterator
@@ -20,6 +21,9 @@ def root(desktop: VirtualDesktop, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
         yield window
     finally:
         window.destroy()
+        # Tk objects must die on this thread: left to the cyclic GC, they may be collected on
+        # another thread (a job runner's), where Tcl aborts the process.
+        gc.collect()
 
 
 def pump(root: tk.Misc, until: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -7,6 +7,7 @@ stand-ins: the tray icon (its menu model is what is checked), notifications and 
 
 from __future__ import annotations
 
+import gc
 import tkinter as tk
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -173,6 +174,9 @@ def running(desktop: VirtualDesktop, tmp_path: Path, monkeypatch: pytest.MonkeyP
         capture.close()
         root.destroy()
         parts.events.close()
+        del app, parts
+        # Tk objects must die on this thread, not in a later test's job thread (Tcl aborts there).
+        gc.collect()
 
 
 def test_menu_choices_are_saved_keeping_the_files_comments_and_show_in_the_menu(running: Running) -> None:

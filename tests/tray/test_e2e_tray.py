@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
+from tests.desktop.notify.notify_server import notification_server
 from tests.providers.loopback import LoopbackServer, Reply
 from tests.providers.openai_server import OpenAISpec
 from tests.tray.openai_stand_in import EditChecks, HangingServer, answer_for
@@ -27,6 +28,7 @@ from tests.tray.tray_session import (
     PYTHON,
     REPO,
     TrayProcess,
+    cpu_ticks,
     descendants,
     running_tray,
     tray_desktop,
@@ -39,6 +41,9 @@ pytestmark = pytest.mark.desktop
 START, END = (300, 200), (500, 350)
 CROP_BOX = (300, 200, 500, 350)
 PROMPT = "make it look like night"
+# The test notification server numbers its notifications from 42.
+FIRST_NOTIFICATION_ID = 42
+IDLE_SECONDS = 10
 SCREENSHOTS = Path(os.environ.get("AIIS_SCREENSHOTS", "/tmp"))
 
 
@@ -149,15 +154,43 @@ def test_failing_provider_leaves_the_clipboard_and_folder_as_they_were_and_says_
     assert "clipboard and files were not changed" in failure
 
 
+def test_the_failure_notification_offers_retry_and_retry_delivers_the_answer(desktop: VirtualDesktop) -> None:
+    crop = PATTERN.crop(CROP_BOX)
+    checks = EditChecks(expected_crop=crop, expected_prompt=PROMPT)
+    refusal = Reply.json({"error": {"message": "The server is having a bad day", "type": "server_error"}}, 400)
+    server = LoopbackServer([refusal, Reply(respond=checks.respond)], validator=OpenAISpec(KEY))
+    notifications = notification_server(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    with server, notifications as notes, running_tray(desktop, server.url + "/v1") as tray:
+        tray.set_clipboard_text("before retry")
+        select_and_prompt(tray, PROMPT)
+        failure = notes.received.get(timeout=20)
+        assert tray.clipboard("UTF8_STRING") == b"before retry"
+        notes.emit_action(FIRST_NOTIFICATION_ID, "retry")
+        success = notes.received.get(timeout=20)
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        assert tray.stop() == 0
+    assert failure.summary == "AI Image Studio: the job failed"
+    assert "The server is having a bad day" in failure.body
+    assert "Your clipboard and files were not changed." in failure.body
+    assert "retry" in failure.actions
+    assert success.body.startswith("Copied and saved 200x150 from OpenAI in ")
+    assert "open" in success.actions
+    assert checks.prompts == [PROMPT], "the retry sends the same prompt and crop again"
+    assert server.invalid == []
+    assert same_pixels(clipboard, answer_for(crop))
+
+
 def test_cancel_in_the_toast_closes_the_request_and_changes_nothing(desktop: VirtualDesktop) -> None:
     with HangingServer() as server, running_tray(desktop, server.url + "/v1") as tray:
         tray.set_clipboard_text("before cancel")
         select_and_prompt(tray, PROMPT)
         toast = tray.window("AI Image Studio progress")
         assert server.received.wait(10)
+        time.sleep(0.3)  # let the toast finish drawing before it is clicked
         x, y, width, height = tray.geometry(toast)
         # Cancel is the button at the toast's right end, centred vertically.
-        tray.xdotool("mousemove", str(x + width - 35), str(y + height // 2), "click", "1")
+        tray.xdotool("mousemove", "--sync", str(x + width - 35), str(y + height // 2))
+        tray.xdotool("click", "1")
         assert server.closed_by_client.wait(10), "the HTTP connection must be closed by Cancel"
         tray.gone("AI Image Studio progress")
         tray.wait_log("cancelled")
@@ -165,6 +198,17 @@ def test_cancel_in_the_toast_closes_the_request_and_changes_nothing(desktop: Vir
         assert tray.stop() == 0
     assert text == b"before cancel"
     assert "the job failed" not in tray.log
+
+
+def test_an_idle_tray_uses_no_cpu(desktop: VirtualDesktop) -> None:
+    # No timer polls the event queue or the settings file (docs/adr/005-threading-model.md).
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        time.sleep(1.0)
+        before = cpu_ticks(tray.process.pid)
+        time.sleep(IDLE_SECONDS)
+        used = cpu_ticks(tray.process.pid) - before
+        assert tray.stop() == 0
+    assert used <= 1, f"{used} CPU ticks in {IDLE_SECONDS} s idle"
 
 
 def test_second_instance_hands_over_and_exits_0(desktop: VirtualDesktop) -> None:
