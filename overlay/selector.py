@@ -139,6 +139,8 @@ class SelectorHost:
         # A round trip: the reply comes after the X server has executed every drawing request.
         self._shown[0].top.winfo_pointerxy()
         painted_at = time.perf_counter()
+        # Again now that it is mapped: a window manager may refuse focus to an unmapped window.
+        self._focus_under_pointer()
         if self._on_painted is not None:
             self._on_painted(painted_at)
         for window in self._shown:
