@@ -8,6 +8,7 @@ never stops the tray: ``load_or_defaults`` hands back the defaults and the reaso
 from __future__ import annotations
 
 import logging
+import math
 import os
 import string
 from collections.abc import Mapping
@@ -236,11 +237,11 @@ class _Checker:
         top = self.mapping(self.doc.value, (), self.TOP_KEYS)
         providers = self.providers(top.get("providers"))
         default = top.get("default_provider", "openai")
-        if default not in self.catalog:
+        if not isinstance(default, str) or default not in self.catalog:
             raise self.fail(("default_provider",), f"{default!r} is not a provider ({self.provider_list()})")
         presets = self.presets(top.get("presets"))
         active = top.get("active_preset")
-        if active is not None and active not in {p.name for p in presets}:
+        if active is not None and (not isinstance(active, str) or active not in {p.name for p in presets}):
             raise self.fail(("active_preset",), f"{active!r} is not the name of a preset")
         hotkeys = self.hotkeys(top.get("hotkeys"))
         self.check_hotkeys_unique(hotkeys, presets)
@@ -285,7 +286,8 @@ class _Checker:
         return result
 
     def positive(self, path: Path_, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        # Written as a range so that .nan and .inf (both valid YAML floats) are refused too (issue 6).
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
             raise self.fail(path, f"{value!r} must be a number of seconds above 0")
         return float(value)
 
@@ -322,7 +324,7 @@ class _Checker:
 
     def preset(self, path: Path_, entry: dict[str, object], name: str) -> Preset:
         provider = entry.get("provider", NO_PROVIDER)
-        if provider != NO_PROVIDER and provider not in self.catalog:
+        if provider != NO_PROVIDER and (not isinstance(provider, str) or provider not in self.catalog):
             raise self.fail(
                 (*path, "provider"), f"{provider!r} is not a provider (use none, or {self.provider_list()})"
             )
