@@ -64,7 +64,7 @@ class SelectorHost:
     def prepare(self, monitors: Sequence[Monitor]) -> None:
         """Build the withdrawn windows for these monitors now, so that a capture only maps them."""
         for monitor in monitors:
-            self._window_for(monitor.rect)
+            self._window_for(monitor.rect).warm_up()
         self._root.update_idletasks()
 
     def select(self, screenshots: Sequence[Screenshot], on_done: OnDone, on_painted: OnPainted | None = None) -> None:

@@ -106,6 +106,16 @@ class OverlayWindow:
         self.top.deiconify()
         self.top.lift()
 
+    def warm_up(self) -> None:
+        """Run each drawing path once on a tiny image: loads Pillow's Tk bridge and Tk's photo code."""
+        photo = ImageTk.PhotoImage(Image.new("RGB", (2, 2)), master=self.canvas)
+        self.canvas.itemconfigure(self._image_item, image=photo)
+        self.bright.itemconfigure(self._bright_item, image=photo)
+        self.readout.configure(text="0 x 0")
+        self.canvas.update_idletasks()
+        self.canvas.itemconfigure(self._image_item, image="")
+        self.bright.itemconfigure(self._bright_item, image="")
+
     def load_bright(self) -> None:
         """The full-brightness photo, made once the dimmed window is on screen (or when first needed)."""
         if self.scene is None or self._bright_photo is not None:
