@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,10 +17,11 @@ from pathlib import Path
 from PIL import Image
 
 from cli.context import CliContext
-from core.config import NO_PROVIDER, Config, Preset
-from core.errors import CaptureError, ConfigError, NotYetError, OutputError
-from core.models import Monitor, Selection
+from core.config import NO_PROVIDER, Config, Preset, ProviderSettings
+from core.errors import CaptureError, ConfigError, InputError, NotYetError, OutputError
+from core.models import EditRequest, EditResult, Monitor, Selection
 from core.output import EXTENSIONS, NameFields, encode_image, render_file_name, write_file, write_new_file
+from providers.base import ModeInfo, ProviderInfo
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +51,72 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if handed_to_tray(args, ctx):
         return 0
     preset = choose_preset(args.preset, ctx)
-    if preset.needs_provider:
-        # Checked before the screen freezes, so nobody selects a region for nothing.
-        raise NotYetError(
-            f"The preset '{preset.name}' sends the region to {preset.provider}; provider jobs from "
-            "'capture' arrive with the tray app (issue 5). Use '--preset copy' or 'main.py edit'."
-        )
     delivery = plan_delivery(args, ctx.config)
+    # Checked before the screen freezes, so nobody selects a region for nothing.
+    job = plan_job(preset, ctx) if preset.needs_provider else None
     selection = select_region(args, ctx)
     if selection is None:
         ctx.say("Cancelled.")
         return 1
-    deliver(selection.crop(), preset, delivery, ctx)
+    crop = selection.crop()
+    result = run_job(job, crop, ctx) if job is not None else crop
+    deliver(result, preset, delivery, ctx)
     return 0
+
+
+@dataclass(frozen=True)
+class ProviderJob:
+    """A preset's provider call, checked (mode, prompt, key) before the overlay opens."""
+
+    info: ProviderInfo
+    mode: ModeInfo
+    settings: ProviderSettings
+    prompt: str
+    options: Mapping[str, object]
+    key: str
+
+
+def plan_job(preset: Preset, ctx: CliContext) -> ProviderJob:
+    info = ctx.catalog.get(preset.provider)
+    if info is None:
+        raise ConfigError(f"the preset '{preset.name}' names no known provider '{preset.provider}'")
+    try:
+        mode = info.mode(preset.mode or info.default_mode)
+    except KeyError:
+        raise ConfigError(f"{info.display_name} has no mode '{preset.mode}' (preset '{preset.name}')") from None
+    if not mode.needs_image:
+        raise NotYetError(f"The preset '{preset.name}' makes a new image from text; use 'main.py edit' for that.")
+    if mode.needs_prompt and not preset.prompt.strip():
+        # The prompt bar that asks for one belongs to the tray app (issue 5).
+        raise InputError(f"The preset '{preset.name}' has no prompt: add 'prompt: ...' to it in the settings file.")
+    settings = ctx.config.provider(info.id)
+    key = ctx.keys.get(info.id)
+    options = {**settings.options, **preset.options}
+    return ProviderJob(info, mode, settings, preset.prompt, options, key)
+
+
+def run_job(job: ProviderJob, crop: Image.Image, ctx: CliContext) -> Image.Image:
+    """Send the crop with the preset's prompt; the first image back, sized like the region if set so."""
+    import asyncio
+
+    from cli.edit_cmd import ProgressPrinter
+    from providers import fitting
+    from providers.http import build_http_client
+    from providers.registry import create_provider
+
+    request = EditRequest(job.mode.id, prompt=job.prompt, image=crop, options=job.options)
+
+    async def send() -> EditResult:
+        async with build_http_client() as client:
+            provider = create_provider(job.info.id, job.settings, client)
+            return await provider.run(request, key=job.key, progress=ProgressPrinter(ctx, job.info.display_name))
+
+    result = asyncio.run(send())
+    for note in result.notes:
+        ctx.say(f"Note: {note}")
+    if ctx.config.output.match_size:
+        return fitting.match_size(result.image, crop.size)
+    return result.image
 
 
 def handed_to_tray(args: argparse.Namespace, ctx: CliContext) -> bool:

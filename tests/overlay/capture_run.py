@@ -84,15 +84,24 @@ class CaptureProcess:
 
 
 @contextmanager
-def capture(desktop: VirtualDesktop, home: Path, args: Sequence[str]) -> Iterator[CaptureProcess]:
+def capture(
+    desktop: VirtualDesktop,
+    home: Path,
+    args: Sequence[str],
+    *,
+    config: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[CaptureProcess]:
     """``main.py capture ARGS`` with its own settings folder; killed if the test leaves it running."""
+    before = ["--config", str(config)] if config is not None else []
     process = subprocess.Popen(
-        [sys.executable, str(MAIN), "capture", *args],
+        [sys.executable, str(MAIN), *before, "capture", *args],
         env={
             **desktop.env,
             "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_RUNTIME_DIR": str(home),
+            **(extra_env or {}),
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
