@@ -21,7 +21,7 @@ import asyncio
 import ipaddress
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -124,6 +124,7 @@ class _Call:
     key_headers: Collection[str]
     policy: HttpPolicy
     deadline: float = 0.0
+    secrets: tuple[str, ...] = ()
 
     def timeouts(self) -> dict[str, float | None]:
         total = self.settings.timeout
@@ -142,7 +143,7 @@ class _Call:
                 continue
             if answer.status < httpx.codes.BAD_REQUEST:
                 return answer
-            error = self.classify(answer)
+            error = self.classify(_without(answer, self.secrets))
             if not (status_may_retry(answer.status) and error.retryable) or number >= retry.max_retries:
                 raise error
             server_delay = getattr(error, "retry_after", None)
@@ -164,6 +165,9 @@ class _Call:
         request = self.build()
         original = request.url
         require_secure(request.url, self.provider)
+        # A server may echo the key back in its error text, which classifiers quote (issue 6).
+        values = [request.headers[name] for name in self.key_headers if name in request.headers]
+        self.secrets = tuple(part for value in values for part in {value, *value.split()[-1:]} if part.strip())
         for _hop in range(self.policy.max_redirects + 1):
             if not is_secure(request.url):
                 raise BadResponseError(
@@ -205,6 +209,14 @@ class _Call:
         headers["host"] = target.netloc.decode("ascii")
         log.info("%s: redirected (%d) to %s://%s", self.provider, answer.status, target.scheme, target.host)
         return httpx.Request(method, target, headers=headers, stream=stream)
+
+
+def _without(answer: Answer, secrets: Collection[str]) -> Answer:
+    """The answer with every key value blanked out, so no quoted server message can carry a key."""
+    content = answer.content
+    for secret in sorted(secrets, key=len, reverse=True):
+        content = content.replace(secret.encode(), b"***")
+    return replace(answer, content=content)
 
 
 async def send(
