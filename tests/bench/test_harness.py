@@ -23,6 +23,7 @@ from bench.clipwatch import ClipboardWatch, png_size
 from bench.loopback import InstantServer
 from bench.session import Results
 from bench.stats import Series, ratio
+from bench.traywatch import TrayWatch
 from bench.xserver import BenchDesktop, bench_desktop
 
 WIDTH, HEIGHT = 640, 480
@@ -180,3 +181,40 @@ def test_series_cell_counts_failures_and_ratio_needs_both_sides() -> None:
     assert series.cell() == "4.0 [1 failed]"
     assert ratio(series, Series()) == "-"
     assert ratio(series, Series(values=[8.0])) == "0.50x"
+
+
+@pytest.mark.desktop
+def test_tray_watch_sees_a_window_docked_into_another_and_shown(screen: BenchDesktop, tmp_path: Path) -> None:
+    # GIVEN a stand-in tray host (a mapped window) and a stand-in icon window on the root
+    conn = xprobe.connect(screen.display)
+    watch = TrayWatch(conn)
+    app = xprobe.connect(screen.display)
+    root = app.screen().root
+    host = root.create_window(0, 0, 200, 40, 0, app.screen().root_depth, background_pixel=0)
+    host.map()
+    icon = root.create_window(0, 0, 24, 24, 0, app.screen().root_depth, background_pixel=0xFFFFFF)
+    app.sync()
+    socket = tmp_path / "tray.sock"
+    watch.arm()
+    start = time.perf_counter()
+    # WHEN the host takes the icon in (XEmbed's reparent) and shows it, and the socket file appears
+    socket.touch()
+    icon.reparent(host, 10, 8)
+    icon.map()
+    app.sync()
+    ready = watch.watch(start, socket, timeout=5)
+    # THEN all three moments are seen, in order
+    assert ready.socket is not None
+    assert ready.docked is not None
+    assert ready.viewable is not None
+    assert ready.docked <= ready.viewable
+    app.close()
+    conn.close()
+
+
+@pytest.mark.desktop
+def test_tray_watch_reports_no_dock_when_nothing_is_reparented(screen: BenchDesktop, tmp_path: Path) -> None:
+    conn = xprobe.connect(screen.display)
+    ready = TrayWatch(conn).watch(time.perf_counter(), tmp_path / "absent.sock", timeout=0.3)
+    assert (ready.socket, ready.docked, ready.viewable) == (None, None, None)
+    conn.close()
