@@ -68,6 +68,14 @@ class CaptureProcess:
             assert time.monotonic() < deadline, "the overlay never painted"
             time.sleep(0.02)
 
+    def wait_pixel(self, probe: tuple[int, int], wanted: tuple[int, int, int]) -> None:
+        """Until the screen shows ``wanted`` at ``probe`` (an overlay change has been drawn)."""
+        deadline = time.monotonic() + DEADLINE
+        while screen_pixel(self.desktop.display, *probe) != wanted:
+            assert self.process.poll() is None, self.process.communicate()
+            assert time.monotonic() < deadline, f"{probe} never became {wanted}"
+            time.sleep(0.02)
+
     def xdotool(self, *args: str) -> None:
         self.desktop.xdotool(*args)
 

@@ -32,6 +32,9 @@ def test_mid_selection_the_screen_shows_the_region_exact_and_the_rest_dimmed(tmp
             # Drawn once a pixel inside is no longer the dimmed one; then the whole screen is read.
             run.wait_painted((600, 350), dimmed_copy(pattern).getpixel((600, 350)))  # type: ignore[arg-type]
             shown = grab_screen(desktop.display, 1280, 800)
+            # M hides the magnifier: the screen beside the pointer is the dimmed pattern again.
+            run.xdotool("key", "m")
+            run.wait_pixel((860, 560), dimmed_copy(pattern).getpixel((860, 560)))  # type: ignore[arg-type]
             run.xdotool("key", "Escape")
             result = run.finish()
     assert result.returncode == 1
