@@ -1,6 +1,6 @@
 """One overlay window: a borderless, topmost Toplevel over one monitor showing its frozen image.
 
-Rendering (docs/adr/006-overlay-rendering.md): the whole frozen image is shown *dimmed* by one
+Rendering (docs/adr/012-overlay-rendering.md): the whole frozen image is shown *dimmed* by one
 Tk photo, and the selection is a child canvas laid over it that shows the *bright* photo
 shifted by the selection's position. Moving or resizing the selection then only moves a child
 window: the X server redraws it from the photo's pixmap, nothing is converted again. The dimmed
