@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.harness import listing, read_head
+from tests.faults.tray_driving import BIG, PROMPT, SMALL, click_cancel, overlays, select_and_prompt
 from tests.providers.loopback import LoopbackServer, Reply
 from tests.tray.openai_stand_in import EditChecks, HangingServer
 from tests.tray.tray_session import (
@@ -38,39 +39,11 @@ from tests.virtual_desktop import VirtualDesktop
 
 pytestmark = pytest.mark.desktop
 
-PROMPT = "make it look like night"
-SMALL = ((300, 200), (500, 350))
-# A big noise region: about 2 MB of PNG, more than the socket buffers hold, so an upload takes a while.
-BIG = ((40, 60), (1240, 760))
-
 
 @pytest.fixture(scope="module")
 def desktop() -> Iterator[VirtualDesktop]:
     with tray_desktop() as running:
         yield running
-
-
-def overlays(tray: TrayProcess) -> int:
-    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
-    return len(result.stdout.split())
-
-
-def select_and_prompt(tray: TrayProcess, region: tuple[tuple[int, int], tuple[int, int]] = SMALL) -> None:
-    tray.xdotool("key", "ctrl+shift+e")
-    wait_for(lambda: overlays(tray) > 0, 10, "the selector overlay")
-    tray.drag(*region)
-    tray.xdotool("key", "Return")
-    tray.window("AI Image Studio prompt")
-    tray.xdotool("type", "--delay", "5", PROMPT)
-    tray.xdotool("key", "Return")
-
-
-def click_cancel(tray: TrayProcess) -> None:
-    toast = tray.window("AI Image Studio progress")
-    time.sleep(0.3)  # painted before it is clicked
-    x, y, width, height = tray.geometry(toast)
-    tray.xdotool("mousemove", "--sync", str(x + width - 35), str(y + height // 2))
-    tray.xdotool("click", "1")
 
 
 def nothing_delivered(tray: TrayProcess, sentinel: bytes) -> None:

@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.desktop.notify.notify_server import notification_server
 from tests.faults.harness import KEYS, MAIN, picture
+from tests.faults.tray_driving import select_and_prompt
 from tests.providers import google_server as gemini
 from tests.providers.loopback import LoopbackServer, Recorded, Reply
 from tests.providers.openai_server import error_answer, images_answer, png
+from tests.tray.tray_session import PYTHON, REPO, TrayProcess, tray_desktop, wait_for, write_config
 from tests.virtual_desktop import VirtualDesktop, virtual_desktop
 
 pytestmark = pytest.mark.desktop
@@ -75,26 +78,15 @@ class Session:
         return env
 
     def run(self, *args: str, stdin: str = "", ring_for: str | None = None) -> subprocess.CompletedProcess[str]:
-        done = threading.Event()
-        sampler = threading.Thread(target=self._sample_ps, args=(done,), daemon=True)
-        sampler.start()
-        try:
+        with PsSampler() as sampler:
             result = subprocess.run(
                 [sys.executable, str(MAIN), "-vv", *args],
                 cwd=self.folder, env=self.env(ring_for=ring_for), input=stdin,
                 capture_output=True, text=True, timeout=60, check=False,
             )  # fmt: skip
-        finally:
-            done.set()
-            sampler.join(timeout=5)
+        self.ps += sampler.snapshots
         self.outputs += [result.stdout, result.stderr]
         return result
-
-    def _sample_ps(self, done: threading.Event) -> None:
-        while not done.is_set():
-            snapshot = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False).stdout
-            self.ps.append(snapshot)
-            done.wait(0.02)
 
     def edit(self, provider: str, base_url: str, *extra: str, ring_for: str | None = None) -> str:
         config = self.folder / "config.yaml"
@@ -149,7 +141,9 @@ def test_no_key_reaches_logs_messages_files_or_command_lines(tmp_path: Path, key
         assert "Error: OpenAI: " in session.edit("openai", openai_echo.url + "/v1", "--prompt", "p")
 
         google_echo = stack.enter_context(
-            LoopbackServer([echo(400, lambda said: {"error": {"code": 400, "message": said, "status": "INVALID_ARGUMENT"}})])
+            LoopbackServer(
+                [echo(400, lambda said: {"error": {"code": 400, "message": said, "status": "INVALID_ARGUMENT"}})]
+            )
         )
         assert "Error: Google Gemini: " in session.edit("google", google_echo.url + "/v1beta", "--prompt", "p")
 
@@ -183,3 +177,95 @@ def test_no_key_reaches_logs_messages_files_or_command_lines(tmp_path: Path, key
         if part in text
     ]
     assert leaks == [], "\n".join(leaks)
+
+
+def test_no_key_reaches_the_tray_log_notifications_or_helper_command_lines(tmp_path: Path) -> None:
+    # GIVEN the tray app at debug level with every provider's key in its environment, a notification
+    # server on its private bus, and an OpenAI stand-in that first echoes the key in an error, then answers
+    refusal = echo(400, lambda said: {"error": {"message": f"Bad request: {said}", "type": "invalid_request_error"}})
+    with (
+        tray_desktop() as desktop,
+        notification_server(desktop.env["DBUS_SESSION_BUS_ADDRESS"]) as notes,
+        LoopbackServer([refusal, images_answer(png())]) as server,
+    ):
+        tray = start_tray(desktop, tmp_path, server.url + "/v1")
+        sampler = PsSampler()
+        try:
+            tray.wait_log("tray app running")
+            with sampler:
+                # WHEN a job fails with the echoed key, and another one succeeds (xclip takes the result)
+                select_and_prompt(tray)
+                failure = notes.received.get(timeout=20)
+                select_and_prompt(tray)
+                success = notes.received.get(timeout=20)
+                wait_for(lambda: bool(tray.clipboard("image/png")), 10, "the result on the clipboard")
+            assert tray.stop() == 0
+        finally:
+            if tray.process.poll() is None:
+                tray.process.kill()
+                tray.process.wait(5)
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEYS['OPENAI_API_KEY']}"
+    assert "the job failed" in failure.summary
+    assert "Bad request" in failure.body
+    assert success.body.startswith("Copied and saved")
+    assert any("xclip" in snapshot for snapshot in sampler.snapshots), "no ps snapshot caught the xclip helper"
+    # THEN no key is in the logs (stderr and the tray's own log file), the notifications, the files or ps
+    texts = {str(path): path.read_bytes().decode("latin-1") for path in tmp_path.rglob("*") if path.is_file()}
+    assert any(name.endswith("tray.log") for name in texts), sorted(texts)
+    texts.update({f"notification {n.summary}": f"{n.summary}\n{n.body}\n{n.actions}" for n in (failure, success)})
+    texts.update({f"ps snapshot {index}": text for index, text in enumerate(sampler.snapshots)})
+    leaks = [
+        f"{part!r} in {where}"
+        for where, text in texts.items()
+        for key in KEYS.values()
+        for part in secret_parts(key)
+        if part in text
+    ]
+    assert leaks == [], "\n".join(leaks)
+
+
+class PsSampler:
+    """``ps -eo args`` every 20 ms in a thread while the block runs."""
+
+    def __init__(self) -> None:
+        self.snapshots: list[str] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=False)
+            self.snapshots.append(ps.stdout)
+            self._done.wait(0.02)
+
+    def __enter__(self) -> PsSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+
+def start_tray(desktop: VirtualDesktop, folder: Path, base_url: str) -> TrayProcess:
+    """``main.py -vv`` as the tray, with every provider's key in its environment (tray_session's layout)."""
+    (folder / "tmp").mkdir()
+    (folder / "run").mkdir(mode=0o700)
+    config = write_config(folder, base_url)
+    env = {
+        **desktop.env,
+        "HOME": str(folder),
+        "TMPDIR": str(folder / "tmp"),
+        "XDG_RUNTIME_DIR": str(folder / "run"),
+        "XDG_STATE_HOME": str(folder / "state"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "PYSTRAY_BACKEND": "gtk",
+        **KEYS,
+    }
+    log_file = folder / "app.log"
+    with log_file.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(PYTHON), str(REPO / "main.py"), "-vv", "--config", str(config)],
+            env=env, cwd=str(folder), stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
+        )  # fmt: skip
+    return TrayProcess(desktop, folder, process, env, log_file, config)
