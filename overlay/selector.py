@@ -88,6 +88,9 @@ class SelectorHost:
         if self._on_done is not None:
             log.info("a selection is already open; the new request is ignored")
             return
+        if not scenes:
+            on_done(None)
+            return
         self._on_done = on_done
         self._on_painted = on_painted
         self._rect = None
@@ -141,6 +144,7 @@ class SelectorHost:
     def _painted(self) -> None:
         if not self._shown:
             return
+        log.debug("painted")
         # A round trip: the reply comes after the X server has executed every drawing request.
         self._shown[0].top.winfo_pointerxy()
         painted_at = time.perf_counter()
@@ -172,6 +176,7 @@ class SelectorHost:
             self._owner, self._rect = window, None
         self._before_press = self._rect
         self._press = interaction.begin(self._rect, window.view, point, window.scene.boundary(*point))
+        log.debug("press at %s: %s", point, self._press.kind)
 
     def _on_drag(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         if self._press is None or window is not self._owner or window.scene is None:
@@ -180,9 +185,13 @@ class SelectorHost:
         self._set_rect(interaction.drag(self._press, window.scene.boundary(*point), window.scene.bounds))
         window.update_magnifier(point)
 
-    def _on_release(self, window: OverlayWindow, _event: tk.Event[tk.Misc]) -> None:
-        if self._press is None or window is not self._owner:
+    def _on_release(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        if self._press is None or window is not self._owner or window.scene is None:
             return
+        # The release point is the drag's last word, even if a Motion before it was never seen.
+        point = window.local(event)
+        self._set_rect(interaction.drag(self._press, window.scene.boundary(*point), window.scene.bounds))
+        log.debug("release at %s: %s", point, self._rect)
         if self._press.kind == "new" and (self._rect is None or self._rect.is_empty):
             # A click without a drag keeps what was selected, so a double click can accept it.
             self._set_rect(self._before_press)
@@ -202,6 +211,7 @@ class SelectorHost:
 
     def _on_key(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         keysym = event.keysym
+        log.debug("key %s", keysym)
         state = int(event.state) if isinstance(event.state, int) else 0
         if keysym == "Escape":
             self.cancel()
