@@ -172,6 +172,7 @@ def test_edit_refuses_a_bad_settings_file_before_sending_anything(tmp_path: Path
         ("full", "Could not save out.png in {folder} (No space left on device); nothing was overwritten."),
         ("readonly", "Cannot write in {folder} (Read-only file system)."),
     ],
+    ids=["full", "readonly"],
 )
 def test_a_full_or_read_only_output_folder_fails_plainly_and_loses_nothing(
     tmp_path: Path, desktop: VirtualDesktop, kind: str, words: str
