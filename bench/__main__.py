@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from bench import ours_cold, ours_warm, pattern, peers, procstat, reference, report
+from bench.appsource import app_source
 from bench.idle import idle_cpu
 from bench.loopback import InstantServer
 from bench.ourapp import REPO, write_settings
@@ -34,7 +35,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--tools", default="ours,flameshot,maim", help="comma-separated: ours,flameshot,maim")
     parser.add_argument("--sizes", default="1080,4k", help="comma-separated: 1080,4k")
     parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 50, --quick 10)")
-    parser.add_argument("--app", type=Path, default=REPO, help="checkout whose main.py is measured (default: this one)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--app", type=Path, help="checkout whose main.py is measured (default: this one)")
+    source.add_argument("--commit", help="measure this commit, exported clean with git archive (e.g. HEAD)")
     parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 60, --quick 10)")
     write = parser.add_mutually_exclusive_group()
     write.add_argument("--write", action="store_true", help="write docs/benchmarks.md even for a partial run")
@@ -51,17 +54,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.jobs = args.jobs if args.jobs is not None else (10 if args.quick else 50)
     args.idle_seconds = args.idle_seconds if args.idle_seconds is not None else (10.0 if args.quick else 60.0)
     args.full = (
-        not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim" and args.app == REPO
+        not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim" and args.app is None
     )
     return args
 
 
-def run_size(args: argparse.Namespace, size: str, server: InstantServer, results: Results) -> None:
+def run_size(args: argparse.Namespace, size: str, server: InstantServer, results: Results, app: Path) -> None:
     width, height = SIZES[size]
     parts, tools = args.parts, args.tool_set
     say(f"{width}x{height}:")
     with bench_desktop(width, height) as desktop, contextlib.ExitStack() as stack:
-        session = Session(desktop, args.runs, results, args.app.resolve())
+        session = Session(desktop, args.runs, results, app)
         stack.callback(session.close)
         start_trayer(desktop)
         settings = write_settings(desktop, server.url)
@@ -138,10 +141,11 @@ def main(argv: list[str]) -> int:
     results: Results = {}
     say(f"clock ticks a second: {procstat.ticks_per_second()}; {args.runs} runs a figure")
     answer = pattern.desktop_picture(1024, 1024, seed=11)
-    with InstantServer(answer) as server:
+    with app_source(REPO, args.app, args.commit) as source, InstantServer(answer) as server:
+        say(f"measuring our app from the {source.description}")
         for size in args.size_list:
-            run_size(args, size, server, results)
-    text = report.block(results, command, args.runs, time.perf_counter() - began)
+            run_size(args, size, server, results, source.path)
+    text = report.block(results, command, args.runs, time.perf_counter() - began, source.description)
     print(text)
     if (args.full or args.write) and not args.no_write:
         report.write(DOC, text)

@@ -112,11 +112,12 @@ def machine() -> str:
     )
 
 
-def block(results: Results, command: str, runs: int, seconds: float) -> str:
+def block(results: Results, command: str, runs: int, seconds: float, app: str) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"{BEGIN}\n"
-        f"Run {now}, command `{command}`, {runs} runs a figure (median (min-max)), {seconds:.0f} s in all.\n"
+        f"Run {now}, command `{command}`, {runs} runs a figure (median (min-max)), {seconds:.0f} s in all; "
+        f"our app: {app}.\n"
         f"Machine: {machine()}.\n\n{table(results)}\n{END}"
     )
 
