@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from bench import pattern, procstat, report, xprobe
+from bench.appsource import app_source
 from bench.clipwatch import ClipboardWatch, png_size
 from bench.loopback import InstantServer
 from bench.session import Results
@@ -218,3 +219,17 @@ def test_tray_watch_reports_no_dock_when_nothing_is_reparented(screen: BenchDesk
     ready = TrayWatch(conn).watch(time.perf_counter(), tmp_path / "absent.sock", timeout=0.3)
     assert (ready.socket, ready.docked, ready.viewable) == (None, None, None)
     conn.close()
+
+
+def test_app_source_exports_a_commit_clean_and_removes_it_afterwards() -> None:
+    repo = Path(__file__).resolve().parents[2]
+    if not (repo / ".git").exists():
+        pytest.fail("the bench tests need the git checkout they live in")
+    with app_source(repo, None, "HEAD") as source:
+        assert (source.path / "main.py").is_file()
+        assert source.description.startswith("commit ")
+        exported = source.path
+    assert not exported.exists()
+    with app_source(repo, None, None) as tree:
+        assert tree.path == repo
+        assert tree.description.startswith("working tree at ")
