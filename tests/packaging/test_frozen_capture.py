@@ -52,9 +52,20 @@ def test_capture_copy_preset_saves_exactly_the_dragged_region(
     output = tmp_path / "out.png"
     desktop.xdotool("mousemove", "960", "540")
     # WHEN capture runs and a region is dragged and accepted with Enter
+    # A private HOME and runtime folder: a tray app left by another test must not take the request,
+    # and the keyring is not what this test is about.
+    (tmp_path / "run").mkdir(mode=0o700)
+    env = {
+        **desktop.env,
+        "HOME": str(tmp_path),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     process = subprocess.Popen(
         [*program, "capture", "--preset", "copy", "--output", str(output)],
-        env=desktop.env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

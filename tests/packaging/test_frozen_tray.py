@@ -138,12 +138,13 @@ def test_frozen_tray_docks_and_its_hotkey_copies_and_saves_exactly_the_region(
         wait_for(saved.exists, 30, "the saved region")
         wait_for(lambda: bool(_clipboard_png(desktop)), 15, "a PNG on the clipboard")
         clipboard = Image.open(io.BytesIO(_clipboard_png(desktop))).convert("RGBA")
+        with Image.open(saved) as image:
+            on_disk = image.convert("RGBA")
         process.send_signal(signal.SIGTERM)
         exit_code = process.wait(30)
     # THEN both hold exactly the pattern's pixels, and the app quit cleanly
     assert clipboard.tobytes() == expected.tobytes()
-    with Image.open(saved) as image:
-        assert image.convert("RGBA").tobytes() == expected.tobytes()
+    assert on_disk.tobytes() == expected.tobytes()
     assert exit_code == 0
 
 
@@ -160,5 +161,5 @@ def test_frozen_capture_command_hands_over_to_the_running_frozen_tray(
         _drag_and_accept(desktop)
         saved = folder / "out" / f"copy_{expected.width}x{expected.height}.png"
         wait_for(saved.exists, 30, "the saved region")
-    with Image.open(saved) as image:
-        assert image.convert("RGBA").tobytes() == expected.tobytes()
+        with Image.open(saved) as image:
+            assert image.convert("RGBA").tobytes() == expected.tobytes()
