@@ -86,6 +86,11 @@ class TrayApp:
         self.parts.tray_icon.start()
         self.refresh()
         self._start_hotkeys()
+        try:
+            # The overlay windows exist, withdrawn, before the first hotkey: the first capture is as fast as later ones.
+            self.selector.prepare(self.parts.capture().monitors())
+        except AppError as error:
+            self.tell(f"Screen capture is not available: {error}")
         if self._config_problem:
             self.tell(f"Your settings file has a problem, so the defaults are used: {self._config_problem}")
         log.info("tray app running")
