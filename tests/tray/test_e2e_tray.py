@@ -19,12 +19,14 @@ import pytest
 from PIL import Image, ImageChops
 
 from tests.desktop.notify.notify_server import notification_server
-from tests.providers.loopback import LoopbackServer, Reply
+from tests.providers.loopback import LoopbackServer, Recorded, Reply
 from tests.providers.openai_server import OpenAISpec
-from tests.tray.openai_stand_in import EditChecks, HangingServer, answer_for
+from tests.providers.photoroom_server import PhotoRoomSpec, image_reply
+from tests.tray.openai_stand_in import EditChecks, HangingServer, answer_for, png
 from tests.tray.tray_session import (
     KEY,
     PATTERN,
+    PHOTOROOM_KEY,
     PYTHON,
     REPO,
     TrayProcess,
@@ -109,6 +111,62 @@ def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipb
     assert exit_code == 0
     assert "Copied and saved 200x150 from OpenAI" in tray.log
     assert PROMPT not in tray.log, "the prompt must never be logged"
+
+
+def test_edit_clipboard_image_sends_exactly_the_image_on_the_clipboard(desktop: VirtualDesktop) -> None:
+    picture = PATTERN.crop((0, 0, 320, 240))
+    checks = EditChecks(expected_crop=picture, expected_prompt=PROMPT)
+    server = LoopbackServer([Reply(respond=checks.respond)], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray:
+        tray.set_clipboard_png(png(picture))
+        tray.xdotool("key", "ctrl+shift+v")
+        wait_for(lambda: _overlay_shown(tray), 10, "the selector showing the clipboard image")
+        tray.xdotool("key", "Return")  # nothing dragged: the whole image
+        tray.window("AI Image Studio prompt")
+        tray.xdotool("type", "--delay", "5", PROMPT)
+        tray.xdotool("key", "Return")
+        saved = tray.folder / "out" / "restyle_320x240.png"
+        wait_for(saved.exists, 20, "the saved result")
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        assert tray.stop() == 0
+    assert server.invalid == []
+    assert checks.problems == []
+    assert same_pixels(clipboard, answer_for(picture))
+    assert "capture requested: clipboard" in tray.log
+
+
+def test_remove_background_afterwards_sends_openais_answer_to_photoroom_and_delivers_photorooms(
+    desktop: VirtualDesktop,
+) -> None:
+    crop = PATTERN.crop(CROP_BOX)
+    first = answer_for(crop)
+    cutout = Image.new("RGBA", first.size, (0, 0, 0, 0))
+    cutout.paste((250, 10, 10, 255), (50, 40, 150, 110))
+    received: list[Image.Image] = []
+
+    def segment(recorded: Recorded) -> Reply:
+        received.append(Image.open(io.BytesIO(recorded.form()["image_file"].data)).convert("RGBA"))
+        return image_reply(png(cutout))
+
+    openai = LoopbackServer([Reply(respond=EditChecks(crop, PROMPT).respond)], validator=OpenAISpec(KEY))
+    photoroom = LoopbackServer([Reply(respond=segment)], validator=PhotoRoomSpec(PHOTOROOM_KEY))
+    extra = "jobs: {remove_background_after: true}\n"
+    with (
+        openai,
+        photoroom,
+        running_tray(desktop, openai.url + "/v1", extra_config=extra, photoroom_url=photoroom.url) as tray,
+    ):
+        select_and_prompt(tray, PROMPT)
+        saved = tray.folder / "out" / "restyle_200x150.png"
+        wait_for(saved.exists, 20, "the saved result")
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        assert tray.stop() == 0
+    assert openai.invalid == []
+    assert photoroom.invalid == []
+    assert len(received) == 1
+    assert same_pixels(received[0], first)
+    assert same_pixels(clipboard, cutout)
+    assert same_pixels(png_pixels(saved.read_bytes()), cutout)
 
 
 def test_prompt_bar_shows_the_presets_prompt_provider_and_mode_next_to_the_selection(

@@ -26,6 +26,7 @@ WIDTH, HEIGHT = 1280, 800
 TRAY_WIDTH, TRAY_HEIGHT = 200, 40
 PATTERN = noise(WIDTH, HEIGHT, seed=5)
 KEY = "sk-test-not-a-real-key-0000"
+PHOTOROOM_KEY = "sandbox_test-photoroom-key"
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -142,6 +143,17 @@ class TrayProcess:
             check=True,
         )
 
+    def set_clipboard_png(self, data: bytes) -> None:
+        subprocess.run(
+            ["xclip", "-selection", "clipboard", "-t", "image/png", "-i"],
+            input=data,
+            env=self.desktop.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
+            check=True,
+        )
+
     def screenshot(self, path: Path) -> None:
         self.desktop.run("import", "-window", "root", str(path))
 
@@ -157,7 +169,7 @@ class TrayProcess:
             raise
 
 
-def write_config(folder: Path, base_url: str, *, extra: str = "") -> Path:
+def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url: str = "") -> Path:
     config = folder / "settings.yaml"
     config.write_text(
         "# test settings: comments must survive menu choices\n"
@@ -165,7 +177,8 @@ def write_config(folder: Path, base_url: str, *, extra: str = "") -> Path:
         "active_preset: restyle\n"
         "providers:\n"
         f'  openai: {{model: gpt-image-1, base_url: "{base_url}", timeout: 30}}\n'
-        'hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}\n'
+        + (f'  photoroom: {{base_url: "{photoroom_url}", timeout: 30}}\n' if photoroom_url else "")
+        + 'hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}\n'
         "presets:\n"
         "  - {name: copy, provider: none}\n"
         '  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this as a watercolor"}\n'
@@ -180,12 +193,14 @@ def write_config(folder: Path, base_url: str, *, extra: str = "") -> Path:
 
 
 @contextlib.contextmanager
-def running_tray(desktop: VirtualDesktop, base_url: str, *, extra_config: str = "") -> Iterator[TrayProcess]:
+def running_tray(
+    desktop: VirtualDesktop, base_url: str, *, extra_config: str = "", photoroom_url: str = ""
+) -> Iterator[TrayProcess]:
     """``main.py`` with its own HOME, TMPDIR and runtime folder, so leftovers are visible."""
     folder = Path(tempfile.mkdtemp(prefix="aiis-tray-"))
     (folder / "tmp").mkdir()
     (folder / "run").mkdir(mode=0o700)
-    config = write_config(folder, base_url, extra=extra_config)
+    config = write_config(folder, base_url, extra=extra_config, photoroom_url=photoroom_url)
     env = {
         **desktop.env,
         "HOME": str(folder),
@@ -195,6 +210,7 @@ def running_tray(desktop: VirtualDesktop, base_url: str, *, extra_config: str = 
         "XDG_CONFIG_HOME": str(folder / "config"),
         "PYSTRAY_BACKEND": "gtk",
         "OPENAI_API_KEY": KEY,
+        "PHOTOROOM_API_KEY": PHOTOROOM_KEY,
     }
     log_file = folder / "app.log"
     with log_file.open("wb") as sink:
