@@ -95,6 +95,7 @@ def flameshot_copy(session: Session, region: tuple[int, int] | None) -> None:
             _, sighting = session.accept_timed(lambda: session.pointer.button(press=False))
             offered.add(ms(sighting.targets))
             read.add(ms(sighting.png))
+            _check_size(sighting.size, start, end)
         except TimeoutError as error:
             say(f"  flameshot copy: {error}")
             offered.add(None)
@@ -146,6 +147,7 @@ def maim_copy(session: Session, region: tuple[int, int] | None) -> None:
             _, sighting = session.accept_timed(lambda: session.pointer.button(press=False))
             offered.add(ms(sighting.targets))
             read.add(ms(sighting.png))
+            _check_size(sighting.size, start, end)
         except TimeoutError as error:
             say(f"  maim copy: {error}")
             offered.add(None)
@@ -153,6 +155,12 @@ def maim_copy(session: Session, region: tuple[int, int] | None) -> None:
         _finish([maim, xclip])
         settle()
     say(f"  maim {row}: {offered.cell()} ms offered, {read.cell()} ms read")
+
+
+def _check_size(size: tuple[int, int], start: tuple[int, int], end: tuple[int, int]) -> None:
+    expected = (end[0] - start[0] + 1, end[1] - start[1] + 1)
+    if size != expected:
+        say(f"  the clipboard held {size[0]}x{size[1]}, not {expected[0]}x{expected[1]}")
 
 
 def flameshot_memory(session: Session, pid: int, row: str) -> None:
