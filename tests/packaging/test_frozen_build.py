@@ -62,17 +62,20 @@ def test_frozen_binary_reaches_the_secret_service_keyring(frozen_binary: Path, d
 
 
 def test_frozen_config_check_names_the_bad_line_and_exits_2(frozen_binary: Path, tmp_path: Path) -> None:
-    bad = tmp_path / "settings.yaml"
-    bad.write_text("output:\n  mode: clipboard\npresets: [\n  {name: a\n", encoding="utf-8")
-    frozen = _run([str(frozen_binary)], "--config", str(bad), "config", "check", env=_plain_env(tmp_path))
-    source = _run(
-        [sys.executable, str(REPO / "main.py")], "--config", str(bad), "config", "check", env=_plain_env(tmp_path)
-    )
-    assert frozen.returncode == 2
-    assert f"{bad}:" in frozen.stderr
-    assert frozen.stderr == source.stderr
-    line = int(frozen.stderr.split(f"{bad}:", 1)[1].split(":", 1)[0])
-    assert line >= 3
+    # A YAML syntax error (PyYAML's C or pure parser) and a checked value (our schema), each on a known line.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("output:\n  mode: clipboard\npresets: [\n", encoding="utf-8")
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text('output:\n  mode: clipboard\nhotkeys:\n  capture: "<ctrl>+<bogus>"\n', encoding="utf-8")
+    for bad in (broken, invalid):
+        frozen = _run([str(frozen_binary)], "--config", str(bad), "config", "check", env=_plain_env(tmp_path))
+        source = _run(
+            [sys.executable, str(REPO / "main.py")], "--config", str(bad), "config", "check", env=_plain_env(tmp_path)
+        )
+        assert frozen.returncode == 2
+        assert (frozen.stdout, frozen.stderr) == (source.stdout, source.stderr)
+        assert frozen.stderr.startswith(f"Error: {bad}:4: ")
+    assert "hotkeys.capture: '<ctrl>+<bogus>' is not a valid hotkey" in frozen.stderr
 
 
 def test_frozen_autostart_registers_the_binary_itself(frozen_binary: Path, tmp_path: Path) -> None:
