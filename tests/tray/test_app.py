@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import tkinter as tk
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -30,6 +30,7 @@ from overlay.selector import SelectorHost
 from providers.base import Provider
 from providers.registry import create_provider, provider_catalog
 from tests.overlay.tk_helpers import pump
+from tests.providers.loopback import LoopbackServer, Reply
 from tests.tray.openai_stand_in import HangingServer
 from tests.virtual_desktop import VirtualDesktop
 from tray import menu
@@ -50,7 +51,7 @@ providers:
   openai: {base_url: "http://127.0.0.1:9/v1"}
 presets:
   - {name: copy, provider: none}
-  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this"}
+  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this", hotkey: "<ctrl>+<alt>+r"}
 output:
   mode: clipboard   # I paste everything
   folder: "{folder}"
@@ -95,12 +96,14 @@ class Recorder:
         self.menus.append(items)
 
     def said(self, text: str) -> bool:
-        return any(text in note.body for note in self.notes)
+        return any(text in f"{note.title}: {note.body}" for note in self.notes)
 
 
 class NoHotkeys:
+    """Grabs nothing and reports the preset hotkey as taken, as pynput's wrapper would."""
+
     def start(self, bindings: Sequence[HotkeyBinding]) -> list[str]:
-        return []
+        return [f"The hotkey '{b.hotkey}' for preset '{b.preset}' is taken." for b in bindings if b.preset]
 
     def stop(self) -> None:
         return None
@@ -264,3 +267,49 @@ def test_open_output_folder_creates_it_and_edit_settings_opens_the_file(running:
     folder = running.app.config.output.folder
     assert running.recorder.opened == [folder, running.config]
     assert folder.is_dir()
+
+
+def test_a_hotkey_that_cannot_be_grabbed_is_reported_and_the_app_runs_on(running: Running) -> None:
+    assert running.recorder.said("The hotkey '<ctrl>+<alt>+r' for preset 'restyle' is taken.")
+    assert running.recorder.menus[-1][0].label == "Capture region    Ctrl+Shift+E"
+
+
+def test_two_jobs_run_at_once_up_to_the_limit_and_a_refusal_shows_the_error_icon(running: Running) -> None:
+    refusal = Reply.json({"error": {"message": "Your key was revoked", "type": "invalid_request_error"}}, 401)
+    with HangingServer() as hanging, LoopbackServer([refusal]) as refusing:
+        set_value_in_file(running.config, ("jobs", "max_concurrent"), 2)
+        set_value_in_file(running.config, ("providers", "openai", "base_url"), hanging.url + "/v1")
+        pump(running.app.root, lambda: running.app.config.jobs.max_concurrent == 2)
+        pump(running.app.root, lambda: running.app.config.provider("openai").base_url.startswith(hanging.url))
+        crop = Image.new("RGB", (64, 48), (1, 2, 3))
+        plan = plan_capture(running.app.config, running.app.parts.catalog)
+        running.app.flow.start(running.app.config, plan, crop, Rect(10, 10, 64, 48), "first")
+        second = replace(running.app.config, providers={"openai": ProviderSettings("openai", refusing.url + "/v1")})
+        running.app.flow.start(second, plan, crop, Rect(10, 100, 64, 48), "second")
+        assert running.menu_item("Capture region").label.startswith("Capture region (2 running)")
+        assert running.recorder.states[-1] == "busy"
+        pump(running.app.root, lambda: running.recorder.said("the job failed"))
+        pump(running.app.root, lambda: running.menu_item("Capture region").label.startswith("Capture region (1"))
+        running.app.flow.close_all()
+        running.app.refresh()
+    failure = next(note for note in running.recorder.notes if "the job failed" in note.title)
+    assert failure.body.startswith("OpenAI: ")
+    assert "key" in failure.body
+    assert [action.id for action in failure.actions] == ["retry"]
+    assert running.recorder.states[-1] == "error"
+
+
+def test_about_and_privacy_opens_a_window_that_says_what_leaves_the_computer(running: Running) -> None:
+    running.app.parts.events.post(MenuCommand(menu.ABOUT))
+    pump(
+        running.app.root,
+        lambda: any(
+            isinstance(w, tk.Toplevel) and w.title().startswith("About") for w in running.app.root.winfo_children()
+        ),
+    )
+    about = next(
+        w for w in running.app.root.winfo_children() if isinstance(w, tk.Toplevel) and w.title().startswith("About")
+    )
+    texts = " ".join(str(child.cget("text")) for child in about.winfo_children() if isinstance(child, tk.Label))
+    assert "What leaves this computer" in texts
+    assert str(running.config) in texts
