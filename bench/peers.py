@@ -38,6 +38,8 @@ def start_flameshot(desktop: BenchDesktop) -> subprocess.Popen[bytes]:
     (folder / "flameshot.ini").write_text(_FLAMESHOT_SETTINGS, encoding="utf-8")
     daemon = desktop.spawn("flameshot")
     time.sleep(2)  # its D-Bus name is taken well within this; the first `gui` would otherwise start one
+    if daemon.poll() is not None:
+        raise RuntimeError(f"flameshot's daemon exited at once (code {daemon.returncode}): is another one in charge?")
     return daemon
 
 

@@ -150,11 +150,15 @@ def bench_desktop(width: int, height: int, *, keyring: bool = True) -> Iterator[
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_STATE_HOME": str(home / "state"),
         "XDG_CACHE_HOME": str(home / "cache"),
+        # Flameshot is single-instance per user through a lock in the temp folder: a private one lets
+        # its daemon start here while another Flameshot runs elsewhere on the machine.
+        "TMPDIR": str(home / "tmp"),
         "NO_AT_BRIDGE": "1",
         "LANG": "C.UTF-8",
     }
     (home / "run").mkdir(mode=0o700)
     (home / "config").mkdir()
+    (home / "tmp").mkdir(mode=0o700)
     desktop = BenchDesktop(display, width, height, home, env, [xvfb])
     try:
         _start_bus(desktop)
