@@ -22,7 +22,7 @@ if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null; then
     || packages+=(python3-dev)
   if [ "$dev" = 1 ]; then
     # A virtual desktop to test on: X server, input, a tray host, a real Secret Service keyring.
-    packages+=(xvfb xdotool x11-utils imagemagick dbus dbus-x11 gnome-keyring trayer xserver-xephyr)
+    packages+=(xvfb xdotool x11-utils imagemagick dbus dbus-x11 gnome-keyring trayer xserver-xephyr desktop-file-utils)
     # The peers the benchmark (python -m bench) measures us against.
     packages+=(flameshot maim)
   fi
