@@ -5,7 +5,7 @@ the data-control protocols (wlr, ext) where the compositor offers them, which is
 utility with no focused window copy at all. Like xclip it forks an owner that keeps serving the
 image after we exit (until something else is copied). Where the compositor has no data-control
 protocol (GNOME's mutter for a long time), wl-copy briefly maps a tiny window to get focus; the
-xclip method through XWayland stays as the fallback (docs/platforms.md).
+xclip method through XWayland stays as the fallback (README, Per-OS guide: Wayland).
 """
 
 from __future__ import annotations
