@@ -39,6 +39,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     source.add_argument("--app", type=Path, help="checkout whose main.py is measured (default: this one)")
     source.add_argument("--commit", help="measure this commit, exported clean with git archive (e.g. HEAD)")
     parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 60, --quick 10)")
+    parser.add_argument("--json", type=Path, help="also write every sample to this JSON file")
     write = parser.add_mutually_exclusive_group()
     write.add_argument("--write", action="store_true", help="write docs/benchmarks.md even for a partial run")
     write.add_argument("--no-write", action="store_true", help="only print the table")
@@ -147,6 +148,8 @@ def main(argv: list[str]) -> int:
             run_size(args, size, server, results, source.path)
     text = report.block(results, command, args.runs, time.perf_counter() - began, source.description)
     print(text)
+    if args.json:
+        args.json.write_text(report.samples_json(results, command, source.description), encoding="utf-8")
     if (args.full or args.write) and not args.no_write:
         report.write(DOC, text)
         say(f"written to {DOC}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
 import subprocess
@@ -120,6 +121,15 @@ def block(results: Results, command: str, runs: int, seconds: float, app: str) -
         f"our app: {app}.\n"
         f"Machine: {machine()}.\n\n{table(results)}\n{END}"
     )
+
+
+def samples_json(results: Results, command: str, app: str) -> str:
+    """Every sample of every figure, for looking at distributions rather than medians."""
+    figures = [
+        {"figure": key, "tool": tool, "unit": series.unit, "samples": series.values, "failures": series.failures}
+        for (key, tool), series in sorted(results.items())
+    ]
+    return json.dumps({"command": command, "app": app, "machine": machine(), "figures": figures}, indent=1)
 
 
 def write(path: Path, text: str) -> None:
