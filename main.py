@@ -47,8 +47,8 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from overlay.selector import SelectorHost
     from providers.http import build_http_client
     from providers.registry import create_provider
-    from tray.app import TrayApp, event_for_handoff, event_for_hotkey
-    from tray.events import EventQueue
+    from tray.app import TrayApp
+    from tray.events import EventQueue, event_for_handoff, event_for_hotkey
     from tray.hotkeys import GlobalHotkeys
     from tray.icon import IconImages
     from tray.opener import SystemOpener

@@ -31,9 +31,8 @@ from tray.events import (
     SettingsChanged,
 )
 from tray.flow import JobFlow
-from tray.handoff import HandOff
 from tray.history import PromptHistory
-from tray.hotkeys import HotkeyBinding, bindings_from_config
+from tray.hotkeys import bindings_from_config
 from tray.parts import AppParts
 from tray.plan import plan_capture
 from tray.results import Naming
@@ -41,18 +40,6 @@ from tray.settings_watch import SettingsWatch
 from tray.ui_actions import MenuActions
 
 log = logging.getLogger(__name__)
-
-
-def event_for_hotkey(binding: HotkeyBinding) -> Event:
-    if binding.action == "clipboard":
-        return CaptureRequested(source="clipboard")
-    return CaptureRequested(source="screen", preset=binding.preset)
-
-
-def event_for_handoff(request: HandOff) -> Event:
-    if request.action == "activate":
-        return Problem("AI Image Studio is already running: use its tray icon or the capture hotkey.")
-    return CaptureRequested(source="clipboard" if request.from_clipboard else "screen", preset=request.preset)
 
 
 class TrayApp:
@@ -97,7 +84,10 @@ class TrayApp:
 
     def _install_signal_handlers(self) -> None:
         # Tk blocks in C, where Python signal handlers cannot run; the wake-up fd interrupts it.
-        signal.set_wakeup_fd(self.parts.events.wake_fd, warn_on_full_buffer=False)
+        try:
+            signal.set_wakeup_fd(self.parts.events.wake_fd, warn_on_full_buffer=False)
+        except (ValueError, OSError) as error:  # Windows takes only a socket here
+            log.debug("no signal wake-up fd: %s", error)
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, lambda _n, _f: self.parts.events.post(QuitRequested()))
 
@@ -225,7 +215,13 @@ class TrayApp:
         elif event.action == "open":
             target = self.flow.open_target(event.job_id)
             if target is not None:
-                self.parts.open_path(target)
+                self.open_path(target)
+
+    def open_path(self, path: Path) -> None:
+        try:
+            self.parts.open_path(path)
+        except AppError as error:
+            self.tell(str(error))
 
     def open_image(self) -> None:
         name = filedialog.askopenfilename(

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 from core.job_events import JobEvent
+from tray.handoff import HandOff
+from tray.hotkeys import HotkeyBinding
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,18 @@ class QuitRequested:
 Event = CaptureRequested | MenuCommand | JobUpdate | NotificationClicked | Problem | SettingsChanged | QuitRequested
 
 Handler = Callable[[Event], None]
+
+
+def event_for_hotkey(binding: HotkeyBinding) -> Event:
+    if binding.action == "clipboard":
+        return CaptureRequested(source="clipboard")
+    return CaptureRequested(source="screen", preset=binding.preset)
+
+
+def event_for_handoff(request: HandOff) -> Event:
+    if request.action == "activate":
+        return Problem("AI Image Studio is already running: use its tray icon or the capture hotkey.")
+    return CaptureRequested(source="clipboard" if request.from_clipboard else "screen", preset=request.preset)
 
 
 class EventQueue:

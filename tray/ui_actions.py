@@ -112,7 +112,7 @@ class MenuActions:
         except OSError as error:
             self.app.tell(f"The output folder {folder} cannot be created ({error.strerror or error}).")
             return
-        self.app.parts.open_path(folder)
+        self.app.open_path(folder)
 
     def edit_settings(self) -> None:
         path = self.app.parts.config_path
@@ -121,7 +121,7 @@ class MenuActions:
         except OSError as error:
             self.app.tell(f"The settings file {path} cannot be written ({error.strerror or error}).")
             return
-        self.app.parts.open_path(path)
+        self.app.open_path(path)
 
     def toggle_autostart(self) -> None:
         login = self.app.parts.start_at_login

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image
 
 from tests.desktop.notify.notify_server import notification_server
 from tests.providers.loopback import LoopbackServer, Recorded, Reply
@@ -24,15 +23,17 @@ from tests.providers.openai_server import OpenAISpec
 from tests.providers.photoroom_server import PhotoRoomSpec, image_reply
 from tests.tray.openai_stand_in import EditChecks, HangingServer, answer_for, png
 from tests.tray.tray_session import (
+    CROP_BOX,
+    END,
     KEY,
     PATTERN,
     PHOTOROOM_KEY,
-    PYTHON,
-    REPO,
+    START,
     TrayProcess,
-    cpu_ticks,
-    descendants,
+    overlay_shown,
+    png_pixels,
     running_tray,
+    same_pixels,
     tray_desktop,
     wait_for,
 )
@@ -40,12 +41,9 @@ from tests.virtual_desktop import VirtualDesktop
 
 pytestmark = pytest.mark.desktop
 
-START, END = (300, 200), (500, 350)
-CROP_BOX = (300, 200, 500, 350)
 PROMPT = "make it look like night"
 # The test notification server numbers its notifications from 42.
 FIRST_NOTIFICATION_ID = 42
-IDLE_SECONDS = 10
 SCREENSHOTS = Path(os.environ.get("AIIS_SCREENSHOTS", "/tmp"))
 
 
@@ -58,25 +56,12 @@ def desktop() -> Iterator[VirtualDesktop]:
 def select_and_prompt(tray: TrayProcess, prompt: str) -> None:
     """The person's part: hotkey, drag over the pattern, type the prompt, Enter."""
     tray.xdotool("key", "ctrl+shift+e")
-    wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
+    wait_for(lambda: overlay_shown(tray), 10, "the selector overlay")
     tray.drag(START, END)
     tray.xdotool("key", "Return")  # the selector keeps the region adjustable until Enter
     tray.window("AI Image Studio prompt")
     tray.xdotool("type", "--delay", "5", prompt)
     tray.xdotool("key", "Return")
-
-
-def _overlay_shown(tray: TrayProcess) -> bool:
-    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
-    return bool(result.stdout.strip())
-
-
-def png_pixels(data: bytes) -> Image.Image:
-    return Image.open(io.BytesIO(data)).convert("RGBA")
-
-
-def same_pixels(first: Image.Image, second: Image.Image) -> bool:
-    return first.size == second.size and ImageChops.difference(first, second).getbbox() is None
 
 
 def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipboard_and_saves_it(
@@ -120,7 +105,7 @@ def test_edit_clipboard_image_sends_exactly_the_image_on_the_clipboard(desktop: 
     with server, running_tray(desktop, server.url + "/v1") as tray:
         tray.set_clipboard_png(png(picture))
         tray.xdotool("key", "ctrl+shift+v")
-        wait_for(lambda: _overlay_shown(tray), 10, "the selector showing the clipboard image")
+        wait_for(lambda: overlay_shown(tray), 10, "the selector showing the clipboard image")
         tray.xdotool("key", "Return")  # nothing dragged: the whole image
         tray.window("AI Image Studio prompt")
         tray.xdotool("type", "--delay", "5", PROMPT)
@@ -174,7 +159,7 @@ def test_prompt_bar_shows_the_presets_prompt_provider_and_mode_next_to_the_selec
 ) -> None:
     with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
         tray.xdotool("key", "ctrl+shift+e")
-        wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
+        wait_for(lambda: overlay_shown(tray), 10, "the selector overlay")
         tray.drag(START, END)
         tray.xdotool("key", "Return")
         bar = tray.window("AI Image Studio prompt")
@@ -256,78 +241,3 @@ def test_cancel_in_the_toast_closes_the_request_and_changes_nothing(desktop: Vir
         assert tray.stop() == 0
     assert text == b"before cancel"
     assert "the job failed" not in tray.log
-
-
-def test_an_idle_tray_uses_no_cpu(desktop: VirtualDesktop) -> None:
-    # No timer polls the event queue or the settings file (docs/adr/005-threading-model.md).
-    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
-        time.sleep(1.0)
-        before = cpu_ticks(tray.process.pid)
-        time.sleep(IDLE_SECONDS)
-        used = cpu_ticks(tray.process.pid) - before
-        assert tray.stop() == 0
-    assert used <= 1, f"{used} CPU ticks in {IDLE_SECONDS} s idle"
-
-
-def test_second_instance_hands_over_and_exits_0(desktop: VirtualDesktop) -> None:
-    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
-        second = subprocess.run(
-            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config)],
-            env=tray.env,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        tray.wait_log("accepted a hand-off request: activate")
-        assert tray.process.poll() is None, "the first instance keeps running"
-        assert tray.stop() == 0
-    assert second.returncode == 0
-    assert b"already running" in second.stderr
-
-
-def test_capture_command_hands_over_and_the_tray_copies_exactly_the_region(desktop: VirtualDesktop) -> None:
-    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
-        handed = subprocess.run(
-            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config), "capture", "--preset", "copy"],
-            env=tray.env,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        wait_for(lambda: _overlay_shown(tray), 10, "the selector overlay")
-        tray.drag(START, END)
-        tray.xdotool("key", "Return")
-        saved = tray.folder / "out" / "copy_200x150.png"
-        wait_for(saved.exists, 10, "the saved region")
-        wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
-        clipboard = png_pixels(tray.clipboard("image/png"))
-        assert tray.stop() == 0
-    assert handed.returncode == 0, handed.stderr
-    expected = PATTERN.crop(CROP_BOX).convert("RGBA")
-    assert same_pixels(clipboard, expected)
-    assert same_pixels(png_pixels(saved.read_bytes()), expected)
-    assert "capture requested: screen, preset copy" in tray.log
-
-
-def test_quit_from_the_tray_menu_leaves_no_process_and_no_temporary_file(desktop: VirtualDesktop) -> None:
-    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
-        children = descendants(tray.process.pid)
-        gtk_windows = len(_gtk_windows(tray))
-        # The icon sits at the right end of the tray host (trayer, top right); right click: the menu.
-        tray.xdotool("mousemove", str(desktop.width - 12), "20", "click", "3")
-        wait_for(lambda: len(_gtk_windows(tray)) > gtk_windows, 10, "the tray menu")
-        # In a GTK menu, Up from nothing selected goes to the last item: Quit.
-        tray.xdotool("key", "Up", "Return")
-        exit_code = tray.process.wait(15)
-    assert exit_code == 0
-    assert "quitting" in tray.log
-    leftovers = [pid for pid in children if Path(f"/proc/{pid}").exists()]
-    assert leftovers == []
-    assert list((tray.folder / "tmp").iterdir()) == []
-    assert not (tray.folder / "run" / "ai-image-studio" / "tray.sock").exists()
-
-
-def _gtk_windows(tray: TrayProcess) -> list[str]:
-    """Visible windows of the app's GTK side (the tray icon, and its menu when open)."""
-    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
-    return result.stdout.decode().split()

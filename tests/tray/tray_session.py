@@ -9,6 +9,7 @@ and read back through its log (``-v``), the clipboard (xclip) and the files it w
 from __future__ import annotations
 
 import contextlib
+import io
 import signal
 import subprocess
 import tempfile
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image, ImageChops
 
 from tests.desktop.capture.screens import noise, paint_root
 from tests.virtual_desktop import VirtualDesktop, _stop, virtual_desktop
@@ -25,6 +28,8 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 WIDTH, HEIGHT = 1280, 800
 TRAY_WIDTH, TRAY_HEIGHT = 200, 40
 PATTERN = noise(WIDTH, HEIGHT, seed=5)
+START, END = (300, 200), (500, 350)
+CROP_BOX = (300, 200, 500, 350)
 KEY = "sk-test-not-a-real-key-0000"
 PHOTOROOM_KEY = "sandbox_test-photoroom-key"
 
@@ -167,6 +172,19 @@ class TrayProcess:
             self.process.kill()
             self.process.wait(5)
             raise
+
+
+def overlay_shown(tray: TrayProcess) -> bool:
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
+    return bool(result.stdout.strip())
+
+
+def png_pixels(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data)).convert("RGBA")
+
+
+def same_pixels(first: Image.Image, second: Image.Image) -> bool:
+    return first.size == second.size and ImageChops.difference(first, second).getbbox() is None
 
 
 def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url: str = "") -> Path:

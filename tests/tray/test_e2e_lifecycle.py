@@ -1,0 +1,118 @@
+"""End to end, the app's life: idle cost, hand-offs from a second start, and Quit from the tray menu.
+
+Same set-up as ``test_e2e_tray.py``: a private desktop with a tray host, ``main.py`` started as a
+person would, driven with plain xdotool input.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.tray.tray_session import (
+    CROP_BOX,
+    END,
+    PATTERN,
+    PYTHON,
+    REPO,
+    START,
+    TrayProcess,
+    cpu_ticks,
+    descendants,
+    overlay_shown,
+    png_pixels,
+    running_tray,
+    same_pixels,
+    tray_desktop,
+    wait_for,
+)
+from tests.virtual_desktop import VirtualDesktop
+
+pytestmark = pytest.mark.desktop
+
+IDLE_SECONDS = 10
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[VirtualDesktop]:
+    with tray_desktop() as running:
+        yield running
+
+
+def test_an_idle_tray_uses_no_cpu(desktop: VirtualDesktop) -> None:
+    # No timer polls the event queue or the settings file (docs/adr/005-threading-model.md).
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        time.sleep(1.0)
+        before = cpu_ticks(tray.process.pid)
+        time.sleep(IDLE_SECONDS)
+        used = cpu_ticks(tray.process.pid) - before
+        assert tray.stop() == 0
+    assert used <= 1, f"{used} CPU ticks in {IDLE_SECONDS} s idle"
+
+
+def test_second_instance_hands_over_and_exits_0(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        second = subprocess.run(
+            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config)],
+            env=tray.env,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        tray.wait_log("accepted a hand-off request: activate")
+        assert tray.process.poll() is None, "the first instance keeps running"
+        assert tray.stop() == 0
+    assert second.returncode == 0
+    assert b"already running" in second.stderr
+
+
+def test_capture_command_hands_over_and_the_tray_copies_exactly_the_region(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        handed = subprocess.run(
+            [str(PYTHON), str(REPO / "main.py"), "--config", str(tray.config), "capture", "--preset", "copy"],
+            env=tray.env,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        wait_for(lambda: overlay_shown(tray), 10, "the selector overlay")
+        tray.drag(START, END)
+        tray.xdotool("key", "Return")
+        saved = tray.folder / "out" / "copy_200x150.png"
+        wait_for(saved.exists, 10, "the saved region")
+        wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
+        clipboard = png_pixels(tray.clipboard("image/png"))
+        assert tray.stop() == 0
+    assert handed.returncode == 0, handed.stderr
+    expected = PATTERN.crop(CROP_BOX).convert("RGBA")
+    assert same_pixels(clipboard, expected)
+    assert same_pixels(png_pixels(saved.read_bytes()), expected)
+    assert "capture requested: screen, preset copy" in tray.log
+
+
+def test_quit_from_the_tray_menu_leaves_no_process_and_no_temporary_file(desktop: VirtualDesktop) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        children = descendants(tray.process.pid)
+        gtk_windows = len(_gtk_windows(tray))
+        # The icon sits at the right end of the tray host (trayer, top right); right click: the menu.
+        tray.xdotool("mousemove", str(desktop.width - 12), "20", "click", "3")
+        wait_for(lambda: len(_gtk_windows(tray)) > gtk_windows, 10, "the tray menu")
+        # In a GTK menu, Up from nothing selected goes to the last item: Quit.
+        tray.xdotool("key", "Up", "Return")
+        exit_code = tray.process.wait(15)
+    assert exit_code == 0
+    assert "quitting" in tray.log
+    leftovers = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert leftovers == []
+    assert list((tray.folder / "tmp").iterdir()) == []
+    assert not (tray.folder / "run" / "ai-image-studio" / "tray.sock").exists()
+
+
+def _gtk_windows(tray: TrayProcess) -> list[str]:
+    """Visible windows of the app's GTK side (the tray icon, and its menu when open)."""
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
+    return result.stdout.decode().split()
