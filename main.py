@@ -35,8 +35,6 @@ def start_tray(ctx: CliContext) -> int:
 def _run_tray(ctx: CliContext, instance: Primary) -> int:
     import tkinter as tk
 
-    import pystray
-
     from core import paths
     from core.config import write_defaults_if_missing
     from core.jobs import JobRunner
@@ -53,8 +51,9 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from tray.icon import IconImages
     from tray.opener import SystemOpener
     from tray.parts import AppParts, Lazy, choose_notifier
-    from tray.tray_icon import PystrayIcon
+    from tray.tray_icon import PystrayIcon, load_pystray
 
+    pystray = load_pystray()
     log_file = paths.state_dir() / "tray.log"
     configure_logging(logging.getLogger().level, log_file)
     write_defaults_if_missing(ctx.config_path)

@@ -180,7 +180,7 @@ class TrayApp:
             self._selecting = False
             log.info("selection %s", "cancelled" if selection is None else "made")
             if selection is not None:
-                self._selected(selection, screens, request.preset)
+                self.selected(selection, screens, request.preset)
 
         capture = self.parts.capture()
         if request.source == "screen":
@@ -195,7 +195,8 @@ class TrayApp:
         monitor = pointer_monitor(self.root, capture.monitors())
         self.selector.select_image(image, monitor, request.source, done)
 
-    def _selected(self, selection: Selection, screens: tuple[Screenshot, ...], preset: str | None) -> None:
+    # The selector's answer: the copy preset delivers at once, the others go to the prompt bar and a job.
+    def selected(self, selection: Selection, screens: tuple[Screenshot, ...], preset: str | None) -> None:
         anchor = _screen_anchor(selection, screens, self.root)
         screen = Rect(0, 0, self.root.winfo_screenwidth(), self.root.winfo_screenheight())
         try:

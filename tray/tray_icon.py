@@ -8,11 +8,13 @@ its GLib loop. Menu clicks arrive on pystray's thread and only post a ``MenuComm
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Callable
 from types import ModuleType
 
+from core.errors import AppError
 from tray.events import MenuCommand
 from tray.icon import IconImages, State
 from tray.menu import MenuItem, to_pystray
@@ -22,6 +24,18 @@ log = logging.getLogger(__name__)
 NAME = "ai-image-studio"
 TITLES = {"idle": "AI Image Studio", "busy": "AI Image Studio: working", "error": "AI Image Studio: last job failed"}
 STOP_JOIN_SECONDS = 2.0
+
+
+def load_pystray() -> ModuleType:
+    """pystray, or an ``AppError`` in plain words: it raises at import time without a desktop session."""
+    try:
+        module = importlib.import_module("pystray")
+    except Exception as error:  # pystray raises plain Exceptions when no backend fits
+        raise AppError(
+            f"The tray icon cannot be shown here ({error}). Start the app inside a desktop session "
+            "(DISPLAY or WAYLAND_DISPLAY set); on Linux the tray needs PyGObject (see the README)."
+        ) from None
+    return module
 
 
 class PystrayIcon:

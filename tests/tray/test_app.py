@@ -20,7 +20,7 @@ from PIL import Image
 from core.config import ProviderSettings
 from core.jobs import JobRunner
 from core.keys import KeyStore
-from core.models import Rect
+from core.models import Rect, Selection
 from core.yaml_edit import set_value_in_file
 from desktop.autostart.xdg import XdgAutostart
 from desktop.capture.system import system_capture
@@ -67,6 +67,7 @@ class Recorder:
     states: list[str] = field(default_factory=list)
     menus: list[tuple[MenuItem, ...]] = field(default_factory=list)
     opened: list[Path] = field(default_factory=list)
+    actions: list[ActionSink | None] = field(default_factory=list)
     name = "recorder"
     install_hint = ""
     supports_actions = True
@@ -79,6 +80,7 @@ class Recorder:
 
     def show(self, note: Notification, on_action: ActionSink | None = None) -> None:
         self.notes.append(note)
+        self.actions.append(on_action)
 
     def close(self) -> None:
         return None
@@ -313,3 +315,19 @@ def test_about_and_privacy_opens_a_window_that_says_what_leaves_the_computer(run
     texts = " ".join(str(child.cget("text")) for child in about.winfo_children() if isinstance(child, tk.Label))
     assert "What leaves this computer" in texts
     assert str(running.config) in texts
+
+
+def test_the_copy_preset_delivers_at_once_and_its_notification_opens_the_saved_file(running: Running) -> None:
+    set_value_in_file(running.config, ("output", "mode"), "save")
+    pump(running.app.root, lambda: running.app.config.output.mode == "save")
+    source = Image.new("RGB", (300, 200), (9, 8, 7))
+    running.app.selected(Selection(source, Rect(10, 20, 30, 40)), (), "copy")  # what the selector hands back
+    note = running.recorder.notes[-1]
+    assert note.body.startswith("Saved 30x40: ")
+    click = running.recorder.actions[-1]
+    assert click is not None
+    click("open")  # as the notification service calls it, from its own thread
+    pump(running.app.root, lambda: bool(running.recorder.opened))
+    saved = running.recorder.opened[0]
+    assert saved.parent == running.app.config.output.folder
+    assert Image.open(saved).size == (30, 40)

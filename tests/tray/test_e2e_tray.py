@@ -92,6 +92,7 @@ def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipb
     assert same_pixels(clipboard, expected)
     assert clipboard.getchannel("A").getpixel((0, 0)) == 0, "transparency must be kept"
     assert same_pixels(png_pixels(saved.read_bytes()), expected)
+    assert list(saved.parent.iterdir()) == [saved], "no temporary or partial file is left beside it"
     assert same_pixels(after_quit, expected)
     assert exit_code == 0
     assert "Copied and saved 200x150 from OpenAI" in tray.log
