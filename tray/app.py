@@ -195,8 +195,8 @@ class TrayApp:
         monitor = pointer_monitor(self.root, capture.monitors())
         self.selector.select_image(image, monitor, request.source, done)
 
-    # The selector's answer: the copy preset delivers at once, the others go to the prompt bar and a job.
     def selected(self, selection: Selection, screens: tuple[Screenshot, ...], preset: str | None) -> None:
+        """The selector's answer: the copy preset delivers at once, the others go to the prompt bar and a job."""
         anchor = _screen_anchor(selection, screens, self.root)
         screen = Rect(0, 0, self.root.winfo_screenwidth(), self.root.winfo_screenheight())
         try:
