@@ -73,7 +73,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
         notifier=choose_notifier(ctx.env),
         events=events,
-        tray_icon=PystrayIcon(pystray, IconImages(), events.post),
+        tray_icon=PystrayIcon(pystray, IconImages(), events.post, paths.runtime_dir() / "icons"),
         hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding))),
         make_selector=SelectorHost,
         start_at_login=autostart_for(ctx.env, sys.platform),

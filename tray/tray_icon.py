@@ -9,10 +9,14 @@ its GLib loop. Menu clicks arrive on pystray's thread and only post a ``MenuComm
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from core.errors import AppError
 from tray.events import MenuCommand
@@ -39,7 +43,15 @@ def load_pystray() -> ModuleType:
 
 
 class PystrayIcon:
-    def __init__(self, pystray: ModuleType, images: IconImages, post: Callable[[MenuCommand], None]) -> None:
+    """``icon_folder``: where the gtk backends' icon file goes instead of the shared temp folder."""
+
+    def __init__(
+        self,
+        pystray: ModuleType,
+        images: IconImages,
+        post: Callable[[MenuCommand], None],
+        icon_folder: Path | None = None,
+    ) -> None:
         self._pystray = pystray
         self._images = images
         self._post = post
@@ -47,6 +59,8 @@ class PystrayIcon:
         self._thread: threading.Thread | None = None
         self._state: State = "idle"
         self._menu: tuple[MenuItem, ...] = ()
+        if icon_folder is not None and hasattr(self._icon, "_update_fs_icon"):
+            _keep_icon_file_in(self._icon, icon_folder)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="aiis-tray", daemon=True)
@@ -83,3 +97,25 @@ class PystrayIcon:
             log.debug("tray icon stop: %s", error)
         if self._thread is not None:
             self._thread.join(STOP_JOIN_SECONDS)
+
+
+def _keep_icon_file_in(icon: Any, folder: Path) -> None:  # noqa: ANN401 - a pystray gtk Icon
+    """Write the icon file the gtk/appindicator backends need into our own runtime folder.
+
+    pystray 0.19.5 writes it with ``tempfile.mktemp()`` into the shared temp folder and removes it
+    only on a clean stop, so a killed tray left it behind (fault suite, issue 6). Our folder is
+    per-user and only the one running tray uses it, so whatever is there at start is stale.
+    """
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in folder.glob("tray-icon-*.png"):
+        stale.unlink(missing_ok=True)
+    counter = itertools.count()
+
+    def update_fs_icon() -> None:
+        # A new name each time: a tray host may cache the picture by its path.
+        path = folder / f"tray-icon-{os.getpid()}-{next(counter)}.png"
+        icon.icon.save(path, "PNG")
+        icon._icon_path = str(path)
+        icon._icon_valid = True
+
+    icon._update_fs_icon = update_fs_icon

@@ -116,3 +116,30 @@ def _gtk_windows(tray: TrayProcess) -> list[str]:
     """Visible windows of the app's GTK side (the tray icon, and its menu when open)."""
     result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
     return result.stdout.decode().split()
+
+
+def test_a_killed_tray_leaves_nothing_in_the_temp_folder_and_the_next_start_cleans_up(
+    desktop: VirtualDesktop,
+) -> None:
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        icons = tray.folder / "run" / "ai-image-studio" / "icons"
+        wait_for(lambda: any(icons.glob("tray-icon-*.png")), 10, "the tray icon's file")
+        tray.process.kill()
+        tray.process.wait(10)
+        stale = sorted(icons.glob("tray-icon-*.png"))
+        assert list((tray.folder / "tmp").iterdir()) == []
+        again = subprocess.Popen(
+            [str(PYTHON), str(REPO / "main.py"), "-v", "--config", str(tray.config)],
+            env=tray.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(lambda: any(path not in stale for path in icons.glob("tray-icon-*.png")), 15, "a new icon file")
+            remaining = sorted(icons.glob("tray-icon-*.png"))
+        finally:
+            again.terminate()
+            assert again.wait(15) == 0
+    assert stale
+    assert not set(stale) & set(remaining), "the killed tray's icon file is removed at the next start"
+    assert list(icons.iterdir()) == []
