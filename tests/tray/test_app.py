@@ -8,6 +8,7 @@ stand-ins: the tray icon (its menu model is what is checked), notifications and 
 from __future__ import annotations
 
 import gc
+import subprocess
 import tkinter as tk
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -331,3 +332,34 @@ def test_the_copy_preset_delivers_at_once_and_its_notification_opens_the_saved_f
     saved = running.recorder.opened[0]
     assert saved.parent == running.app.config.output.folder
     assert Image.open(saved).size == (30, 40)
+
+
+def test_edit_clipboard_image_with_text_on_the_clipboard_says_what_to_do(
+    running: Running, desktop: VirtualDesktop
+) -> None:
+    subprocess.run(
+        ["xclip", "-selection", "clipboard", "-i"],
+        input=b"just some text",
+        env=desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=10,
+    )
+    running.app.parts.events.post(MenuCommand(menu.CLIPBOARD))
+    pump(running.app.root, lambda: running.recorder.said("not an image"))
+    assert not running.app.selector.active  # type: ignore[attr-defined]
+    assert running.recorder.states[-1] == "error"
+
+
+def test_the_key_dialog_refuses_a_pasted_key_with_spaces_and_stays_open(running: Running) -> None:
+    running.app.actions.ask_key("ideogram", then=lambda: None)
+    dialog = running.app.actions.key_dialog
+    assert dialog is not None
+    dialog.secret.set("two words")
+    dialog.save()
+    assert "spaces" in str(dialog.message.cget("text"))
+    assert dialog.window.winfo_exists()
+    assert not running.app.parts.keys.has_key("ideogram")
+    dialog.cancel()
+    assert running.app.actions.key_dialog is None
