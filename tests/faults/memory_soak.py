@@ -69,7 +69,7 @@ def serve() -> None:
     server.serve_forever()
 
 
-def soak(jobs: int, base_url: str) -> dict[str, object]:
+def soak(jobs: int, base_url: str, *, trim: bool = False) -> dict[str, object]:
     from core.config import ProviderSettings
     from core.job_events import JobSpec, JobSucceeded
     from core.jobs import JobRunner
@@ -97,6 +97,10 @@ def soak(jobs: int, base_url: str) -> dict[str, object]:
             saved = write_new_file(encode_image(outcome.result.image, "png"), Path(folder), "result", ".png")
             saved.unlink()
             del spec, outcome
+            if trim:
+                from overlay.memory import release_memory
+
+                release_memory()
             if number == WARM_UP or (number > WARM_UP and number % STEP == 0):
                 gc.collect()
                 readings.append((number, rss_mib()))
@@ -121,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
+    parser.add_argument(
+        "--trim", action="store_true", help="malloc_trim after each job (overlay.memory.release_memory), as a what-if"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         assert server.stdout is not None
         port = int(server.stdout.readline())
-        figures = soak(args.jobs, f"http://127.0.0.1:{port}/v1")
+        figures = soak(args.jobs, f"http://127.0.0.1:{port}/v1", trim=args.trim)
     finally:
         server.kill()
         server.wait()
