@@ -21,6 +21,7 @@ from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, REPO, Scene, config_tex
 from tests.providers import photoroom_server as pr
 from tests.providers.loopback import LoopbackServer
 from tests.providers.openai_server import images_answer, png
+from tests.providers.test_images import png_header_claiming
 from tests.virtual_desktop import VirtualDesktop, virtual_desktop
 
 CORRUPT_PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40 + b"not really a png"
@@ -71,6 +72,27 @@ def test_a_clipboard_without_a_usable_image_is_said_plainly_and_left_as_it_was(
     assert "Traceback" not in err
     assert desktop.read_clipboard(target or "UTF8_STRING") == data
     # The clipboard was checked above in its own target; the rest must be as it was too.
+    assert [problem for problem in scene.unchanged() if "clipboard" not in problem] == []
+
+
+@pytest.mark.desktop
+@pytest.mark.parametrize("source", ["clipboard", "file"])
+def test_an_image_whose_header_claims_60000x60000_is_refused_in_words_not_a_traceback(
+    tmp_path: Path, desktop: VirtualDesktop, source: str
+) -> None:
+    # A decompression bomb handed to the selector from the clipboard or as a file.
+    scene = Scene(tmp_path, desktop)
+    bomb = png_header_claiming(60000, 60000)
+    if source == "clipboard":
+        desktop.set_clipboard(bomb, "image/png")
+        done = scene.main("capture", "--from-clipboard", "--preset", "copy", "--output", str(scene.output))
+    else:
+        (scene.folder / "bomb.png").write_bytes(bomb)
+        done = scene.main("capture", "--file", str(scene.folder / "bomb.png"), "--preset", "copy",
+                          "--output", str(scene.output))  # fmt: skip
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 2, done.stderr
+    assert "Error: " in done.stderr
     assert [problem for problem in scene.unchanged() if "clipboard" not in problem] == []
 
 
