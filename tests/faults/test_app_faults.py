@@ -216,9 +216,11 @@ def test_quit_from_the_menu_during_a_job_ends_the_request_and_leaves_nothing(des
         select_and_prompt(tray)
         assert server.received.wait(10)
         children = descendants(tray.process.pid)
+        gtk_windows = len(gtk_side(tray))
+        # The icon sits at the right end of the tray host (trayer, top right); right click: the menu.
         tray.xdotool("mousemove", str(desktop.width - 12), "20", "click", "3")
-        time.sleep(1.0)  # the GTK menu opens
-        tray.xdotool("key", "Up", "Return")  # the last item: Quit
+        wait_for(lambda: len(gtk_side(tray)) > gtk_windows, 10, "the tray menu")
+        tray.xdotool("key", "Up", "Return")  # in a GTK menu, Up from nothing selected is the last item: Quit
         exit_code = tray.process.wait(15)
         assert server.closed_by_client.wait(10), "quitting must close the running request"
         nothing_delivered(tray, b"before quit")
@@ -227,6 +229,12 @@ def test_quit_from_the_menu_during_a_job_ends_the_request_and_leaves_nothing(des
     assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
     assert not (tray.folder / "run" / "ai-image-studio" / "tray.sock").exists()
     assert listing(tray.folder / "tmp") == {}
+
+
+def gtk_side(tray: TrayProcess) -> list[str]:
+    """Visible windows of the app's GTK side: the tray icon, and its menu when open."""
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
+    return result.stdout.decode().split()
 
 
 def start_again(tray: TrayProcess) -> TrayProcess:
