@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from overlay import geometry
 log = logging.getLogger(__name__)
 
 FIT_MARGIN = 48
+# 200 million pixels: a 16000x12500 photo opens; a header claiming 60000x60000 does not.
+MAX_SOURCE_PIXELS = 200_000_000
 """Display pixels kept free around a fitted image, so its edges can be grabbed and seen."""
 
 
@@ -115,11 +118,27 @@ def _opaque(image: Image.Image) -> Image.Image:
 def open_image_bytes(data: bytes, what: str) -> Image.Image:
     """Decode PNG, JPEG, BMP/DIB, WebP or TIFF bytes; errors name ``what`` they came from."""
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        with warnings.catch_warnings():
+            # Our own limit below replaces Pillow's warning; its hard error stays as a backstop.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            _refuse_huge(image.size, what)
+            image.load()
+    except Image.DecompressionBombError:
+        raise InputError(f"The image on {what} is too large to open safely.") from None
     except (UnidentifiedImageError, OSError, ValueError) as error:
         raise InputError(f"The image on {what} cannot be read ({error}).") from None
     return image
+
+
+def _refuse_huge(size: tuple[int, int], what: str) -> None:
+    """A header can claim any size; decoding 60000x60000 would take 10 GB before anything is shown."""
+    width, height = size
+    if width * height > MAX_SOURCE_PIXELS:
+        raise InputError(
+            f"The image on {what} is {width}x{height} pixels, too large to open safely "
+            f"(at most {MAX_SOURCE_PIXELS // 1_000_000} million pixels)."
+        )
 
 
 def open_dib(data: bytes) -> Image.Image:
@@ -128,6 +147,7 @@ def open_dib(data: bytes) -> Image.Image:
         from PIL import BmpImagePlugin
 
         image = BmpImagePlugin.DibImageFile(io.BytesIO(data))
+        _refuse_huge(image.size, "the clipboard")
         image.load()
     except (OSError, ValueError, SyntaxError) as error:
         raise InputError(f"The image on the clipboard cannot be read ({error}).") from None
