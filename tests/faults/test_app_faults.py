@@ -24,6 +24,7 @@ import pytest
 from tests.faults.harness import listing, read_head
 from tests.faults.tray_driving import BIG, PROMPT, SMALL, click_cancel, overlays, select_and_prompt
 from tests.providers.loopback import LoopbackServer, Reply
+from tests.providers.test_images import png_header_claiming
 from tests.tray.openai_stand_in import EditChecks, HangingServer
 from tests.tray.tray_session import (
     PATTERN,
@@ -289,3 +290,32 @@ def test_a_broken_settings_file_at_start_runs_on_defaults_and_names_the_line(des
     line = len(tray.config.read_text(encoding="utf-8").splitlines())
     assert f"{tray.config}:{line}: colour_scheme: is not a known setting" in tray.log
     assert "Traceback" not in tray.log
+
+
+# --- bad images handed to the tray -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["text", "corrupt-png", "bomb-60000x60000"])
+def test_a_clipboard_without_a_usable_image_is_told_and_the_next_capture_still_opens(
+    desktop: VirtualDesktop, content: str
+) -> None:
+    data, target = {
+        "text": (b"just some words", None),
+        "corrupt-png": (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "image/png"),
+        "bomb-60000x60000": (png_header_claiming(60000, 60000), "image/png"),
+    }[content]
+    with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+        argv = ["xclip", "-selection", "clipboard", "-i"] + (["-t", target] if target else [])
+        subprocess.run(argv, input=data, env=desktop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=10, check=True)  # fmt: skip
+        tray.xdotool("key", "ctrl+shift+v")
+        tray.wait_log("capture requested: clipboard")
+        time.sleep(1.0)
+        assert overlays(tray) == 0
+        # THEN the app is not stuck: the screen hotkey still opens the selector
+        tray.xdotool("key", "ctrl+shift+e")
+        wait_for(lambda: overlays(tray) > 0, 10, "the selector overlay after a bad clipboard image")
+        tray.xdotool("key", "Escape")
+        assert tray.stop() == 0
+    assert "Traceback" not in tray.log
+    assert listing(tray.folder / "out") == {}
