@@ -17,6 +17,7 @@ import contextlib
 import io
 import json
 import math
+import warnings
 from collections.abc import Callable
 
 import httpx
@@ -25,10 +26,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from core.config import Config, ProviderSettings, parse_config
-from core.errors import ConfigError, ProviderError
+from core.errors import AppError, ConfigError, ProviderError
 from core.models import EditRequest, EditResult, ignore_progress
+from overlay.sources import open_image_bytes
 from providers import google, google_wire, ideogram, ideogram_wire, openai, openai_wire, photoroom, photoroom_wire
 from providers.http import Answer, HttpPolicy
+from providers.images import decode_image
 from providers.registry import provider_catalog
 from providers.retry import RetryPolicy
 
@@ -267,3 +270,47 @@ def test_every_success_parser_returns_or_raises_a_provider_error(body: object) -
     ):
         with contextlib.suppress(ProviderError):
             parse()
+
+
+# --- image bytes: answers, clipboard contents, input files ------------------------------------------
+
+
+def _seed_images() -> list[bytes]:
+    base = Image.new("RGB", (23, 17), (10, 200, 30))
+    base.paste((200, 0, 0), (0, 0, 10, 8))
+    seeds = []
+    for fmt in ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "ICO", "PPM"):
+        buffer = io.BytesIO()
+        base.save(buffer, fmt)
+        seeds.append(buffer.getvalue())
+    return seeds
+
+
+@st.composite
+def damaged_images(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(_seed_images())))
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip":
+            data[at] = draw(st.integers(0, 255))
+        elif action == "cut" and at > 0:
+            del data[at:]
+        else:
+            data[at:at] = draw(st.binary(min_size=1, max_size=8))
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_images())
+def test_damaged_image_bytes_are_an_image_or_an_error_in_words_wherever_they_come_from(data: bytes) -> None:
+    # A provider's answer, the clipboard's content and an input file for edit: every opener.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's own warnings about damaged TIFF tags
+        openers: list[Callable[[], object]] = [
+            lambda: decode_image(data, "Test"),
+            lambda: open_image_bytes(data, "the clipboard"),
+        ]
+        for opener in openers:
+            with contextlib.suppress(AppError):
+                opener()
