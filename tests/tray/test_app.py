@@ -346,8 +346,10 @@ def test_edit_clipboard_image_with_text_on_the_clipboard_says_what_to_do(
         check=True,
         timeout=10,
     )
+    before = len(running.recorder.notes)
     running.app.parts.events.post(MenuCommand(menu.CLIPBOARD))
-    pump(running.app.root, lambda: running.recorder.said("not an image"))
+    pump(running.app.root, lambda: len(running.recorder.notes) > before, timeout=15)
+    assert "not an image" in running.recorder.notes[-1].body, running.recorder.notes[-1]
     assert not running.app.selector.active  # type: ignore[attr-defined]
     assert running.recorder.states[-1] == "error"
 

@@ -84,6 +84,7 @@ def test_capture_command_hands_over_and_the_tray_copies_exactly_the_region(deskt
         tray.xdotool("key", "Return")
         saved = tray.folder / "out" / "copy_200x150.png"
         wait_for(saved.exists, 10, "the saved region")
+        tray.wait_log("delivered a")  # saved first, copied next: wait for both
         wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
         clipboard = png_pixels(tray.clipboard("image/png"))
         assert tray.stop() == 0

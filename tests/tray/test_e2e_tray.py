@@ -79,6 +79,7 @@ def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipb
         assert toast
         saved = tray.folder / "out" / "restyle_200x150.png"
         wait_for(saved.exists, 20, "the saved result")
+        tray.wait_log("delivered a")  # saved first, copied next: wait for both
         wait_for(lambda: bool(tray.clipboard("image/png")), 10, "a PNG on the clipboard")
         tray.gone("AI Image Studio progress")
         clipboard = png_pixels(tray.clipboard("image/png"))
@@ -113,6 +114,7 @@ def test_edit_clipboard_image_sends_exactly_the_image_on_the_clipboard(desktop: 
         tray.xdotool("key", "Return")
         saved = tray.folder / "out" / "restyle_320x240.png"
         wait_for(saved.exists, 20, "the saved result")
+        tray.wait_log("delivered a")  # saved first, copied next: wait for both
         clipboard = png_pixels(tray.clipboard("image/png"))
         assert tray.stop() == 0
     assert server.invalid == []
@@ -145,6 +147,7 @@ def test_remove_background_afterwards_sends_openais_answer_to_photoroom_and_deli
         select_and_prompt(tray, PROMPT)
         saved = tray.folder / "out" / "restyle_200x150.png"
         wait_for(saved.exists, 20, "the saved result")
+        tray.wait_log("delivered a")  # saved first, copied next: wait for both
         clipboard = png_pixels(tray.clipboard("image/png"))
         assert tray.stop() == 0
     assert openai.invalid == []
