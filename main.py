@@ -97,6 +97,10 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
 
 
 def main() -> int:
+    from desktop.capture.dpi import declare_dpi_awareness
+
+    # Windows: before the first window, or every capture and overlay is scaled by the DPI (no-op elsewhere).
+    declare_dpi_awareness()
     args = build_parser().parse_args()
     configure_logging(logging.WARNING - 10 * min(args.verbose, 2))
     ctx = CliContext(env=os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)

@@ -155,6 +155,7 @@ class TrayApp:
         if self._selecting or (self.flow.prompt_bar is not None and self.flow.prompt_bar.is_open):
             log.info("capture ignored: a selection or prompt is already open")
             return
+        opened = False
         try:
             plan = plan_capture(self.config, self.parts.catalog, request.preset)
             if plan.provider_id is not None:
@@ -162,9 +163,13 @@ class TrayApp:
             self.flow.last_failed = False
             self._selecting = True
             self._open_selector(request, plan.preset)
+            opened = True
         except AppError as error:
-            self._selecting = False
             self.flow.tell_failure(str(error))
+        finally:
+            # Any failure (a bug included) must not leave every later capture "already open".
+            if not opened:
+                self._selecting = False
 
     def _refuse_if_busy(self) -> None:
         """Say why not before the overlay opens, rather than after the person has dragged and typed."""
