@@ -15,6 +15,7 @@ from PIL import Image
 
 from core.errors import CaptureError
 from core.models import Monitor, Screenshot
+from desktop.methods import first_usable
 
 
 class CaptureMethod(Protocol):
@@ -47,10 +48,9 @@ class CaptureMethod(Protocol):
 
 def choose_method(methods: Sequence[CaptureMethod]) -> CaptureMethod:
     """The first method that fits and is installed; otherwise an error naming what to install."""
-    fitting = [method for method in methods if method.fits_this_system()]
-    for method in fitting:
-        if method.is_installed():
-            return method
+    chosen, fitting = first_usable(methods)
+    if chosen is not None:
+        return chosen
     if fitting:
         hints = " ".join(method.install_hint for method in fitting)
         names = ", ".join(method.name for method in fitting)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.errors import ClipboardError
+from desktop.methods import first_usable
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,9 @@ class ClipboardMethod(Protocol):
 
 def choose_method(methods: Sequence[ClipboardMethod]) -> ClipboardMethod:
     """The first method that fits and is installed; otherwise an error naming what to install."""
-    fitting = [method for method in methods if method.fits_this_system()]
-    for method in fitting:
-        if method.is_installed():
-            return method
+    chosen, fitting = first_usable(methods)
+    if chosen is not None:
+        return chosen
     if fitting:
         hints = "; ".join(method.install_hint for method in fitting)
         raise ClipboardError(f"No clipboard tool is installed for this desktop. {hints}")

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from core.errors import ClipboardError, NoImageError
 from desktop.clipboard.base import ClipboardImage, session_type
+from desktop.clipboard.handover import hand_to_owner
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/bmp", "image/webp", "image/tiff")
 TEXT_TYPES = ("text/plain;charset=utf-8", "text/plain", "UTF8_STRING", "STRING", "TEXT")
@@ -57,25 +58,7 @@ class WlClipboard:
         return shutil.which("wl-copy", path=path) is not None and shutil.which("wl-paste", path=path) is not None
 
     def write_png(self, data: bytes) -> None:
-        # As with xclip, stderr is read only on failure: the forked owner may keep the pipe open.
-        process = subprocess.Popen(  # noqa: S603 - a fixed program
-            copy_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self._env
-        )
-        assert process.stdin is not None  # noqa: S101 - Popen contract with stdin=PIPE
-        assert process.stderr is not None  # noqa: S101
-        try:
-            process.stdin.write(data)
-            process.stdin.close()
-            code = process.wait(timeout=TIMEOUT)
-        except (BrokenPipeError, subprocess.TimeoutExpired) as error:
-            process.kill()
-            process.stderr.close()
-            raise ClipboardError(f"wl-copy did not take the image ({error.__class__.__name__}).") from None
-        if code != 0:
-            message = process.stderr.read().decode(errors="replace").strip()
-            process.stderr.close()
-            raise ClipboardError(f"wl-copy could not set the clipboard: {message or f'exit code {code}'}")
-        process.stderr.close()
+        hand_to_owner(copy_command(), data, self._env, "wl-copy")
 
     def _run(self, argv: list[str]) -> subprocess.CompletedProcess[bytes]:
         try:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from core.errors import ClipboardError, NoImageError
 from desktop.clipboard.base import ClipboardImage, session_type
+from desktop.clipboard.handover import hand_to_owner
 
 IMAGE_TARGETS = ("image/png", "image/jpeg", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/webp", "image/tiff")
 TEXT_TARGETS = ("UTF8_STRING", "STRING", "TEXT", "text/plain", "text/plain;charset=utf-8")
@@ -39,30 +40,7 @@ class XclipClipboard:
         return shutil.which("xclip", path=self._env.get("PATH")) is not None
 
     def write_png(self, data: bytes) -> None:
-        # stderr is read only when xclip failed: on success its forked owner keeps the pipe open
-        # for as long as it serves the selection, and reading would block until then.
-        process = subprocess.Popen(
-            ["xclip", "-selection", "clipboard", "-t", "image/png", "-i"],  # noqa: S607
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=self._env,
-        )
-        assert process.stdin is not None  # noqa: S101 - Popen contract with stdin=PIPE
-        assert process.stderr is not None  # noqa: S101
-        try:
-            process.stdin.write(data)
-            process.stdin.close()
-            code = process.wait(timeout=TIMEOUT)
-        except (BrokenPipeError, subprocess.TimeoutExpired) as error:
-            process.kill()
-            process.stderr.close()
-            raise ClipboardError(f"xclip did not take the image ({error.__class__.__name__}).") from None
-        if code != 0:
-            message = process.stderr.read().decode(errors="replace").strip()
-            process.stderr.close()
-            raise ClipboardError(f"xclip could not set the clipboard: {message or f'exit code {code}'}")
-        process.stderr.close()
+        hand_to_owner(["xclip", "-selection", "clipboard", "-t", "image/png", "-i"], data, self._env, "xclip")
 
     def _output(self, target: str) -> subprocess.CompletedProcess[bytes]:
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from core.errors import AppError
+from desktop.methods import first_usable
 
 MAX_TITLE_CHARS = 120
 MAX_BODY_CHARS = 1000
@@ -68,10 +69,9 @@ class NotifyMethod(Protocol):
 
 def choose_notifier(methods: Sequence[NotifyMethod]) -> NotifyMethod:
     """The first method that fits and is installed; otherwise an error naming what to install."""
-    fitting = [method for method in methods if method.fits_this_system()]
-    for method in fitting:
-        if method.is_installed():
-            return method
+    chosen, fitting = first_usable(methods)
+    if chosen is not None:
+        return chosen
     if fitting:
         hints = "; ".join(method.install_hint for method in fitting)
         raise AppError(f"Notifications cannot be shown on this desktop. {hints}")
