@@ -35,6 +35,10 @@ def overlay(session: Session) -> None:
     for _ in range(session.runs):
         seen = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
         session.series(f"overlay_{tag}", "ours").add(ms(seen.painted))
+        # ctrl+shift+e: the third press completes the hotkey; xdotool sends it ~16 ms after it starts.
+        key = session.keys.press_after(seen.start, nth=3)
+        from_key = None if key is None or seen.painted is None else seen.painted - key
+        session.series(f"overlay_{tag}_from_key", "ours").add(ms(from_key))
         session.series(f"overlay_{tag}_mapped", "ours").add(ms(seen.mapped))
         session.series(f"overlay_{tag}_cursor", "ours").add(ms(seen.cursor))
         session.cancel()

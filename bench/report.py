@@ -38,10 +38,12 @@ class Row:
 
 ROWS = (
     Row("overlay_1080", "Hotkey -> overlay painted, 1920x1080 (peers: launch -> painted)", 50),
+    Row("overlay_1080_from_key", "  ours from the hotkey's last key press at the X server (without xdotool)"),
     Row("overlay_1080_mapped", "  ... -> overlay window mapped"),
     Row("overlay_1080_cursor", "  ... -> crosshair shown (maim: slop ready; it paints no overlay)"),
     Row("overlay_first_1080", "  first hotkey after start -> painted"),
     Row("overlay_4k", "Hotkey -> overlay painted, 3840x2160", 120),
+    Row("overlay_4k_from_key", "  ours from the hotkey's last key press at the X server (without xdotool)"),
     Row("overlay_4k_mapped", "  ... -> overlay window mapped"),
     Row("overlay_4k_cursor", "  ... -> crosshair shown (maim: slop ready)"),
     Row("overlay_first_4k", "  first hotkey after start -> painted"),

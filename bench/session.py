@@ -13,6 +13,7 @@ from Xlib import display
 
 from bench import ourapp, pattern, xprobe
 from bench.clipwatch import ClipboardSighting, ClipboardWatch
+from bench.keywatch import KeyWatch
 from bench.stats import Series
 from bench.xserver import BenchDesktop
 
@@ -36,6 +37,7 @@ class Session:
         self.watch = xprobe.OverlayWatch(probe, pattern.probe_points(width, height))
         self.pointer = xprobe.Pointer(drive)
         self.clip = ClipboardWatch(clip)
+        self.keys = KeyWatch(self.desktop.display)
         self.park()
 
     @property
@@ -57,7 +59,9 @@ class Session:
         self.watch.drain()
         start = time.perf_counter()
         trigger()
-        return self.watch.watch(start, timeout)
+        seen = self.watch.watch(start, timeout)
+        seen.start = start
+        return seen
 
     def cancel(self, *, hold: float = 0.0) -> bool:
         """Esc, then wait until the dimmed markers are gone."""
@@ -72,6 +76,7 @@ class Session:
         return start, self.clip.wait_png(start, timeout)
 
     def close(self) -> None:
+        self.keys.close()
         for conn in self.conns:
             conn.close()
 

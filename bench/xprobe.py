@@ -64,6 +64,8 @@ class Sighting:
     mapped: float | None = None
     cursor: float | None = None
     painted: float | None = None
+    start: float = 0.0
+    """``perf_counter`` at the trigger, to relate other watchers' moments (the key press) to it."""
 
 
 class OverlayWatch:

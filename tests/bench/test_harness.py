@@ -21,6 +21,7 @@ from PIL import Image
 from bench import pattern, procstat, report, xprobe
 from bench.appsource import app_source
 from bench.clipwatch import ClipboardWatch, png_size
+from bench.keywatch import KeyWatch
 from bench.loopback import InstantServer
 from bench.session import Results
 from bench.stats import Series, ratio
@@ -233,3 +234,19 @@ def test_app_source_exports_a_commit_clean_and_removes_it_afterwards() -> None:
     with app_source(repo, None, None) as tree:
         assert tree.path == repo
         assert tree.description.startswith("working tree at ")
+
+
+@pytest.mark.desktop
+def test_key_watch_sees_each_press_of_an_xdotool_combo_at_the_server(screen: BenchDesktop) -> None:
+    watch = KeyWatch(screen.display)
+    try:
+        start = time.perf_counter()
+        subprocess.run(["xdotool", "key", "ctrl+shift+e"], env=screen.env, check=True, timeout=10)
+        first = watch.press_after(start, nth=1)
+        third = watch.press_after(start, nth=3)
+        assert first is not None
+        assert third is not None
+        assert 0 < first <= third
+        assert watch.press_after(start, nth=4, timeout=0.3) is None
+    finally:
+        watch.close()
