@@ -34,6 +34,8 @@ OnPainted = Callable[[float], None]
 BLOCK_SIZE = 64 * 1024 * 1024
 SHIFT = 0x0001
 ALT = 0x0008
+# Long enough for the copy preset to hand its PNG to the clipboard first.
+RELEASE_DELAY_MS = 50
 HINT_SCREEN = "Drag to select   Enter: whole screen   Space: this monitor   M: magnifier   Esc: cancel"
 HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel"
 
@@ -276,6 +278,8 @@ class SelectorHost:
         self._on_done = self._on_painted = None
         self._owner = self._rect = self._press = None
         self._root.update_idletasks()
-        release_memory()
         if on_done is not None:
             on_done(result)
+        # After delivery, not before: the release is off the path from Enter to the clipboard, and
+        # the frozen frames are no longer referenced (by on_done's closure), so the trim frees them.
+        self._root.after(RELEASE_DELAY_MS, release_memory)
