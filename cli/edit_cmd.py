@@ -24,7 +24,6 @@ from core.models import EditRequest, EditResult, ProgressEvent
 from core.output import PIL_FORMATS, encode_image, write_file, write_new_file
 from core.schema import SpecError, options_from_text
 from providers import fitting
-from providers.http import build_http_client
 from providers.registry import create_provider
 
 if TYPE_CHECKING:
@@ -163,6 +162,8 @@ def _binary_in(ctx: CliContext) -> IO[bytes]:
 
 
 async def _run_job(job: Job, key: str, progress: ProgressPrinter) -> EditResult:
+    from providers.http import build_http_client  # httpx: only for the command that sends
+
     async with build_http_client() as client:
         provider = create_provider(job.info.id, job.settings, client)
         return await provider.run(job.request, key=key, progress=progress)

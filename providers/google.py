@@ -18,9 +18,8 @@ import httpx
 
 from core.errors import ConfigError
 from core.models import EditRequest, EditResult
-from core.schema import choice, text
 from providers import fitting, images
-from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.catalog.google import ASPECT_RATIOS, INFO
 from providers.google_wire import build_body, classify, parse_answer
 from providers.http import HttpPolicy, send
 
@@ -30,30 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# gemini-2.5-flash-image and the Gemini 3 image models share these; 4:5 and 5:4 included.
-ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 KEY_HEADER = "x-goog-api-key"
-
-INFO = ProviderInfo(
-    id="google",
-    display_name="Google Gemini",
-    key_env_vars=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-    modes=(
-        ModeInfo("edit", "Edit the selection"),
-        ModeInfo("generate", "Generate from the prompt", needs_image=False),
-    ),
-    default_mode="edit",
-    options={
-        "model": text(help="Gemini image model, e.g. gemini-2.5-flash-image (default: the configured model)"),
-        "aspectRatio": choice(*ASPECT_RATIOS, help="output shape (default: the nearest to the selection's)"),
-        "imageSize": choice("1K", "2K", "4K", help="output resolution; Gemini 3 image models only"),
-    },
-    # The whole request may be 20 MB; base64 grows the image by a third.
-    limits=InputLimits(formats=("PNG", "JPEG", "WEBP"), max_bytes=14 * 1024 * 1024, aspect_ratios=ASPECT_RATIOS),
-    default_base_url="https://generativelanguage.googleapis.com/v1beta",
-    default_model="gemini-2.5-flash-image",
-    models=("gemini-2.5-flash-image", "gemini-3.1-flash-image", "gemini-3-pro-image"),
-)
 
 
 def generate_url(base_url: str, model: str) -> str:

@@ -25,6 +25,7 @@ from core.errors import (
 from core.models import EditRequest, EditResult
 from providers import openai
 from providers.base import ProviderInfo
+from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import HttpPolicy, build_http_client
 from providers.retry import RetryPolicy
 from tests.providers.loopback import LoopbackServer, ProgressLog, Recorded, Reply, SleepLog
@@ -43,7 +44,7 @@ def run(
     server: LoopbackServer,
     request: EditRequest,
     *,
-    info: ProviderInfo = openai.INFO,
+    info: ProviderInfo = INFO,
     key: str = KEY,
     model: str | None = "gpt-image-1",
     sleeps: SleepLog | None = None,
@@ -179,7 +180,7 @@ def test_a_compatible_server_answering_a_url_is_downloaded_without_the_key() -> 
         return url_answer(f"http://127.0.0.1:{recorded.port}/files/result.png")
 
     with LoopbackServer([Reply(respond=link), Reply.image(png((20, 10)))], validator=None) as server:
-        result = run(server, edit(), info=openai.COMPATIBLE_INFO, key="local-key")
+        result = run(server, edit(), info=COMPATIBLE_INFO, key="local-key")
     assert result.image.size == (20, 10)
     assert server.requests[0].headers["authorization"] == "Bearer local-key"
     assert server.requests[1].path == "/files/result.png"
@@ -188,7 +189,7 @@ def test_a_compatible_server_answering_a_url_is_downloaded_without_the_key() -> 
 
 def test_a_compatible_server_without_a_key_gets_no_authorization_header() -> None:
     with LoopbackServer([images_answer(png())], validator=OpenAISpec("")) as server:
-        run(server, edit(), info=openai.COMPATIBLE_INFO, key="")
+        run(server, edit(), info=COMPATIBLE_INFO, key="")
     assert server.invalid == []
 
 

@@ -1,0 +1,1 @@
+"""Each provider's declaration as data, importable without the HTTP stack."""
