@@ -22,7 +22,7 @@ from core.errors import OutputError
 
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
-_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK})
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 

@@ -17,8 +17,8 @@ from desktop.autostart.base import APP_ID, APP_NAME
 log = logging.getLogger(__name__)
 
 # Desktop Entry Specification, "The Exec key": an argument holding one of these must be quoted.
-_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
-_ESCAPED_IN_QUOTES = set('"`$\\')
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+_ESCAPED_IN_QUOTES = frozenset('"`$\\')
 
 
 def config_home(env: Mapping[str, str]) -> Path:
