@@ -14,20 +14,18 @@ from httpx import codes
 
 from core.errors import (
     AuthError,
-    BadRequestError,
     BadResponseError,
     BlockedError,
     ProviderError,
     QuotaError,
     RateLimitError,
-    ServerError,
     TooLargeError,
 )
+from providers.error_rules import MAX_SAID, StatusRules, by_status, shorten
 from providers.http import Answer
 
 PROVIDER = "Ideogram"
 KEY_FIX = "Set a valid key with 'python main.py keys set ideogram' or the IDEOGRAM_API_KEY environment variable."
-MAX_SAID = 300
 
 ENDPOINTS = {
     "remix": "remix",
@@ -120,8 +118,7 @@ def said(answer: Answer) -> str:
                 break
     elif answer.content and not answer.content_type.startswith("text/html"):
         text = answer.content[:MAX_SAID].decode("utf-8", "replace")
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_SAID else text[: MAX_SAID - 1] + "…"
+    return shorten(text)
 
 
 def classify(answer: Answer) -> ProviderError:
@@ -134,20 +131,12 @@ def classify(answer: Answer) -> ProviderError:
         else:
             fix = "the account is out of credits; top up at https://ideogram.ai/manage-api."
         return QuotaError(PROVIDER, f"{fix} ({words})", status=status)
-    rule = RULES.get(status)
-    if rule is not None:
-        kind, template = rule
-        return kind(PROVIDER, template.format(words=words), status=status)
-    if status >= codes.INTERNAL_SERVER_ERROR:
-        return ServerError(
-            PROVIDER, f"Ideogram's servers failed (HTTP {status}: {words}). Try again later.", status=status
-        )
-    return BadRequestError(PROVIDER, f"the request was refused (HTTP {status}: {words}).", status=status)
+    return by_status(PROVIDER, status, words, RULES)
 
 
 _AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
 # 401 on most endpoints, 403 on remix: both mean the key.
-RULES: dict[int, tuple[type[ProviderError], str]] = {
+RULES: StatusRules = {
     codes.UNAUTHORIZED: _AUTH,
     codes.FORBIDDEN: _AUTH,
     codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (10 MB). ({words})"),

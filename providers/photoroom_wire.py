@@ -14,21 +14,19 @@ from httpx import codes
 
 from core.errors import (
     AuthError,
-    BadRequestError,
     InputError,
     ProviderError,
     QuotaError,
     RateLimitError,
-    ServerError,
     TooLargeError,
 )
+from providers.error_rules import StatusRules, by_status, shorten
 from providers.http import Answer
 
 PROVIDER = "PhotoRoom"
 KEY_FIX = "Set a valid key with 'python main.py keys set photoroom' or the PHOTOROOM_API_KEY environment variable."
 OFFICIAL_SEGMENT_HOST = "sdk.photoroom.com"
 OFFICIAL_EDIT_BASE = "https://image-api.photoroom.com"
-MAX_SAID = 300
 
 SEGMENT_FIELDS = frozenset({"format", "channels", "bg_color", "size", "crop", "despill"})
 EDIT_FIELDS = frozenset({"background.color", "background.prompt", "background.seed", "outputSize", "export.format"})
@@ -95,27 +93,18 @@ def said(answer: Answer) -> str:
         if isinstance(inner, dict):
             text = str(inner.get("message") or inner.get("detail") or "")
         text = text or str(body.get("detail") or body.get("message") or "")
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_SAID else text[: MAX_SAID - 1] + "…"
+    return shorten(text)
 
 
 def classify(answer: Answer) -> ProviderError:
     """A failed answer as the app's error, each naming the fix."""
     status = answer.status
     words = said(answer) or f"HTTP {status}"
-    rule = RULES.get(status)
-    if rule is not None:
-        kind, template = rule
-        return kind(PROVIDER, template.format(words=words), status=status)
-    if status >= codes.INTERNAL_SERVER_ERROR:
-        return ServerError(
-            PROVIDER, f"PhotoRoom's servers failed (HTTP {status}: {words}). Try again later.", status=status
-        )
-    return BadRequestError(PROVIDER, f"the request was refused (HTTP {status}: {words}).", status=status)
+    return by_status(PROVIDER, status, words, RULES)
 
 
 _AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
-RULES: dict[int, tuple[type[ProviderError], str]] = {
+RULES: StatusRules = {
     codes.UNAUTHORIZED: _AUTH,
     codes.FORBIDDEN: _AUTH,
     codes.PAYMENT_REQUIRED: (
