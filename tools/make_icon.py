@@ -16,6 +16,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from the checkout: tray/ is beside tools/
+
+from tray.icon import spark_points  # noqa: E402 - needs the checkout on sys.path first
+
 ASSETS = ROOT / "assets"
 NAME = "ai-image-studio"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -46,18 +50,8 @@ def _draw_brackets(draw: ImageDraw.ImageDraw, box: tuple[float, float, float, fl
 
 
 def _draw_spark(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> None:
-    waist = radius * 0.22
-    points = [
-        (cx, cy - radius),
-        (cx + waist, cy - waist),
-        (cx + radius, cy),
-        (cx + waist, cy + waist),
-        (cx, cy + radius),
-        (cx - waist, cy + waist),
-        (cx - radius, cy),
-        (cx - waist, cy - waist),
-    ]
-    draw.polygon(points, fill=WHITE)
+    # The app icon's star is slimmer than the tray's, which must read at 16 px.
+    draw.polygon(spark_points(cx, cy, radius, radius * 0.22), fill=WHITE)
 
 
 def main() -> int:

@@ -40,10 +40,9 @@ def draw_icon(state: State, size: int = SIZE) -> Image.Image:
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def _draw_spark(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> None:
-    """A four-pointed star: the conventional mark for 'AI'."""
-    waist = radius / 4
-    points = [
+def spark_points(cx: float, cy: float, radius: float, waist: float) -> list[tuple[float, float]]:
+    """A four-pointed star, the conventional mark for 'AI'; ``waist`` is its inner radius."""
+    return [
         (cx, cy - radius),
         (cx + waist, cy - waist),
         (cx + radius, cy),
@@ -53,7 +52,10 @@ def _draw_spark(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) 
         (cx - radius, cy),
         (cx - waist, cy - waist),
     ]
-    draw.polygon(points, fill=SPARK)
+
+
+def _draw_spark(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> None:
+    draw.polygon(spark_points(cx, cy, radius, radius / 4), fill=SPARK)
 
 
 class IconImages:
