@@ -23,6 +23,9 @@ if [ "$(uname -s)" = "Linux" ] && command -v apt-get >/dev/null; then
   if [ "$dev" = 1 ]; then
     # A virtual desktop to test on: X server, input, a tray host, a real Secret Service keyring.
     packages+=(xvfb xdotool x11-utils imagemagick dbus dbus-x11 gnome-keyring trayer xserver-xephyr desktop-file-utils)
+    # Real window managers: every desktop has one, and focus and grabs behave differently under one
+    # (issue 17). The desktop tests run under each of these as well as on a bare X server.
+    packages+=(openbox icewm)
     # The peers the benchmark (python -m bench) measures us against.
     packages+=(flameshot maim)
   fi
