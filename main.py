@@ -12,14 +12,15 @@ from cli.context import CliContext
 from core.logsetup import configure_logging
 
 if TYPE_CHECKING:
-    from tray.single_instance import Primary
+    from tray.instance_channel import Primary
 
 
 def start_tray(ctx: CliContext) -> int:
     """Become the one tray of this user (or hand over to it and exit 0), then build the parts and run."""
     from core import paths
     from tray.handoff import HandOff
-    from tray.single_instance import Secondary, claim
+    from tray.instance_channel import Secondary
+    from tray.single_instance import claim
 
     instance = claim(paths.runtime_dir())
     if isinstance(instance, Secondary):

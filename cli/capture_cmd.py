@@ -125,7 +125,8 @@ def handed_to_tray(args: argparse.Namespace, ctx: CliContext) -> bool:
         return False
     from core import paths
     from tray.handoff import HandOff
-    from tray.single_instance import Secondary, claim
+    from tray.instance_channel import Secondary
+    from tray.single_instance import claim
 
     instance = claim(paths.runtime_dir())
     if not isinstance(instance, Secondary):

@@ -12,6 +12,13 @@ AppError
  ├── CaptureError           the screen could not be captured on this system
  ├── ClipboardError         the clipboard could not be read or written
  ├── OutputError            the result could not be saved
+ ├── DesktopError           the desktop refused a request of ours (outside a job)
+ │    ├── NotificationError     a notification could not be shown
+ │    ├── AutostartError        start-at-login could not be turned on or off
+ │    ├── DesktopEntryError     the application-menu entry could not be installed or removed
+ │    ├── OpenError             a result or folder could not be opened in another program
+ │    └── TrayIconError         no tray icon can be shown in this session
+ ├── InstanceError          the single-instance channel cannot be opened or used
  ├── CancelledError         the person cancelled the job
  ├── BusyError              too many jobs are running already (says the limit and how to change it)
  ├── NotYetError            the feature is planned but not built in this version
@@ -104,6 +111,34 @@ class ClipboardError(AppError):
 
 class OutputError(AppError):
     """The result could not be saved; nothing existing was overwritten."""
+
+
+class DesktopError(AppError):
+    """The desktop refused something the app asked of it outside a job."""
+
+
+class NotificationError(DesktopError):
+    """A notification could not be shown (the app then tells the person another way)."""
+
+
+class AutostartError(DesktopError):
+    """Start-at-login could not be turned on or off."""
+
+
+class DesktopEntryError(DesktopError):
+    """The application-menu entry could not be installed or removed."""
+
+
+class OpenError(DesktopError):
+    """A result or a folder could not be opened in another program."""
+
+
+class TrayIconError(DesktopError):
+    """No tray icon can be shown in this session (no display, no tray host)."""
+
+
+class InstanceError(AppError):
+    """The single-instance channel cannot be opened, or the running tray cannot be reached."""
 
 
 class CancelledError(AppError):

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import AppError
+from core.errors import DesktopEntryError
 from desktop.autostart.base import APP_ID, APP_NAME
 from desktop.autostart.xdg import exec_value
 
@@ -93,7 +93,9 @@ def install(files: DesktopEntryFiles, command: Sequence[str], assets: Path) -> l
         _write_atomically(files.entry, desktop_entry(command).encode())
         written.append(files.entry)
     except OSError as error:
-        raise AppError(f"Could not install the desktop entry: {error}. Check the folder's permissions.") from None
+        raise DesktopEntryError(
+            f"Could not install the desktop entry: {error}. Check the folder's permissions."
+        ) from None
     log.info("desktop entry installed: %d files", len(written))
     return written
 
@@ -107,7 +109,7 @@ def remove(files: DesktopEntryFiles) -> list[Path]:
         except FileNotFoundError:
             continue
         except OSError as error:
-            raise AppError(f"Could not remove {path}: {error.strerror or error}.") from None
+            raise DesktopEntryError(f"Could not remove {path}: {error.strerror or error}.") from None
         removed.append(path)
     return removed
 

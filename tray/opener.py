@@ -9,7 +9,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from core.errors import AppError
+from core.errors import OpenError
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ class SystemOpener:
         self._platform = platform
 
     def __call__(self, path: Path) -> None:
-        """Raises ``AppError`` when no program could be started for ``path``."""
+        """Raises ``OpenError`` when no program could be started for ``path``."""
         if self._platform == "win32":
             os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606 - Windows' own "open with default"
             return
@@ -36,5 +36,5 @@ class SystemOpener:
                 start_new_session=True,
             )
         except OSError as error:
-            raise AppError(f"Could not open {path} ({program}: {error.strerror or error}).") from None
+            raise OpenError(f"Could not open {path} ({program}: {error.strerror or error}).") from None
         log.info("opened %s with %s", path, program)

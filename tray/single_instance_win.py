@@ -23,10 +23,10 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from core.errors import AppError, OutputError
+from core.errors import InstanceError, OutputError
 from core.output import write_file
 from tray.handoff import ProtocolError
-from tray.single_instance import LOCK_NAME, Primary, Secondary
+from tray.instance_channel import LOCK_NAME, Primary, Secondary
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def claim_windows(folder: Path) -> Primary | Secondary:
     except (OSError, OutputError) as error:
         listener.close()
         lock.close()
-        raise AppError(f"Could not open the single-instance channel in {folder} ({error}).") from None
+        raise InstanceError(f"Could not open the single-instance channel in {folder} ({error}).") from None
     log.info("single-instance channel listening on 127.0.0.1:%d", port)
     return Primary(listener, instance, lock, token=token.encode("ascii"))
 

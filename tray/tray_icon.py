@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from core.errors import AppError
+from core.errors import TrayIconError
 from tray.events import MenuCommand
 from tray.icon import IconImages, State
 from tray.menu import MenuItem, to_pystray
@@ -31,14 +31,14 @@ STOP_JOIN_SECONDS = 2.0
 
 
 def load_pystray() -> ModuleType:
-    """pystray, or an ``AppError`` in plain words: it raises at import time without a desktop session."""
+    """pystray, or a ``TrayIconError`` in plain words: it raises at import time without a desktop session."""
     # GTK opens GL at start-up to choose visuals, which maps Mesa and LLVM (55 MB resident) for an
     # icon and a menu that never draw with GL. Only a default: a person's own GDK_GL setting wins.
     os.environ.setdefault("GDK_GL", "disable")
     try:
         module = importlib.import_module("pystray")
     except Exception as error:  # pystray raises plain Exceptions when no backend fits
-        raise AppError(
+        raise TrayIconError(
             f"The tray icon cannot be shown here ({error}). Start the app inside a desktop session "
             "(DISPLAY or WAYLAND_DISPLAY set); on Linux the tray needs PyGObject (see the README)."
         ) from None

@@ -12,7 +12,7 @@ import plistlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from core.errors import AppError
+from core.errors import AutostartError
 
 LABEL = "io.github.ai-image-studio"
 
@@ -44,13 +44,13 @@ class MacAutostart:
             partial.write_bytes(launch_agent(command))
             partial.replace(self.path)
         except OSError as error:
-            raise AppError(f"Could not write {self.path}: {error.strerror or error}.") from None
+            raise AutostartError(f"Could not write {self.path}: {error.strerror or error}.") from None
 
     def disable(self) -> None:
         try:
             self.path.unlink(missing_ok=True)
         except OSError as error:
-            raise AppError(f"Could not remove {self.path}: {error.strerror or error}.") from None
+            raise AutostartError(f"Could not remove {self.path}: {error.strerror or error}.") from None
 
     def is_enabled(self) -> bool:
         try:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path, PureWindowsPath
 from typing import Protocol
 
-from core.errors import AppError
+from core.errors import AutostartError
 from desktop.autostart.base import APP_NAME
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -67,13 +67,13 @@ else:
         """Stands in for the registry elsewhere: building it is harmless, touching it says why not."""
 
         def get(self, name: str) -> str | None:
-            raise AppError(_NOT_WINDOWS)
+            raise AutostartError(_NOT_WINDOWS)
 
         def set(self, name: str, value: str) -> None:
-            raise AppError(_NOT_WINDOWS)
+            raise AutostartError(_NOT_WINDOWS)
 
         def delete(self, name: str) -> None:
-            raise AppError(_NOT_WINDOWS)
+            raise AutostartError(_NOT_WINDOWS)
 
 
 def run_value(command: Sequence[str]) -> str:
@@ -103,13 +103,13 @@ class WindowsAutostart:
         try:
             self._key.set(self._name, run_value(command))
         except OSError as error:
-            raise AppError(f"Could not write the registry value {self.where()}: {error}.") from None
+            raise AutostartError(f"Could not write the registry value {self.where()}: {error}.") from None
 
     def disable(self) -> None:
         try:
             self._key.delete(self._name)
         except OSError as error:
-            raise AppError(f"Could not remove the registry value {self.where()}: {error}.") from None
+            raise AutostartError(f"Could not remove the registry value {self.where()}: {error}.") from None
 
     def is_enabled(self) -> bool:
         try:

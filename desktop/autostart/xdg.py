@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from core.errors import AppError
+from core.errors import AutostartError
 from desktop.autostart.base import APP_ID, APP_NAME
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class XdgAutostart:
             partial.write_text(text, encoding="utf-8")
             partial.replace(self.path)
         except OSError as error:
-            raise AppError(
+            raise AutostartError(
                 f"Could not write {self.path}: {error.strerror or error}. Check that folder's permissions."
             ) from None
         log.info("autostart entry written to %s", self.path)
@@ -82,7 +82,7 @@ class XdgAutostart:
         try:
             self.path.unlink(missing_ok=True)
         except OSError as error:
-            raise AppError(f"Could not remove {self.path}: {error.strerror or error}.") from None
+            raise AutostartError(f"Could not remove {self.path}: {error.strerror or error}.") from None
 
     def is_enabled(self) -> bool:
         try:

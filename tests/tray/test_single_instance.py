@@ -21,7 +21,8 @@ import pytest
 
 from core.errors import AppError
 from tray.handoff import HandOff
-from tray.single_instance import SOCKET_NAME, Primary, Secondary, claim, peer_is_allowed, peer_uid
+from tray.instance_channel import SOCKET_NAME, Primary, Secondary, peer_is_allowed, peer_uid
+from tray.single_instance import claim
 
 REPO = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -30,7 +31,8 @@ import sys, time
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from tray.handoff import HandOff
-from tray.single_instance import Primary, claim
+from tray.instance_channel import Primary
+from tray.single_instance import claim
 got = claim(Path({folder!r}))
 if isinstance(got, Primary):
     got.serve(lambda request: None)

@@ -17,7 +17,7 @@ import pytest
 
 from core.errors import AppError
 from tray.handoff import HandOff
-from tray.single_instance import Primary
+from tray.instance_channel import Primary
 from tray.single_instance_win import INSTANCE_FILE, WindowsSecondary, claim_windows, read_instance_file
 
 
