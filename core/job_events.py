@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.errors import AppError
-    from core.models import EditRequest, EditResult, ProgressEvent
-    from providers.base import Provider
+    from core.models import EditProvider, EditRequest, EditResult, ProgressEvent
 
 
 def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]:
@@ -26,7 +25,7 @@ def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]
 class FollowUp:
     """A second step run on the first step's result image, e.g. PhotoRoom ``remove-background``."""
 
-    provider: Provider
+    provider: EditProvider
     key: str = field(repr=False)
     mode: str = "remove-background"
     prompt: str = field(default="", repr=False)
@@ -41,7 +40,7 @@ class JobSpec:
     line (issue 5, privacy).
     """
 
-    provider: Provider
+    provider: EditProvider
     request: EditRequest = field(repr=False)
     key: str = field(repr=False)
     follow_up: FollowUp | None = None

@@ -15,14 +15,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from core.errors import AppError, BusyError, CancelledError
 from core.job_events import JobEvent, JobEventSink, JobFailed, JobProgress, JobSpec, JobSucceeded
-from core.models import EditRequest, EditResult, ProgressEvent
-
-if TYPE_CHECKING:
-    from providers.base import Provider
+from core.models import EditProvider, EditRequest, EditResult, ProgressEvent
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +225,7 @@ class JobRunner:
     async def _step(
         self,
         handle: JobHandle,
-        provider: Provider,
+        provider: EditProvider,
         request: EditRequest,
         key: str,
         step: int,

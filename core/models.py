@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 from PIL import Image
 
@@ -137,3 +137,19 @@ ProgressSink = Callable[[ProgressEvent], None]
 
 def ignore_progress(_event: ProgressEvent) -> None:
     """A progress sink that drops every event."""
+
+
+class Named(Protocol):
+    @property
+    def display_name(self) -> str: ...
+
+
+class EditProvider(Protocol):
+    """What a job needs of a provider, so ``core`` knows no provider code (``providers.base.Provider`` is one)."""
+
+    @property
+    def info(self) -> Named: ...
+
+    async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        """Send ``request`` and return checked images, or raise a ``core.errors.ProviderError``."""
+        ...

@@ -1,4 +1,4 @@
-"""What a press, a drag or a key does to the selection: pure functions over ``overlay.geometry``.
+"""What a press, a drag or a key does to the selection: pure functions over ``core.geometry``.
 
 Everything here is in source pixels except hit-testing, which happens where the person sees the
 handles (window pixels). Kept apart from the Tk code so that it is tested without a display.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core import geometry
+from core.geometry import Direction, Handle, Point
 from core.models import Rect
-from overlay import geometry
-from overlay.geometry import Direction, Handle, Point
 
 HANDLE_TOLERANCE = 6
 """Window pixels around an edge or corner that still grab it."""

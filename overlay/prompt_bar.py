@@ -1,7 +1,7 @@
 """The prompt bar shown next to a selected region: edit the prompt, Enter sends, Esc cancels.
 
 It shows the preset's prompt ready to edit, which provider and mode will run, and Up/Down walks
-the recent prompts (``tray.history``). Only the Tk thread creates or touches it.
+the recent prompts (``core.prompt_history``). Only the Tk thread creates or touches it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import Rect
+from core.prompt_history import HistoryCursor
 from overlay.placement import place_beside
-from tray.history import HistoryCursor
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 
 from PIL import Image
 
+from core import geometry
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot, Selection
-from overlay import geometry
 from overlay.selector import OnPainted, SelectorHost
 from overlay.window import WM_CLASS
 

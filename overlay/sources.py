@@ -16,10 +16,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from core import geometry
 from core.errors import InputError, NoImageError
 from core.models import Monitor, Rect, Screenshot
 from desktop.clipboard.base import ClipboardMethod
-from overlay import geometry
 
 log = logging.getLogger(__name__)
 

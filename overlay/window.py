@@ -17,8 +17,8 @@ from tkinter import font as tkfont
 
 from PIL import Image, ImageTk
 
+from core import geometry
 from core.models import Rect
-from overlay import geometry
 from overlay.magnifier import Magnifier
 from overlay.sources import Scene
 

@@ -18,6 +18,7 @@ from core.config import load_config, load_or_defaults
 from core.errors import AppError, BusyError, ConfigError
 from core.hotkeys import parse_hotkey
 from core.models import Rect, Screenshot, Selection
+from core.prompt_history import PromptHistory
 from overlay.runner import pointer_monitor
 from overlay.sources import clipboard_image, file_image
 from tray import menu
@@ -32,7 +33,6 @@ from tray.events import (
     SettingsChanged,
 )
 from tray.flow import JobFlow
-from tray.history import PromptHistory
 from tray.hotkeys import bindings_from_config
 from tray.parts import AppParts
 from tray.plan import plan_capture

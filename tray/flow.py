@@ -20,13 +20,13 @@ from core.errors import AppError
 from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.jobs import JobHandle
 from core.models import EditRequest, Rect
+from core.prompt_history import PromptHistory
 from desktop.notify.base import Notification, NotificationAction
 from overlay.memory import release_memory
 from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
 from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
-from tray.history import PromptHistory
 from tray.parts import AppParts
 from tray.plan import REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from tray.results import Delivery, Naming, deliver

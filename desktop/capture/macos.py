@@ -6,7 +6,7 @@ grab asks for full resolution (``IMAGE_OPTIONS = 0``, mss's documented switch, i
 Displays are grabbed one by one because they may differ in scale; each one's scale is the
 ratio of its image to its size in points, known after the first grab (``monitors()`` reports
 scale 1 before that). A monitor's rectangle is its point rectangle times its scale, so that
-``overlay.geometry.logical_rect(rect, scale)`` gives back the window's place in points.
+``core.geometry.logical_rect(rect, scale)`` gives back the window's place in points.
 
 Needs the Screen Recording permission (System Settings > Privacy & Security); without it macOS
 returns only the desktop background and our own windows.

@@ -14,10 +14,10 @@ import sys
 from collections.abc import Mapping
 
 from core.errors import CaptureError
+from core.geometry import virtual_bounds
 from core.models import Monitor, Rect, Screenshot
 from desktop.capture.base import split_by_monitor
 from desktop.capture.mss_grab import MssGrabber
-from overlay.geometry import virtual_bounds
 
 MONITOR_DEFAULTTONEAREST = 2
 MDT_EFFECTIVE_DPI = 0

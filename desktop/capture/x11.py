@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from core.errors import CaptureError
+from core.geometry import virtual_bounds
 from core.models import Monitor, Rect, Screenshot
 from desktop.capture.base import session_type, split_by_monitor
 from desktop.capture.mss_grab import MssGrabber
-from overlay.geometry import virtual_bounds
 
 if TYPE_CHECKING:
     from Xlib.display import Display

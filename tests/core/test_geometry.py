@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core import geometry as g
 from core.models import Monitor, Rect
-from overlay import geometry as g
 
 LEFT = Monitor(0, Rect(-1280, 0, 1280, 1024), 1.0, "left")
 MIDDLE = Monitor(1, Rect(0, 0, 3840, 2160), 2.0, "middle")

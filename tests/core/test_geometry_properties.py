@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core import geometry as g
 from core.models import Monitor, Rect
-from overlay import geometry as g
 
 SCALES = st.sampled_from([1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0])
 COORD = st.integers(-20_000, 20_000)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from core import geometry
 from core.models import Rect
-from overlay import geometry
 from overlay.sources import FIT_MARGIN
 from tests.desktop.capture.screens import noise, paint_root
 from tests.overlay.capture_run import CaptureProcess, capture

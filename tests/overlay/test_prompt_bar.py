@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from core.models import Rect
+from core.prompt_history import PromptHistory
 from overlay.placement import place_beside
 from overlay.prompt_bar import PromptBar, PromptBarSpec
 from tests.overlay.tk_helpers import pump, root
 from tests.virtual_desktop import VirtualDesktop
-from tray.history import PromptHistory
 
 __all__ = ["root"]
 
