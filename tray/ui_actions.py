@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import logging
+import tkinter as tk
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
-from core.config import write_defaults_if_missing
+from core.config import Config, write_defaults_if_missing
 from core.errors import AppError
 from desktop.autostart.base import launch_command
 from overlay.about import AboutWindow
 from overlay.key_dialog import KeyDialog
 from tray import menu
 from tray.events import CaptureRequested, MenuCommand
+from tray.parts import AppParts
 from tray.plan import REMOVE_BACKGROUND_PROVIDER, plan_capture
-
-if TYPE_CHECKING:
-    from tray.app import TrayApp
 
 log = logging.getLogger(__name__)
 
 
+class MenuHost(Protocol):
+    """What the menu's actions may ask of the tray app (issue 12: a narrow interface, not the whole app)."""
+
+    root: tk.Tk
+    parts: AppParts
+    config: Config
+
+    def capture(self, request: CaptureRequested) -> None: ...
+    def open_image(self) -> None: ...
+    def open_path(self, path: Path) -> None: ...
+    def save_setting(self, path: tuple[str | int, ...], value: str | bool | None) -> None: ...
+    def tell(self, message: str) -> None: ...
+    def refresh(self) -> None: ...
+    def quit(self) -> None: ...
+
+
 class MenuActions:
-    def __init__(self, app: TrayApp) -> None:
+    def __init__(self, app: MenuHost) -> None:
         self.app = app
         self.key_dialog: KeyDialog | None = None
 
