@@ -40,6 +40,8 @@ def resident_mb() -> float:
             pages = int(statm.read().split()[1])
     except (OSError, ValueError, IndexError):
         return 0.0
+    if sys.platform == "win32":
+        return 0.0
     import resource
 
-    return pages * resource.getpagesize() / 1_048_576
+    return float(pages * resource.getpagesize() / 1_048_576)

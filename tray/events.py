@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
+import socket
 import tkinter as tk
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,31 +99,34 @@ class EventQueue:
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
-        self._read_fd, self._write_fd = os.pipe()
-        os.set_blocking(self._read_fd, False)
-        os.set_blocking(self._write_fd, False)
+        # A socket pair, not os.pipe: Windows (Python 3.11) can neither make a pipe non-blocking nor
+        # use one for signal.set_wakeup_fd, and a socket serves both on every OS (issue 12).
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._read_fd = self._reader.fileno()
         self._root: tk.Misc | None = None
         self._closed = False
 
     @property
     def wake_fd(self) -> int:
-        """The pipe's writing end, for ``signal.set_wakeup_fd``: a signal then wakes Tk too."""
-        return self._write_fd
+        """The writing end, for ``signal.set_wakeup_fd``: a signal then wakes Tk too."""
+        return self._writer.fileno()
 
     def post(self, event: Event) -> None:
         """Safe from any thread, including signal handlers' and pystray's."""
         self._queue.put(event)
         # A full pipe already means "wake up": the drain empties the whole queue anyway.
         with contextlib.suppress(BlockingIOError, OSError):
-            os.write(self._write_fd, b"!")
+            self._writer.send(b"!")
 
     def attach(self, root: tk.Misc, handler: Handler) -> None:
         """On the Tk thread: call ``handler`` for every posted event, on the Tk thread."""
         self._root = root
 
         def on_readable(_fd: int, _mask: int) -> None:
-            with contextlib.suppress(BlockingIOError):
-                while os.read(self._read_fd, 512):
+            with contextlib.suppress(BlockingIOError, OSError):
+                while self._reader.recv(512):
                     pass
             self.drain(handler)
 
@@ -155,8 +158,10 @@ class EventQueue:
         if self._closed:
             return
         self._closed = True
-        if self._root is not None:
+        # Windows' Tk has no file handlers at all (see ``attach``).
+        remove = getattr(self._root.tk, "deletefilehandler", None) if self._root is not None else None
+        if remove is not None:
             with contextlib.suppress(tk.TclError):
-                self._root.tk.deletefilehandler(self._read_fd)
-        os.close(self._read_fd)
-        os.close(self._write_fd)
+                remove(self._read_fd)
+        self._reader.close()
+        self._writer.close()

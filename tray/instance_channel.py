@@ -13,7 +13,6 @@ import hmac
 import logging
 import os
 import socket
-import stat
 import struct
 import sys
 import threading
@@ -63,25 +62,6 @@ def peer_is_allowed(conn: socket.socket, own_uid: int) -> bool:
     return uid is None or uid == own_uid
 
 
-def ensure_private_dir(folder: Path) -> Path:
-    """Create ``folder`` as 0700 and make sure it is ours and private; refuse anything else."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = os.lstat(folder)
-    except OSError as error:
-        raise InstanceError(
-            f"The folder for the single-instance channel, {folder}, cannot be created ({error.strerror or error}); "
-            "set XDG_RUNTIME_DIR to a private folder of yours."
-        ) from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise InstanceError(f"{folder} must be a folder, not a link or a file; remove it and start again.")
-    if info.st_uid != os.geteuid():
-        raise InstanceError(f"{folder} belongs to another user; remove it or set XDG_RUNTIME_DIR to a folder of yours.")
-    if info.st_mode & 0o077:
-        folder.chmod(0o700)
-    return folder
-
-
 class Primary:
     """We are the tray. ``serve`` starts answering; ``close`` ends it and frees the name."""
 
@@ -91,7 +71,9 @@ class Primary:
         self._lock = lock
         # Windows has no peer credentials on a loopback socket: a secret token line comes first there.
         self._token = token
-        self._uid = os.geteuid() if hasattr(os, "geteuid") else -1
+        self._uid = -1
+        if sys.platform != "win32":
+            self._uid = os.geteuid()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
@@ -191,6 +173,8 @@ class Secondary:
         self.path = path
 
     def _connect(self, timeout: float) -> socket.socket:
+        if sys.platform == "win32":
+            raise NotImplementedError("Windows connects through single_instance_win.WindowsSecondary")
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.settimeout(timeout)

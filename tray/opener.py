@@ -22,7 +22,7 @@ class SystemOpener:
     def __call__(self, path: Path) -> None:
         """Raises ``OpenError`` when no program could be started for ``path``."""
         if self._platform == "win32":
-            os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606 - Windows' own "open with default"
+            os.startfile(path)  # type: ignore[attr-defined,unused-ignore]  # noqa: S606 - Windows' own "open with default"
             return
         program = "open" if self._platform == "darwin" else "xdg-open"
         try:

@@ -92,8 +92,12 @@ class SettingsWatch:
         if self._poll_id is not None:
             self._root.after_cancel(self._poll_id)
         if self._fd is not None:
-            with contextlib.suppress(tk.TclError):
-                self._root.tk.deletefilehandler(self._fd)
+            # Only Linux gets here with a descriptor (inotify); getattr keeps Windows' Tk, which has no
+            # file handlers, out of it for the type checker too.
+            remove = getattr(self._root.tk, "deletefilehandler", None)
+            if remove is not None:
+                with contextlib.suppress(tk.TclError):
+                    remove(self._fd)
             os.close(self._fd)
             self._fd = None
 

@@ -12,12 +12,37 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import stat
+import sys
 from pathlib import Path
 
 from core.errors import InstanceError
-from tray.instance_channel import LOCK_NAME, SOCKET_NAME, Primary, Secondary, ensure_private_dir
+from tray.instance_channel import LOCK_NAME, SOCKET_NAME, Primary, Secondary
+
+if sys.platform == "win32":
+    # Windows opens the channel in single_instance_win; this guard also tells the type checker so.
+    raise ImportError("single_instance_posix is for Linux and macOS")
 
 log = logging.getLogger(__name__)
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    """Create ``folder`` as 0700 and make sure it is ours and private; refuse anything else."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError as error:
+        raise InstanceError(
+            f"The folder for the single-instance channel, {folder}, cannot be created ({error.strerror or error}); "
+            "set XDG_RUNTIME_DIR to a private folder of yours."
+        ) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise InstanceError(f"{folder} must be a folder, not a link or a file; remove it and start again.")
+    if info.st_uid != os.geteuid():
+        raise InstanceError(f"{folder} belongs to another user; remove it or set XDG_RUNTIME_DIR to a folder of yours.")
+    if info.st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
 
 
 def claim_posix(folder: Path) -> Primary | Secondary:
