@@ -56,7 +56,10 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     pystray = load_pystray()
     log_file = paths.state_dir() / "tray.log"
     configure_logging(logging.getLogger().level, log_file)
-    write_defaults_if_missing(ctx.config_path)
+    if not ctx.config_explicit:
+        # A file named with --config/AIIS_CONFIG is never created here: a typo would otherwise become a
+        # new file of defaults beside the one meant. The tray says it is missing and runs on defaults.
+        write_defaults_if_missing(ctx.config_path)
     events = EventQueue()
     jobs = JobRunner()
     jobs.start()

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 
-from core.config import Config, load_config, resolve_config_path
+from core.config import Config, config_path_is_explicit, load_config, resolve_config_path
 from core.keys import KeyStore, system_backend
 from providers.base import ProviderInfo
 from providers.registry import provider_catalog
@@ -29,9 +29,14 @@ class CliContext:
     def config_path(self) -> Path:
         return resolve_config_path(self.config_arg, self.env)
 
+    @property
+    def config_explicit(self) -> bool:
+        """Named with ``--config`` or ``AIIS_CONFIG``: then it must exist (issue 16)."""
+        return config_path_is_explicit(self.config_arg, self.env)
+
     @cached_property
     def config(self) -> Config:
-        return load_config(self.config_path, self.catalog)
+        return load_config(self.config_path, self.catalog, must_exist=self.config_explicit)
 
     @cached_property
     def keys(self) -> KeyStore:
