@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from cli.app import build_parser, run_command
@@ -99,9 +101,16 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         events.close()
 
 
+def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    # Raised where the main thread is, so a save in progress runs its clean-up and leaves no .part
+    # file (issue 16); the default action would end the process on the spot. The tray installs its own.
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
     from desktop.capture.dpi import declare_dpi_awareness
 
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Windows: before the first window, or every capture and overlay is scaled by the DPI (no-op elsewhere).
     declare_dpi_awareness()
     args = build_parser().parse_args()

@@ -47,17 +47,18 @@ def read_settings_text(path: Path) -> str | None:
         if path.is_dir():  # Windows cannot open a folder at all: PermissionError
             raise ConfigError("is a folder, not a settings file", path=str(path)) from None
         raise ConfigError(f"cannot be read ({error.strerror or error})", path=str(path)) from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ConfigError(f"is {kind_of(info.st_mode)}, not a settings file; nothing was read", path=str(path))
         if info.st_size > MAX_SETTINGS_BYTES:
             raise ConfigError(_too_big(info.st_size), path=str(path))
-        try:
-            # One byte past the limit: a file that grows while being read is still caught.
-            data = stream.read(MAX_SETTINGS_BYTES + 1)
-        except OSError as error:
-            raise ConfigError(f"cannot be read ({error.strerror or error})", path=str(path)) from None
+        # One byte past the limit: a file that grows while being read is still caught.
+        data = _read_up_to(fd, MAX_SETTINGS_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"cannot be read ({error.strerror or error})", path=str(path)) from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_SETTINGS_BYTES:
         raise ConfigError(_too_big(len(data)), path=str(path))
     try:
@@ -66,6 +67,18 @@ def read_settings_text(path: Path) -> str | None:
         raise ConfigError(
             f"is not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8", path=str(path)
         ) from None
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(64 * 1024, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _too_big(size: int) -> str:
