@@ -132,6 +132,8 @@ def output_target(name: str) -> tuple[Path, str]:
     output is ``-``, handled by the caller.
     """
     path = Path(name).expanduser()
+    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
+        raise InputError(f"The output file name is longer than {MAX_NAME_BYTES} bytes, more than file systems allow.")
     try:
         mode: int | None = path.stat().st_mode
     except FileNotFoundError:
@@ -143,8 +145,6 @@ def output_target(name: str) -> tuple[Path, str]:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in PIL_FORMATS:
         raise InputError(f"'{path}' does not end in .png, .jpg or .webp: name the format by its extension.")
-    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
-        raise InputError(f"The output file name is longer than {MAX_NAME_BYTES} bytes, more than file systems allow.")
     return path, "jpeg" if fmt == "jpg" else fmt
 
 
