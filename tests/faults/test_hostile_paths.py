@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import tkinter as tk
 from datetime import datetime
 from pathlib import Path
 
@@ -28,8 +29,10 @@ from PIL import Image
 from core.output import NameFields, render_file_name, write_new_file
 from core.yaml_edit import set_value_in_file
 from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, Scene, config_text, listing
+from tests.overlay.tk_helpers import pump, root  # noqa: F401 (root is a fixture)
 from tests.providers.loopback import LoopbackServer
 from tests.providers.openai_server import OpenAISpec, images_answer, png
+from tray.settings_watch import SettingsWatch
 
 BOUND_S = 20.0
 KEY = KEYS["OPENAI_API_KEY"]
@@ -229,3 +232,29 @@ def test_a_tray_style_edit_keeps_a_symlinked_settings_file_a_link_and_keeps_its_
     assert real.read_text(encoding="utf-8") == "# mine\noutput: {mode: both}\n"
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert no_part_files(tmp_path) == []
+
+
+@pytest.mark.desktop
+def test_the_settings_watch_sees_an_editor_save_in_a_symlinked_files_target_folder(
+    tmp_path: Path,
+    root: tk.Tk,  # noqa: F811
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "aiis.yaml"
+    real.write_text("output: {mode: clipboard}\n", encoding="utf-8")
+    (tmp_path / "config").mkdir()
+    link = tmp_path / "config" / "config.yaml"
+    link.symlink_to(real)
+    changes: list[int] = []
+    watch = SettingsWatch(root, link, lambda: changes.append(1))
+    try:
+        # As editors save: a new file in the target's folder, renamed over the target.
+        fresh = dotfiles / ".aiis.yaml.swp"
+        fresh.write_text("output: {mode: both}\n", encoding="utf-8")
+        fresh.replace(real)
+        pump(root, lambda: bool(changes), timeout=5)
+    finally:
+        watch.close()
+    assert changes == [1]
+    assert link.is_symlink()
