@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from cli.app import build_parser, run_command
-from cli.context import CliContext
+from cli.context import CliContext, end_on_sigterm
 from core.logsetup import configure_logging
 
 if TYPE_CHECKING:
@@ -101,19 +99,16 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         events.close()
 
 
-def _stop_on_sigterm(signum: int, _frame: FrameType | None) -> None:
-    # Raised where the main thread is, so a save in progress runs its clean-up and leaves no .part
-    # file (issue 16); the default action would end the process on the spot. The tray installs its own.
-    raise SystemExit(128 + signum)
-
-
 def main() -> int:
     from desktop.capture.dpi import declare_dpi_awareness
 
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     # Windows: before the first window, or every capture and overlay is scaled by the DPI (no-op elsewhere).
     declare_dpi_awareness()
     args = build_parser().parse_args()
+    if args.command not in {None, "capture"}:
+        # The tray and capture's overlay wait inside Tk, where a Python handler would not run until
+        # the next X event: they keep SIGTERM's default (the tray installs its own, capture after its overlay).
+        end_on_sigterm()
     configure_logging(logging.WARNING - 10 * min(args.verbose, 2))
     ctx = CliContext(env=os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)
     return run_command(args, ctx, start_tray)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from cli.context import CliContext
+from cli.context import CliContext, end_on_sigterm
 from core.config import NO_PROVIDER, Config, Preset, ProviderSettings
 from core.errors import CaptureError, ConfigError, InputError, NotYetError
 from core.models import EditRequest, EditResult, Monitor, Selection
@@ -66,6 +66,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if selection is None:
         ctx.say("Cancelled.")
         return 1
+    # The overlay is closed: from here on Python runs, so a SIGTERM can end the job and save cleanly.
+    end_on_sigterm()
     crop = selection.crop()
     result = run_job(job, crop, ctx) if job is not None else crop
     deliver(result, preset, delivery, ctx)

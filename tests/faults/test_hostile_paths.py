@@ -32,6 +32,8 @@ from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, Scene, config_text, lis
 from tests.overlay.tk_helpers import pump, root  # noqa: F401 (root is a fixture)
 from tests.providers.loopback import LoopbackServer
 from tests.providers.openai_server import OpenAISpec, images_answer, png
+from tests.tray.tray_session import wait_for
+from tests.virtual_desktop import VirtualDesktop
 from tray.settings_watch import SettingsWatch
 
 BOUND_S = 20.0
@@ -174,6 +176,37 @@ def test_sigterm_during_a_slow_save_leaves_no_part_file_and_the_old_file(tmp_pat
     assert "Traceback" not in rest
     assert ended_in < 5
     assert no_part_files(scene.work) == []
+    assert scene.unchanged() == []
+
+
+@pytest.mark.desktop
+def test_sigterm_while_captures_overlay_waits_ends_it_at_once_and_changes_nothing(
+    tmp_path: Path, desktop: VirtualDesktop
+) -> None:
+    # Tk waits in C, where a Python SIGTERM handler would run only at the next X event: the overlay
+    # keeps the default action, and the handler that lets a save clean up comes after it.
+    scene = Scene(tmp_path, desktop)
+    process = subprocess.Popen([sys.executable, str(MAIN), "capture", "--preset", "copy", "--file", str(scene.input),
+                                "--output", str(scene.output)], cwd=scene.work, env=scene.env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+
+        def overlay_open() -> bool:
+            found = desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
+            return bool(found.stdout.strip()) or process.poll() is not None
+
+        wait_for(overlay_open, BOUND_S, "the capture overlay")
+        assert process.poll() is None
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(BOUND_S)
+        ended_in = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+    assert code == -signal.SIGTERM
+    assert ended_in < 2
     assert scene.unchanged() == []
 
 
