@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from cli.app import build_parser, run_command
-from cli.context import CliContext
+from cli.context import CliContext, end_on_sigterm
 from core.logsetup import configure_logging
 
 if TYPE_CHECKING:
@@ -57,7 +57,10 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     pystray = load_pystray()
     log_file = paths.state_dir() / "tray.log"
     configure_logging(logging.getLogger().level, log_file)
-    write_defaults_if_missing(ctx.config_path)
+    if not ctx.config_explicit:
+        # A file named with --config/AIIS_CONFIG is never created here: a typo would otherwise become a
+        # new file of defaults beside the one meant. The tray says it is missing and runs on defaults.
+        write_defaults_if_missing(ctx.config_path)
     events = EventQueue()
     jobs = JobRunner()
     jobs.start()
@@ -103,6 +106,10 @@ def main() -> int:
     # Windows: before the first window, or every capture and overlay is scaled by the DPI (no-op elsewhere).
     declare_dpi_awareness()
     args = build_parser().parse_args()
+    if args.command not in {None, "capture"}:
+        # The tray and capture's overlay wait inside Tk, where a Python handler would not run until
+        # the next X event: they keep SIGTERM's default (the tray installs its own, capture after its overlay).
+        end_on_sigterm()
     configure_logging(logging.WARNING - 10 * min(args.verbose, 2))
     ctx = CliContext(env=os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)
     return run_command(args, ctx, start_tray)

@@ -16,11 +16,19 @@ from pathlib import Path
 
 from PIL import Image
 
-from cli.context import CliContext
+from cli.context import CliContext, end_on_sigterm
 from core.config import NO_PROVIDER, Config, Preset, ProviderSettings
-from core.errors import CaptureError, ConfigError, InputError, NotYetError, OutputError
+from core.errors import CaptureError, ConfigError, InputError, NotYetError
 from core.models import EditRequest, EditResult, Monitor, Selection
-from core.output import EXTENSIONS, NameFields, encode_image, render_file_name, write_file, write_new_file
+from core.output import (
+    EXTENSIONS,
+    NameFields,
+    encode_image,
+    output_target,
+    render_file_name,
+    write_file,
+    write_new_file,
+)
 from providers.base import ModeInfo, ProviderInfo
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if selection is None:
         ctx.say("Cancelled.")
         return 1
+    # The overlay is closed: from here on Python runs, so a SIGTERM can end the job and save cleanly.
+    end_on_sigterm()
     crop = selection.crop()
     result = run_job(job, crop, ctx) if job is not None else crop
     deliver(result, preset, delivery, ctx)
@@ -162,9 +172,8 @@ def _configured_copy(config: Config) -> Preset:
 
 
 def plan_delivery(args: argparse.Namespace, config: Config) -> Delivery:
-    output = Path(args.output).expanduser() if args.output else None
-    if output is not None and output.suffix.lower().lstrip(".") not in {"png", "jpg", "jpeg", "webp"}:
-        raise OutputError(f"'{output}' does not end in .png, .jpg or .webp: name the format by its extension.")
+    # The same check as edit's, before the screen freezes: a FIFO, device or unknown extension (issue 16).
+    output = output_target(args.output)[0] if args.output else None
     if output is not None or args.copy:
         return Delivery(output, bool(args.copy), folder_save=False)
     mode = config.output.mode

@@ -18,7 +18,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.config_action == "path":
         print(ctx.config_path, file=ctx.stdout)
         return 0
-    if not ctx.config_path.exists():
+    if not ctx.config_explicit and not ctx.config_path.exists():
         ctx.say(f"{ctx.config_path} does not exist yet; the defaults are used (the app writes it on first start).")
         return 0
     config = ctx.config  # raises ConfigError, which main turns into exit code 2

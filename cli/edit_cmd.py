@@ -3,14 +3,18 @@
 Usage problems (unknown provider or mode, missing prompt, bad option, unreadable input) are found
 before anything is sent and exit 2; a failed job (any ``ProviderError``) exits 1. The output file is
 written only once the result is checked and complete, so a failure leaves an existing file as it was.
+``--output -`` into a reader that leaves early (``| head -c1``) ends quietly with 141, as a program
+stopped by SIGPIPE does in a shell.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from cli.context import CliContext
 from core.errors import InputError, NoImageError
 from core.models import EditRequest, EditResult, ProgressEvent
-from core.output import PIL_FORMATS, encode_image, write_file, write_new_file
+from core.output import encode_image, output_target, write_file, write_new_file
 from core.schema import SpecError, options_from_text
 from providers import fitting
 from providers.registry import create_provider
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STDIO = "-"
+# 128 + SIGPIPE: what a shell reports for a writer whose reader went away.
+PIPE_CLOSED_EXIT = 141
 QUARTERS = 4
 MB = 1024 * 1024
 OUTPUT_HELP = (
@@ -46,7 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "edit",
         help="send an image file to a provider and write the result",
         description="Send INPUT to an AI image provider and write the result. Progress goes to standard error. "
-        "Exit codes: 0 done, 1 the provider job failed, 2 usage or settings problem.",
+        "Exit codes: 0 done, 1 the provider job failed, 2 usage or settings problem, "
+        "141 standard output was closed before the result was written.",
     )
     parser.add_argument("input", help="image file, or - for standard input")
     parser.add_argument("--provider", required=True, help="provider id (see 'main.py providers')")
@@ -86,6 +93,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         raise InputError(f"{info.display_name} '{mode.id}' does not take a mask; leave out --mask.")
     if args.input == STDIO and args.output is None and not args.copy:
         raise InputError("When INPUT is - (standard input), say where the result goes: --output FILE, -, or --copy.")
+    # Before a byte is sent: a FIFO, a device or an unknown extension would only fail after the job was paid.
+    target = output_target(args.output) if args.output not in {None, STDIO} else None
     config = ctx.config
     settings = config.provider(info.id)
     try:
@@ -106,8 +115,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     result = asyncio.run(_run_job(job, key, ProgressPrinter(ctx, info.display_name)))
     for note in result.notes:
         ctx.say(f"Note: {note}")
-    _deliver(_final_images(job, result, config), args, ctx, config, job)
-    return 0
+    return _deliver(_final_images(job, result, config), args, ctx, config, job, target)
 
 
 def _provider(provider_id: str, ctx: CliContext) -> ProviderInfo:
@@ -176,25 +184,24 @@ def _final_images(job: Job, result: EditResult, config: Config) -> list[Image.Im
     return images
 
 
-def _format_for(target: str | None, config: Config) -> str:
-    if target and target != STDIO:
-        suffix = Path(target).suffix.lower().lstrip(".")
-        if suffix in PIL_FORMATS:
-            return "jpeg" if suffix == "jpg" else suffix
-    return "png" if target == STDIO else config.output.format
-
-
-def _deliver(images: list[Image.Image], args: argparse.Namespace, ctx: CliContext, config: Config, job: Job) -> None:
-    fmt = _format_for(args.output, config)
+def _deliver(
+    images: list[Image.Image],
+    args: argparse.Namespace,
+    ctx: CliContext,
+    config: Config,
+    job: Job,
+    checked: tuple[Path, str] | None,
+) -> int:
+    fmt = checked[1] if checked is not None else "png" if args.output == STDIO else config.output.format
     first = encode_image(images[0], fmt)
+    code = 0
     if args.output == STDIO:
         stream = getattr(ctx.stdout, "buffer", None)
         if stream is None:
             raise InputError("Standard output cannot take binary data here; use --output FILE.")
-        stream.write(first)
-        stream.flush()
-    elif args.output:
-        target = write_file(first, Path(args.output))
+        code = 0 if _write_out(stream, first) else PIPE_CLOSED_EXIT
+    elif checked is not None:
+        target = write_file(first, checked[0])
         ctx.say(f"Saved {target}")
         _save_extras(images[1:], target, fmt, ctx)
     elif not args.copy:
@@ -209,6 +216,22 @@ def _deliver(images: list[Image.Image], args: argparse.Namespace, ctx: CliContex
 
         system_clipboard(ctx.env).write_png(first if fmt == "png" else encode_image(images[0], "png"))
         ctx.say("Copied the result to the clipboard.")
+    return code
+
+
+def _write_out(stream: IO[bytes], data: bytes) -> bool:
+    """Write to standard output; False if the reader had gone (a closed pipe is no error of the job)."""
+    try:
+        stream.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point the descriptor at devnull.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        return False
+    return True
 
 
 def _save_extras(images: list[Image.Image], first: Path, fmt: str, ctx: CliContext) -> None:

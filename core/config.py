@@ -10,29 +10,27 @@ from __future__ import annotations
 import logging
 import math
 import os
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from core import paths
 from core.config_defaults import DEFAULT_CONFIG_TEXT
+from core.config_values import check_base_url, check_pattern
 from core.errors import ConfigError
 from core.hotkeys import parse_hotkey
 from core.schema import OptionsSpec, SpecError, check_options
+from core.settings_file import read_settings_text
 from core.yamlnodes import LocatedDocument, Path_, YamlSyntaxError, load_located
 
 log = logging.getLogger(__name__)
 
 OUTPUT_MODES = ("clipboard", "save", "both")
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
-PATTERN_FIELDS = frozenset({"date", "time", "preset", "provider", "mode", "width", "height"})
 NO_PROVIDER = "none"
 MAX_CONCURRENT_JOBS = 8
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class KnownProvider(Protocol):
@@ -147,6 +145,15 @@ def resolve_config_path(cli_path: str | os.PathLike[str] | None, env: Mapping[st
     return paths.config_dir() / "config.yaml"
 
 
+def config_path_is_explicit(cli_path: str | os.PathLike[str] | None, env: Mapping[str, str]) -> bool:
+    """A file the person named must exist: a typo must not mean the defaults (issue 16).
+
+    The defaults send an image to api.openai.com; someone who named a file pointing at a local server
+    would otherwise send their image to the internet because of a misspelt path.
+    """
+    return bool(cli_path) or bool(env.get("AIIS_CONFIG"))
+
+
 def write_defaults_if_missing(path: Path) -> bool:
     """Write the commented default file on first run; never touch an existing one."""
     if path.exists():
@@ -161,22 +168,33 @@ def write_defaults_if_missing(path: Path) -> bool:
     return True
 
 
-def load_config(path: Path, catalog: Mapping[str, KnownProvider]) -> Config:
-    """Read and check ``path``; a missing file means the defaults. Raises ``ConfigError``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+def load_config(path: Path, catalog: Mapping[str, KnownProvider], *, must_exist: bool = False) -> Config:
+    """Read and check ``path``; a missing file means the defaults unless ``must_exist``. Raises ``ConfigError``."""
+    text = read_settings_text(path)
+    if text is None:
+        if must_exist:
+            raise missing_file_error(path)
         return parse_config(DEFAULT_CONFIG_TEXT, catalog, source="(defaults)")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot be read ({error.__class__.__name__}: {error})", path=str(path)) from None
     config = parse_config(text, catalog, source=str(path))
     return _with_path(config, path)
 
 
+def missing_file_error(path: Path) -> ConfigError:
+    return ConfigError(
+        "does not exist (it was named with --config or AIIS_CONFIG); check the name, or leave both out "
+        "to use the usual settings file",
+        path=str(path),
+    )
+
+
 def load_or_defaults(path: Path, catalog: Mapping[str, KnownProvider]) -> tuple[Config, ConfigError | None]:
-    """For the tray: the file's settings, or the defaults and why the file could not be used."""
+    """For the tray: the file's settings, or the defaults and why the file could not be used.
+
+    The tray writes the usual file before this is called, so a missing file here is one the person
+    named (or one that could not be written): said, not silently replaced by the defaults.
+    """
     try:
-        return load_config(path, catalog), None
+        return load_config(path, catalog, must_exist=True), None
     except ConfigError as error:
         log.warning("settings file not used: %s", error)
         defaults = parse_config(DEFAULT_CONFIG_TEXT, catalog, source="(defaults)")
@@ -424,35 +442,3 @@ class _Checker:
         if not isinstance(after, bool):
             raise self.fail(("jobs", "remove_background_after"), f"{after!r} is not true or false")
         return JobSettings(max_concurrent=limit, remove_background_after=after)
-
-
-def check_base_url(value: object) -> str:
-    """Https anywhere; plain http only to this computer, so a key never crosses a network unencrypted."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a URL such as https://api.openai.com/v1")
-    parts = urlsplit(value.strip())
-    if parts.scheme not in {"https", "http"} or not parts.hostname:
-        raise ValueError(f"'{value}' is not an http(s) URL")
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS and not parts.hostname.startswith("127."):
-        raise ValueError(
-            f"'{value}' uses plain http to another computer, which would send your API key unencrypted; "
-            "use https (plain http is allowed only for localhost)"
-        )
-    return value
-
-
-def check_pattern(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a file-name pattern such as {date}_{time}_{preset}")
-    if "/" in value or "\\" in value:
-        raise ValueError(f"'{value}' must be a file name, not a path (set output.folder for the folder)")
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-    except ValueError as error:
-        raise ValueError(f"'{value}' is not a valid pattern ({error})") from None
-    unknown = [name for name in names if name not in PATTERN_FIELDS]
-    if unknown:
-        raise ValueError(
-            f"'{{{unknown[0]}}}' is not a placeholder (use {', '.join('{' + n + '}' for n in sorted(PATTERN_FIELDS))})"
-        )
-    return value

@@ -2,6 +2,9 @@
 
 A save goes to a hidden temporary file beside the target and is renamed into place only when
 complete, so a failed or interrupted job leaves no half-written file and the old file as it was.
+A ``.aiis-*.part`` file can only outlive its job if the process is killed outright (SIGKILL, power
+loss); the next save in that folder removes such leftovers once they are old enough to be nobody's
+save in progress (issue 16).
 """
 
 from __future__ import annotations
@@ -11,19 +14,34 @@ import errno
 import io
 import os
 import re
+import stat
+import string
 import tempfile
+import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
 
-from core.errors import OutputError
+from core.errors import InputError, OutputError
+from core.settings_file import kind_of
 
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK})
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# Control and format characters (bidi overrides such as U+202E turn "gnp.exe" into "exe.png" on screen),
+# surrogates and line separators: invisible or misleading in a file name, so dropped (issue 16).
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# One path component: 255 bytes on ext4, btrfs, xfs, APFS (UTF-8); NTFS counts 255 UTF-16 units, fewer.
+MAX_NAME_BYTES = 255
+# Room for "-9999", the highest number write_new_file appends to a taken name.
+_NUMBER_ROOM = 5
+PART_GLOB = ".aiis-*.part"
+# A save is one write and an fsync: one still running after this long is a killed process's leftover.
+LEFTOVER_AGE_S = 15 * 60
 
 
 def encode_image(image: Image.Image, fmt: str = "png", *, fast: bool = True) -> bytes:
@@ -70,12 +88,78 @@ def render_file_name(pattern: str, fields: NameFields) -> str:
         "width": str(fields.width),
         "height": str(fields.height),
     }
+    name = _fill(pattern, values)
+    return safe_stem(name) or "image"
+
+
+def _fill(pattern: str, values: dict[str, str]) -> str:
+    """``{name}`` replaced, nothing else: no format spec, attribute or index is ever evaluated."""
     try:
-        name = pattern.format(**values)
-    except (KeyError, IndexError, ValueError) as error:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError as error:
         raise OutputError(f"The file-name pattern '{pattern}' cannot be used ({error}).") from None
-    name = _UNSAFE.sub("_", name).strip(" .")
-    return name or "image"
+    parts = []
+    for literal, name, spec, conversion in parsed:
+        parts.append(literal)
+        if name is None:
+            continue
+        if spec or conversion or name not in values:
+            raise OutputError(f"The file-name pattern '{pattern}' cannot be used ('{{{name}}}' is not a placeholder).")
+        parts.append(values[name])
+    return "".join(parts)
+
+
+def safe_stem(text: str, *, room: int = 0) -> str:
+    """``text`` as one file name: no folders, no invisible characters, at most 255 bytes less ``room``."""
+    visible = "".join(char for char in text if unicodedata.category(char) not in _INVISIBLE)
+    name = _UNSAFE.sub("_", visible).strip(" .")
+    return _cut(name, MAX_NAME_BYTES - room).strip(" .")
+
+
+def _cut(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8", "replace")
+    if len(encoded) <= limit:
+        return text
+    # Never half a character: the cut's partial UTF-8 sequence is dropped.
+    return encoded[:limit].decode("utf-8", "ignore")
+
+
+def output_target(name: str) -> tuple[Path, str]:
+    """An ``--output FILE`` checked before anything is sent: the path and the format its extension names.
+
+    A device, FIFO or folder is refused: the save renames a complete temporary file over the target,
+    which would replace a FIFO by a plain file and cannot work on /dev/null (issue 16). Standard
+    output is ``-``, handled by the caller.
+    """
+    path = Path(name).expanduser()
+    if len(os.fsencode(path.name)) > MAX_NAME_BYTES:
+        raise InputError(f"The output file name is longer than {MAX_NAME_BYTES} bytes, more than file systems allow.")
+    try:
+        mode: int | None = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise InputError(f"'{path}' cannot be used as the output ({error.strerror or error}).") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InputError(f"'{path}' is {kind_of(mode)}, not a file: --output takes the name of an image file.")
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in PIL_FORMATS:
+        raise InputError(f"'{path}' does not end in .png, .jpg or .webp: name the format by its extension.")
+    return path, "jpeg" if fmt == "jpg" else fmt
+
+
+def remove_leftover_parts(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the temporary files of saves killed outright; a recent one may be a save in progress."""
+    removed = []
+    deadline = (time.time() if now is None else now) - LEFTOVER_AGE_S
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(PART_GLOB):
+            with contextlib.suppress(OSError):
+                info = leftover.lstat()
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < deadline:
+                    leftover.unlink()
+                    removed.append(leftover)
+    return removed
 
 
 def write_new_file(data: bytes, folder: Path, stem: str, extension: str) -> Path:
@@ -84,6 +168,8 @@ def write_new_file(data: bytes, folder: Path, stem: str, extension: str) -> Path
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"The output folder {folder} cannot be created ({error.strerror or error}).") from None
+    remove_leftover_parts(folder)
+    stem = safe_stem(stem, room=len(extension.encode("utf-8")) + _NUMBER_ROOM) or "image"
     for attempt in range(1, 10_000):
         candidate = folder / (f"{stem}{extension}" if attempt == 1 else f"{stem}-{attempt}{extension}")
         if candidate.exists():
@@ -102,6 +188,13 @@ def write_file(data: bytes, target: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"The folder {target.parent} cannot be created ({error.strerror or error}).") from None
+    try:
+        mode: int | None = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OutputError(f"{target} is {kind_of(mode)}, not a file; nothing was written.")
+    remove_leftover_parts(target.parent)
     _write_atomically(data, target, overwrite=True)
     return target
 

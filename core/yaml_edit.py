@@ -5,12 +5,18 @@ hand. PyYAML's composer gives each node the exact character span it came from; a
 changed by replacing that span with a YAML rendering of the new scalar, and a missing key is
 inserted as one line (block mappings) or as ``, key: value`` (flow mappings). The text is only
 written if it parsed before and still gives exactly the expected values afterwards.
+
+The file is read as ``config`` reads it (regular files only, bounded size, bounded YAML: issue 16),
+and written where it really is: a symlinked settings file (dotfiles kept in a repository) stays a
+link, its target is replaced, and the file keeps its permission bits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +24,8 @@ import yaml
 
 from core.errors import ConfigError, OutputError
 from core.output import write_file
+from core.settings_file import read_settings_text
+from core.yamlnodes import YamlSyntaxError, load_located
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +67,12 @@ def set_value(text: str, path: KeyPath, value: Scalar) -> str:
     """
     if not path:
         raise ConfigError("no setting was named to change")
+    try:
+        # Bounded first: safe_load and the comparison below would expand a "billion laughs" file.
+        load_located(text)
+    except YamlSyntaxError as error:
+        where = f" at line {error.line}" if error.line else ""
+        raise ConfigError(f"is not valid YAML, so it was not changed ({error.message}{where})") from None
     before = _load(text)
     edited = _Editor(text, _compose(text)).apply(path, value)
     try:
@@ -77,22 +91,32 @@ def set_value(text: str, path: KeyPath, value: Scalar) -> str:
 
 def set_values_in_file(file: Path, changes: Sequence[tuple[KeyPath, Scalar]]) -> None:
     """Apply ``changes`` in order and write the file atomically, or raise ``ConfigError`` untouched."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot be read ({error})", path=str(file)) from None
+    text = read_settings_text(file) or ""
     try:
         for path, value in changes:
             text = set_value(text, path, value)
     except ConfigError as error:
         raise ConfigError(error.detail, path=str(file), line=error.line, key=error.key) from None
+    # The rename goes to the link's target, in the target's folder; renaming over the link would
+    # turn it into a plain file and leave the real one stale.
+    target = file.resolve() if file.is_symlink() else file
+    mode = _permissions(target)
     try:
-        write_file(text.encode("utf-8"), file)
+        write_file(text.encode("utf-8"), target)
     except OutputError as error:
         raise ConfigError(f"could not be saved ({error})", path=str(file)) from None
+    if mode is not None:
+        with contextlib.suppress(OSError):
+            target.chmod(mode)
     log.info("settings changed in %s: %s", file, ", ".join(dotted(path) for path, _ in changes))
+
+
+def _permissions(file: Path) -> int | None:
+    """The permission bits to give the new file: the old file's, if there was one."""
+    try:
+        return stat.S_IMODE(file.stat().st_mode)
+    except OSError:
+        return None
 
 
 def set_value_in_file(file: Path, path: KeyPath, value: Scalar) -> None:

@@ -4,6 +4,8 @@ On Linux the folder is watched with inotify (through ctypes, no extra package) a
 is registered with Tk's own event loop, so there is no timer at all. Editors save by writing a new
 file and renaming it over the old one, which is why the folder is watched, not the file. Elsewhere
 a slow stat timer (``FALLBACK_POLL_MS``) is the fallback: one cheap ``stat`` every few seconds.
+A symlinked settings file (dotfiles in a repository) is changed where its target lives, so the
+target's folder is watched as well (issue 16).
 """
 
 from __future__ import annotations
@@ -45,11 +47,13 @@ class SettingsWatch:
         self._pending: str | None = None
         self._poll_id: str | None = None
         self._last = self._stamp()
+        places = _places(path)
+        self._names = frozenset(os.fsencode(name) for _folder, name in places)
         if sys.platform.startswith("linux") and hasattr(root.tk, "createfilehandler"):
-            self._fd = _inotify_watch(path.parent)
+            self._fd = _inotify_watch(tuple(dict.fromkeys(folder for folder, _name in places)))
         if self._fd is not None:
             root.tk.createfilehandler(self._fd, tk.READABLE, self._readable)
-            log.debug("watching %s with inotify", path.parent)
+            log.debug("watching %s with inotify", ", ".join(str(folder) for folder, _name in places))
         else:
             self._poll_id = root.after(FALLBACK_POLL_MS, self._poll)
 
@@ -65,7 +69,7 @@ class SettingsWatch:
             data = os.read(fd, 64 * 1024)
         except BlockingIOError:
             return
-        if self._path.name.encode() in _names(data):
+        if self._names.intersection(_names(data)):
             self._settle()
 
     def _settle(self) -> None:
@@ -113,8 +117,20 @@ def _names(data: bytes) -> list[bytes]:
     return names
 
 
-def _inotify_watch(folder: Path) -> int | None:
-    """An inotify descriptor watching ``folder``, or None where inotify cannot be used."""
+def _places(path: Path) -> list[tuple[Path, str]]:
+    """The folder and name of the file, and of the file it links to if it is a symlink."""
+    places = [(path.parent, path.name)]
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            places.append((target.parent, target.name))
+    except (OSError, RuntimeError):  # a loop of links: the link's own folder is all there is to watch
+        pass
+    return places
+
+
+def _inotify_watch(folders: tuple[Path, ...]) -> int | None:
+    """An inotify descriptor watching ``folders``, or None where inotify cannot be used."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name, use_errno=True)
@@ -124,8 +140,9 @@ def _inotify_watch(folder: Path) -> int | None:
     if fd < 0:
         return None
     mask = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE
-    if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
-        log.info("cannot watch %s (errno %d); settings reload falls back to a timer", folder, ctypes.get_errno())
-        os.close(fd)
-        return None
+    for folder in folders:
+        if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
+            log.info("cannot watch %s (errno %d); settings reload falls back to a timer", folder, ctypes.get_errno())
+            os.close(fd)
+            return None
     return fd

@@ -9,6 +9,7 @@ import yaml
 
 from core.config import (
     Config,
+    config_path_is_explicit,
     default_config,
     load_config,
     load_or_defaults,
@@ -17,7 +18,9 @@ from core.config import (
     write_defaults_if_missing,
 )
 from core.config_defaults import DEFAULT_CONFIG_TEXT
+from core.config_values import check_pattern, is_loopback_host
 from core.errors import ConfigError
+from core.yamlnodes import MAX_DEPTH
 from providers.registry import provider_catalog
 
 CATALOG = provider_catalog()
@@ -192,3 +195,58 @@ def test_defaults_text_and_built_in_presets_agree() -> None:
     from core.config import DEFAULT_PRESETS
 
     assert parse(DEFAULT_CONFIG_TEXT).presets == DEFAULT_PRESETS
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True), ("127.0.0.1", True), ("127.8.9.10", True), ("[::1]", True), ("LOCALHOST", True),
+        ("127.evil.example", False), ("localhost.evil.example", False), ("0x7f.1", False), ("127.1", False),
+        ("0177.0.0.1", False), ("localhost.", False), ("2130706433", False), ("::ffff:8.8.8.8", False),
+    ],
+)  # fmt: skip
+def test_only_localhost_and_loopback_literals_count_as_this_computer(host: str, loopback: bool) -> None:
+    assert is_loopback_host(host) is loopback
+
+
+@pytest.mark.parametrize("url", ["https://x.example:99999/v1", "https://x.example:0", "https://x.example:port"])
+def test_a_port_that_does_not_exist_is_refused_with_its_line(url: str) -> None:
+    error = error_of(f"default_provider: openai\nproviders:\n  openai: {{base_url: '{url}'}}\n")
+    assert error.line == 3
+    assert "port that does not exist" in str(error)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["{date:>999999}", "{preset.__class__}", "{preset[0]}", "{0}", "{}", "{date!s}", "{date:{time}}"]
+)
+def test_patterns_take_plain_placeholders_only(pattern: str) -> None:
+    with pytest.raises(ValueError, match="placeholder"):
+        check_pattern(pattern)
+    assert check_pattern("{{date}}_{date}") == "{{date}}_{date}"
+
+
+def test_a_named_file_must_exist_but_the_usual_one_may_be_missing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.yaml"
+    assert config_path_is_explicit(str(missing), {}) is True
+    assert config_path_is_explicit(None, {"AIIS_CONFIG": str(missing)}) is True
+    assert config_path_is_explicit(None, {"AIIS_CONFIG": ""}) is False
+    assert load_config(missing, CATALOG) == default_config(CATALOG)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(missing, CATALOG, must_exist=True)
+    config, problem = load_or_defaults(missing, CATALOG)
+    assert config.presets == default_config(CATALOG).presets
+    assert problem is not None
+    assert "does not exist" in str(problem)
+    assert not missing.exists()
+
+
+def test_nesting_is_refused_at_its_line_before_the_composer_recurses_too_deep() -> None:
+    deep = "presets:\n" + "  - " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    error = error_of(deep)
+    assert error.line == 2
+    assert f"nested more than {MAX_DEPTH} levels" in str(error)
+
+
+def test_a_few_aliases_still_work() -> None:
+    text = "presets:\n  - &mine {name: a, provider: none}\n  - {name: b, provider: none}\nactive_preset: a\n"
+    assert [p.name for p in parse(text).presets] == ["copy", "a", "b"]

@@ -18,8 +18,18 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.errors import OutputError
-from core.output import NameFields, encode_image, render_file_name, write_file, write_new_file
+from core.errors import InputError, OutputError
+from core.output import (
+    LEFTOVER_AGE_S,
+    NameFields,
+    encode_image,
+    output_target,
+    remove_leftover_parts,
+    render_file_name,
+    safe_stem,
+    write_file,
+    write_new_file,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = NameFields(
@@ -131,3 +141,44 @@ def test_disk_full_and_read_only_folders_fail_plainly_and_lose_nothing(tmp_path:
     # Nothing half-written stays, and the file that was there is intact.
     assert outcome["full_listing"] == ["existing.png"]
     assert outcome["existing"] == "keep me"
+
+
+def test_names_drop_bidi_and_control_characters_and_fit_in_255_bytes_without_half_a_character() -> None:
+    assert safe_stem("inv\u202eoice\u2066\u200b\x1b[31m\u2028.png") == "invoice[31m.png"
+    long = safe_stem("\u00e9" * 300)
+    assert len(long.encode()) == 254  # 127 two-byte characters: the 128th would pass 255
+    assert len(safe_stem("\u00e9" * 300, room=9).encode()) <= 246
+    emoji = render_file_name("{preset}", NameFields("\U0001f600" * 100, "p", "m", 1, 1, datetime(2026, 1, 1)))
+    assert len(emoji.encode()) == 252
+
+
+def test_a_pattern_with_a_format_part_is_refused_not_evaluated() -> None:
+    for pattern in ("{date:>999999}", "{preset.__class__}", "{0}"):
+        with pytest.raises(OutputError, match="cannot be used"):
+            render_file_name(pattern, FIELDS)
+
+
+def test_output_target_takes_image_files_only(tmp_path: Path) -> None:
+    assert output_target(str(tmp_path / "a.JPG")) == (tmp_path / "a.JPG", "jpeg")
+    assert output_target(str(tmp_path / "a.webp"))[1] == "webp"
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    link = tmp_path / "null.png"
+    link.symlink_to("/dev/null")
+    for name, words in [
+        (str(fifo), "named pipe"), (str(link), "a device"), (str(tmp_path), "a folder"),
+        (str(tmp_path / "a.gif"), "does not end in"), (str(tmp_path / ("x" * 252 + ".png")), "longer than 255"),
+    ]:  # fmt: skip
+        with pytest.raises(InputError, match=words):
+            output_target(name)
+
+
+def test_old_part_files_go_and_recent_ones_stay(tmp_path: Path) -> None:
+    old, recent, other = tmp_path / ".aiis-a.part", tmp_path / ".aiis-b.part", tmp_path / "mine.part"
+    for path in (old, recent, other):
+        path.write_bytes(b"x")
+    long_ago = old.stat().st_mtime - LEFTOVER_AGE_S - 1
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    assert remove_leftover_parts(tmp_path) == [old]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".aiis-b.part", "mine.part"]

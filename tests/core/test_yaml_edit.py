@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +179,41 @@ def test_a_missing_file_is_created_with_the_value(tmp_path: Path) -> None:
     set_value_in_file(settings, ("output", "mode"), "both")
 
     assert yaml.safe_load(settings.read_text(encoding="utf-8")) == {"output": {"mode": "both"}}
+
+
+def test_a_billion_laughs_file_is_refused_by_a_menu_choice_without_expanding_it(tmp_path: Path) -> None:
+    # safe_load keeps aliases shared, but comparing the documents before and after walks 10^9 items.
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{n}: &{n} [{', '.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    file = tmp_path / "config.yaml"
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = file.read_bytes()
+    start = time.monotonic()
+    with pytest.raises(ConfigError, match="more than 10000 values"):
+        set_value_in_file(file, ("output", "mode"), "both")
+    assert time.monotonic() - start < 2
+    assert file.read_bytes() == before
+
+
+def test_a_fifo_as_the_settings_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="named pipe"):
+        set_value_in_file(fifo, ("output", "mode"), "both")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_plain_file_keeps_its_mode_and_a_link_its_target(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("jobs: {max_concurrent: 2}\n", encoding="utf-8")
+    plain.chmod(0o600)
+    set_value_in_file(plain, ("jobs", "max_concurrent"), 3)
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
+    chain = tmp_path / "link-to-link.yaml"
+    (tmp_path / "link.yaml").symlink_to(plain)
+    chain.symlink_to(tmp_path / "link.yaml")
+    set_value_in_file(chain, ("jobs", "max_concurrent"), 4)
+    assert chain.is_symlink()
+    assert (tmp_path / "link.yaml").is_symlink()
+    assert plain.read_text(encoding="utf-8") == "jobs: {max_concurrent: 4}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link-to-link.yaml", "link.yaml", "plain.yaml"]
