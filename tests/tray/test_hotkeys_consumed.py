@@ -1,0 +1,244 @@
+"""Hotkeys are consumed on X11: under openbox, a focused witness window never receives them (issue 17).
+
+Real Xvfb, real openbox, real ``xdotool key`` (XTest input, as a keyboard makes). Every "nothing
+arrived" is proved by a sign: a plain key typed afterwards reaches the witness, and the witness
+logged nothing but modifiers before it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.desktop import VirtualDesktop, virtual_desktop
+from tests.tray.hotkey_witness import MODIFIER_KEYSYMS
+from tray.hotkeys import GlobalHotkeys, HotkeyBinding
+
+REPO = Path(__file__).resolve().parents[2]
+CAPTURE = HotkeyBinding("<ctrl>+<print_screen>", "capture", None, "hotkeys.capture")
+CLIPBOARD = HotkeyBinding("<ctrl>+<shift>+<print_screen>", "clipboard", None, "hotkeys.clipboard")
+WAIT = 10.0
+
+pytestmark = pytest.mark.desktop
+
+
+class Lines:
+    """A child's stdout, line by line, read on a thread so a test can wait for a line with a deadline."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+
+    def until(self, wanted: str) -> list[str]:
+        """Every line before ``wanted``; fails if it does not come within WAIT seconds."""
+        seen: list[str] = []
+        deadline = time.monotonic() + WAIT
+        while True:
+            line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            if line == wanted:
+                return seen
+            seen.append(line)
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[VirtualDesktop]:
+    with virtual_desktop(640, 480) as desk, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DISPLAY", desk.display)
+        patch.delenv("WAYLAND_DISPLAY", raising=False)
+        patch.delenv("AIIS_HOTKEYS", raising=False)
+        wm = subprocess.Popen(["openbox"], env=desk.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        desk.processes.append(wm)
+        _wait_for_window_manager(desk)
+        yield desk
+
+
+def _wait_for_window_manager(desk: VirtualDesktop) -> None:
+    # The sign that openbox manages windows: it has set _NET_SUPPORTING_WM_CHECK on the root.
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if "window id" in desk.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False).stdout.decode():
+            return
+        time.sleep(0.05)
+    raise AssertionError("openbox did not start")
+
+
+def _child(desk: VirtualDesktop, *args: str) -> Lines:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.tray.hotkey_witness", *args],
+        cwd=REPO,
+        env=desk.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    return Lines(process)
+
+
+def _end(lines: Lines) -> None:
+    process = lines.process
+    if process.stdin is not None:
+        process.stdin.close()
+    process.terminate()
+    process.wait(timeout=5)
+
+
+@pytest.fixture
+def witness(desktop: VirtualDesktop) -> Iterator[Lines]:
+    lines = _child(desktop, "witness")
+    lines.until("focused")
+    yield lines
+    _end(lines)
+
+
+@pytest.fixture
+def pressed() -> queue.Queue[HotkeyBinding]:
+    return queue.Queue()
+
+
+@pytest.fixture
+def hotkeys(desktop: VirtualDesktop, pressed: queue.Queue[HotkeyBinding]) -> Iterator[GlobalHotkeys]:
+    service = GlobalHotkeys(pressed.put)
+    yield service
+    service.stop()
+
+
+def leaked(witness: Lines, desktop: VirtualDesktop) -> list[str]:
+    """Type a plain key and return what the witness got before it, modifiers left out."""
+    # Space, not a letter: with CapsLock on a letter arrives as its capital.
+    desktop.run("xdotool", "key", "space")
+    return [key for key in witness.until("space") if key not in MODIFIER_KEYSYMS]
+
+
+@pytest.mark.parametrize("lock", [None, "Num_Lock", "Caps_Lock"])
+def test_the_hotkey_fires_and_the_focused_window_never_receives_it(
+    desktop: VirtualDesktop,
+    witness: Lines,
+    hotkeys: GlobalHotkeys,
+    pressed: queue.Queue[HotkeyBinding],
+    lock: str | None,
+) -> None:
+    assert hotkeys.start([CAPTURE, CLIPBOARD]) == []
+    if lock:
+        desktop.run("xdotool", "key", lock)
+    try:
+        desktop.run("xdotool", "key", "ctrl+Print")
+        assert pressed.get(timeout=WAIT) == CAPTURE
+        desktop.run("xdotool", "key", "ctrl+shift+Print")
+        assert pressed.get(timeout=WAIT) == CLIPBOARD
+
+        assert leaked(witness, desktop) == []
+    finally:
+        if lock:
+            desktop.run("xdotool", "key", lock)
+
+
+def test_a_hotkey_another_program_holds_is_named_and_the_others_still_fire(
+    desktop: VirtualDesktop, witness: Lines, hotkeys: GlobalHotkeys, pressed: queue.Queue[HotkeyBinding]
+) -> None:
+    # GIVEN another X client holding Ctrl+Print (keycode 107 is Print in Xvfb's keymap; 4 = Control)
+    holder = _child(desktop, "holder", "107", "4")
+    holder.until("held")
+    try:
+        # WHEN the app takes its hotkeys
+        problems = hotkeys.start([CAPTURE, CLIPBOARD])
+
+        # THEN the taken one is named in plain words, and the other one works and is consumed
+        assert problems == [
+            "Ctrl+Print Screen (hotkeys.capture) is already taken by another program; "
+            "choose another under hotkeys: in the settings file."
+        ]
+        assert hotkeys.active == (CLIPBOARD,)
+        desktop.run("xdotool", "key", "ctrl+shift+Print")
+        assert pressed.get(timeout=WAIT) == CLIPBOARD
+        assert leaked(witness, desktop) == []
+    finally:
+        _end(holder)
+
+
+def test_after_a_keyboard_mapping_change_the_hotkeys_are_grabbed_again(
+    desktop: VirtualDesktop,
+    witness: Lines,
+    hotkeys: GlobalHotkeys,
+    pressed: queue.Queue[HotkeyBinding],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN a hotkey on F13, a key this keymap does not have yet
+    f13 = HotkeyBinding("<ctrl>+<f13>", "preset", "sketch", "presets[3].hotkey")
+    caplog.set_level(logging.INFO, logger="desktop.hotkeys.x11_grab")
+    problems = hotkeys.start([CAPTURE, f13])
+    assert problems == [
+        "The hotkey '<ctrl>+<f13>' for preset 'sketch' (presets[3].hotkey) does not work: "
+        "this keyboard layout has no such key."
+    ]
+
+    # WHEN the layout changes and puts F13 on a free keycode (one ChangeKeyboardMapping: one MappingNotify)
+    _map_keysym(desktop, keycode=93, keysym=0xFFCA)
+    _wait_for_log(caplog, "grabbed the hotkeys again")
+
+    # THEN the new key is grabbed and consumed, and the old hotkey still works
+    desktop.run("xdotool", "key", "ctrl+F13")
+    assert pressed.get(timeout=WAIT) == f13
+    desktop.run("xdotool", "key", "ctrl+Print")
+    assert pressed.get(timeout=WAIT) == CAPTURE
+    assert leaked(witness, desktop) == []
+
+
+def test_stop_returns_at_once_leaves_no_thread_and_releases_the_keys(
+    desktop: VirtualDesktop, hotkeys: GlobalHotkeys, pressed: queue.Queue[HotkeyBinding]
+) -> None:
+    before = set(threading.enumerate())
+    hotkeys.start([CAPTURE])
+    started = set(threading.enumerate()) - before
+    assert started
+
+    began = time.monotonic()
+    hotkeys.stop()
+    took = time.monotonic() - began
+
+    assert took < 0.05
+    assert not any(thread.is_alive() for thread in started)
+    # The sign the grab is gone: another client can take the same key now.
+    again: queue.Queue[HotkeyBinding] = queue.Queue()
+    other = GlobalHotkeys(again.put)
+    try:
+        assert other.start([CAPTURE]) == []
+        desktop.run("xdotool", "key", "ctrl+Print")
+        assert again.get(timeout=WAIT) == CAPTURE
+        assert pressed.empty()
+    finally:
+        other.stop()
+
+
+def _map_keysym(desk: VirtualDesktop, keycode: int, keysym: int) -> None:
+    from Xlib import display
+
+    connection = display.Display(desk.display)
+    try:
+        connection.change_keyboard_mapping(keycode, [(keysym, 0, keysym, 0)])
+        connection.sync()
+    finally:
+        connection.close()
+
+
+def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if any(text in record.getMessage() for record in caplog.records):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no log line with {text!r}")
