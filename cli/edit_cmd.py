@@ -194,7 +194,7 @@ def _deliver(images: list[Image.Image], args: argparse.Namespace, ctx: CliContex
         stream.write(first)
         stream.flush()
     elif args.output:
-        target = write_file(first, Path(args.output))
+        target = write_file(first, Path(args.output), private=False)
         ctx.say(f"Saved {target}")
         _save_extras(images[1:], target, fmt, ctx)
     elif not args.copy:

@@ -28,7 +28,7 @@ from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.history import PromptHistory
 from tray.parts import AppParts
-from tray.plan import REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
+from tray.plan import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from tray.results import Delivery, Naming, deliver
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,10 @@ class JobFlow:
             image = match_size(image, running.crop_size)
         plan = running.plan
         try:
-            delivery = self.deliver(image, config, Naming(plan.preset, plan.provider_id or "none", plan.mode))
+            provider = plan.provider_id or "none"
+            # With no preset active, {preset} in a file name is the provider id, not "(provider's default)".
+            preset = provider if plan.preset == NO_PRESET else plan.preset
+            delivery = self.deliver(image, config, Naming(preset, provider, plan.mode))
         except AppError as error:
             self.tell_failure(str(error))
             return
