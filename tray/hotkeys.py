@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from core.hotkeys import Hotkey, parse_hotkey
 from desktop.hotkeys.base import HotkeyMethod, Refusal
 from desktop.hotkeys.system import hotkey_method
+from desktop.hotkeys.x11_grab import X11KeyGrab
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -138,6 +139,29 @@ class GlobalHotkeys:
             method, self._method, self._active = self._method, None, ()
         if method is not None:
             method.stop()
+
+
+def probe_hotkeys(bindings: Sequence[HotkeyBinding], env: Mapping[str, str]) -> list[str] | None:
+    """For ``config check``: grab each hotkey on the X display and release it at once.
+
+    The problems (taken, no such key), or None where nothing can be tried: no X display to reach,
+    or another system (Windows and macOS are not probed; the tray reports there when it starts).
+    """
+    grab = X11KeyGrab(env)
+    if not grab.fits_this_system() or not grab.is_installed():
+        return None
+    wanted: dict[str, tuple[HotkeyBinding, Hotkey]] = {}
+    for binding in bindings:
+        _check(binding, wanted)  # the settings check already reported what this refuses
+    usable = list(wanted.values())
+    try:
+        refusals = grab.start([hotkey for _binding, hotkey in usable], lambda _index: None)
+    except OSError as error:
+        log.info("no X display to try the hotkeys on: %s", error)
+        return None
+    finally:
+        grab.stop()
+    return [_refusal_message(usable[refusal.index][0], refusal) for refusal in refusals]
 
 
 def _check(binding: HotkeyBinding, wanted: dict[str, tuple[HotkeyBinding, Hotkey]]) -> str | None:

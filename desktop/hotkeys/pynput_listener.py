@@ -64,12 +64,13 @@ class PynputListener:
         refusals: list[Refusal] = []
         callbacks: dict[str, Any] = {}
         for index, hotkey in enumerate(hotkeys):
+            text = str(self._for_this_system(hotkey))
             try:
-                keyboard.HotKey.parse(str(hotkey))
+                keyboard.HotKey.parse(text)
             except ValueError as error:
                 refusals.append(Refusal(index, "no-key", str(error)))
                 continue
-            callbacks[str(hotkey)] = _callback(on_press, index)
+            callbacks[text] = _callback(on_press, index)
         if not callbacks:
             return refusals
         missing = _missing_x_extension(self._env)
@@ -82,6 +83,13 @@ class PynputListener:
             raise OSError("the listener did not start")
         self._listener = listener
         return refusals
+
+    def _for_this_system(self, hotkey: Hotkey) -> Hotkey:
+        # Macs have no Print Screen key: a PC keyboard's sends F13 there, and Apple's extended
+        # keyboards have F13 in its place, so the default hotkeys still mean one key on a Mac.
+        if self._platform == "darwin" and hotkey.key == "print_screen":
+            return Hotkey(hotkey.modifiers, "f13")
+        return hotkey
 
     def stop(self) -> None:
         listener, self._listener = self._listener, None
