@@ -163,10 +163,7 @@ class JobFlow:
             image = match_size(image, running.crop_size)
         plan = running.plan
         try:
-            provider = plan.provider_id or "none"
-            # With no preset active, {preset} in a file name is the provider id, not "(provider's default)".
-            preset = provider if plan.preset == NO_PRESET else plan.preset
-            delivery = self.deliver(image, config, Naming(preset, provider, plan.mode))
+            delivery = self.deliver(image, config, naming_for(plan))
         except AppError as error:
             self.tell_failure(str(error))
             return
@@ -282,3 +279,11 @@ class JobFlow:
 
 def _screen_of(root: tk.Misc) -> Rect:
     return Rect(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
+
+
+def naming_for(plan: Plan) -> Naming:
+    """What {preset} {provider} {mode} say in a saved file's name."""
+    provider = plan.provider_id or "none"
+    # With no preset active, {preset} is the provider id, not "(provider's default)" (issue 17).
+    preset = provider if plan.preset == NO_PRESET else plan.preset
+    return Naming(preset, provider, plan.mode)
