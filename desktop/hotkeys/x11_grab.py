@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 SHIFT, LOCK, CONTROL = 1, 2, 4
 MOD_BITS = (8, 16, 32, 64, 128)  # Mod1..Mod5
-KEY_PRESS, MAPPING_NOTIFY, MAPPING_KEYBOARD = 2, 34, 1
+KEY_PRESS, KEY_RELEASE, MAPPING_NOTIFY, MAPPING_KEYBOARD = 2, 3, 34, 1
+ANY_MODIFIER = 1 << 15
 # keysymdef.h: which keys the modifier map names for each modifier we need.
 ALT_KEYSYMS = frozenset({0xFFE9, 0xFFEA, 0xFFE7, 0xFFE8})  # Alt_L/R, Meta_L/R
 SUPER_KEYSYMS = frozenset({0xFFEB, 0xFFEC})
@@ -63,6 +64,7 @@ class X11KeyGrab:
         self._on_press: PressSink = lambda _index: None
         self._grabbed: dict[tuple[int, int], int] = {}
         self._ignored = LOCK
+        self._released: dict[int, int] = {}
 
     def fits_this_system(self) -> bool:
         wayland = bool(self._env.get("WAYLAND_DISPLAY")) or self._env.get("XDG_SESSION_TYPE") == "wayland"
@@ -117,8 +119,9 @@ class X11KeyGrab:
         from Xlib import X, error
 
         root = connection.screen().root
-        for keycode, modifiers in self._grabbed:
-            root.ungrab_key(keycode, modifiers)
+        # AnyModifier: the old grabs' lock variants go too (the lock bits may have moved as well).
+        for keycode in {keycode for keycode, _mask in self._grabbed}:
+            root.ungrab_key(keycode, ANY_MODIFIER)
         self._grabbed = {}
         bits = _modifier_bits(connection)
         self._ignored = LOCK | bits.get("num_lock", 0) | bits.get("scroll_lock", 0)
@@ -166,7 +169,14 @@ class X11KeyGrab:
 
     def _handle(self, connection: Display, event: Event) -> bool:
         """Fire a pressed hotkey; True when the keyboard mapping changed."""
+        if event.type == KEY_RELEASE:
+            self._released[event.detail] = event.time
+            return False
         if event.type == KEY_PRESS:
+            # Held down, the key auto-repeats as release+press pairs with one timestamp: one press
+            # is one capture, as MOD_NOREPEAT gives on Windows.
+            if self._released.get(event.detail) == event.time:
+                return False
             relevant = event.state & ~self._ignored & (SHIFT | CONTROL | sum(MOD_BITS))
             index = self._grabbed.get((event.detail, relevant))
             if index is not None:

@@ -3,7 +3,8 @@
 ``witness``: a focused Tk window that prints every key it receives, one keysym a line, after a
 first line ``focused`` once it has the keyboard focus (DESKTOP-TESTING.md, "a witness that shows
 leaks"). ``holder KEYCODE MASK``: another X client that grabs one key (with the lock variants)
-on the root window, prints ``held`` and keeps it until its stdin closes.
+on the root window, prints ``held`` (or ``taken`` if any variant was refused) and keeps what it
+got until its stdin closes.
 """
 
 from __future__ import annotations
@@ -57,14 +58,15 @@ def witness() -> None:
 
 
 def holder(keycode: int, mask: int) -> None:
-    from Xlib import X, display
+    from Xlib import X, display, error
 
     connection = display.Display()
     root = connection.screen().root
+    catch = error.CatchError(error.BadAccess)
     for variant in (0, X.LockMask, X.Mod2Mask, X.LockMask | X.Mod2Mask):
-        root.grab_key(keycode, mask | variant, False, X.GrabModeAsync, X.GrabModeAsync)
+        root.grab_key(keycode, mask | variant, False, X.GrabModeAsync, X.GrabModeAsync, onerror=catch)
     connection.sync()
-    say("held")
+    say("taken" if catch.get_error() else "held")
     sys.stdin.read()
     connection.close()
 

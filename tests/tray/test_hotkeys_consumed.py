@@ -43,6 +43,9 @@ class Lines:
         for line in self.process.stdout:
             self._lines.put(line.strip())
 
+    def next(self) -> str:
+        return self._lines.get(timeout=WAIT)
+
     def until(self, wanted: str) -> list[str]:
         """Every line before ``wanted``; fails if it does not come within WAIT seconds."""
         seen: list[str] = []
@@ -152,7 +155,7 @@ def test_a_hotkey_another_program_holds_is_named_and_the_others_still_fire(
 ) -> None:
     # GIVEN another X client holding Ctrl+Print (keycode 107 is Print in Xvfb's keymap; 4 = Control)
     holder = _child(desktop, "holder", "107", "4")
-    holder.until("held")
+    assert holder.next() == "held"
     try:
         # WHEN the app takes its hotkeys
         problems = hotkeys.start([CAPTURE, CLIPBOARD])
@@ -196,6 +199,37 @@ def test_after_a_keyboard_mapping_change_the_hotkeys_are_grabbed_again(
     desktop.run("xdotool", "key", "ctrl+Print")
     assert pressed.get(timeout=WAIT) == CAPTURE
     assert leaked(witness, desktop) == []
+
+
+def test_when_a_layout_change_moves_a_key_its_old_keycode_is_released_with_every_lock_variant(
+    desktop: VirtualDesktop,
+    hotkeys: GlobalHotkeys,
+    pressed: queue.Queue[HotkeyBinding],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN Ctrl+Shift+Z grabbed on Z's keycode (52 in Xvfb's keymap), with NumLock/CapsLock variants
+    redo = HotkeyBinding("<ctrl>+<shift>+z", "preset", "redo", "presets[3].hotkey")
+    caplog.set_level(logging.INFO, logger="desktop.hotkeys.x11_grab")
+    assert hotkeys.start([redo]) == []
+    old, new = 52, 93
+    before = _keysyms(desktop, old, new)
+    try:
+        # WHEN one mapping change moves z from keycode 52 to the free keycode 93
+        _remap(desktop, old, {old: (0, 0, 0, 0), new: before[old]})
+        _wait_for_log(caplog, "grabbed the hotkeys again")
+
+        # THEN the hotkey fires on the new key, and every variant of the old one is free again
+        desktop.run("xdotool", "key", "ctrl+shift+z")
+        assert pressed.get(timeout=WAIT) == redo
+        holder = _child(desktop, "holder", str(old), "5")
+        try:
+            assert holder.next() == "held", "a lock variant of the old keycode is still grabbed"
+        finally:
+            _end(holder)
+    finally:
+        caplog.clear()
+        _remap(desktop, old, before)
+        _wait_for_log(caplog, "grabbed the hotkeys again")
 
 
 def test_stop_returns_at_once_leaves_no_thread_and_releases_the_keys(
@@ -242,3 +276,29 @@ def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str) -> None:
             return
         time.sleep(0.01)
     raise AssertionError(f"no log line with {text!r}")
+
+
+def _keysyms(desk: VirtualDesktop, first: int, last: int) -> dict[int, tuple[int, ...]]:
+    from Xlib import display
+
+    connection = display.Display(desk.display)
+    try:
+        rows = connection.get_keyboard_mapping(first, last - first + 1)
+        return {first + offset: tuple(row) for offset, row in enumerate(rows)}
+    finally:
+        connection.close()
+
+
+def _remap(desk: VirtualDesktop, first: int, changes: dict[int, tuple[int, ...]]) -> None:
+    """One ChangeKeyboardMapping request (so one MappingNotify) from ``first`` to the last changed keycode."""
+    from Xlib import display
+
+    current = _keysyms(desk, first, max(changes))
+    width = len(current[first])
+    rows = [list((changes.get(code) or current[code]) + (0,) * width)[:width] for code in sorted(current)]
+    connection = display.Display(desk.display)
+    try:
+        connection.change_keyboard_mapping(first, rows)
+        connection.sync()
+    finally:
+        connection.close()
