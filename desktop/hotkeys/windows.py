@@ -115,16 +115,24 @@ class WindowsHotkeys:
         return self.fits_this_system()
 
     def start(self, hotkeys: Sequence[Hotkey], on_press: PressSink) -> list[Refusal]:
+        """Raises ``OSError`` when the hotkey thread cannot run at all (user32 missing, not Windows)."""
         self.stop()
         ready = threading.Event()
         refusals: list[Refusal] = []
+        failures: list[str] = []
         thread = threading.Thread(
-            target=self._loop, args=(tuple(hotkeys), on_press, refusals, ready), name="windows-hotkeys", daemon=True
+            target=self._loop,
+            args=(tuple(hotkeys), on_press, refusals, ready, failures),
+            name="windows-hotkeys",
+            daemon=True,
         )
         thread.start()
         if not ready.wait(READY_TIMEOUT):
             log.warning("the Windows hotkey thread did not start within %.0f s", READY_TIMEOUT)
             return [Refusal(index, "unavailable", "the hotkey thread did not start") for index in range(len(hotkeys))]
+        if failures:
+            thread.join(JOIN_TIMEOUT)
+            raise OSError(failures[0])
         self._thread = thread
         return refusals
 
@@ -138,12 +146,19 @@ class WindowsHotkeys:
             log.warning("the Windows hotkey thread did not end within %.1f s", JOIN_TIMEOUT)
 
     def _loop(
-        self, hotkeys: tuple[Hotkey, ...], on_press: PressSink, refusals: list[Refusal], ready: threading.Event
+        self,
+        hotkeys: tuple[Hotkey, ...],
+        on_press: PressSink,
+        refusals: list[Refusal],
+        ready: threading.Event,
+        failures: list[str],
     ) -> None:
         # On Windows the native id is GetCurrentThreadId(), what PostThreadMessageW needs.
         self._thread_id = threading.get_native_id()
         try:
             _run_message_loop(hotkeys, on_press, refusals, ready)
+        except OSError as error:
+            failures.append(str(error))
         finally:
             ready.set()
 

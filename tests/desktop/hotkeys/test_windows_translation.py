@@ -62,3 +62,21 @@ def test_a_character_the_layout_cannot_type_is_refused() -> None:
 def test_each_system_gets_the_method_that_fits_it(platform: str, env: dict[str, str], expected: str | None) -> None:
     fitting = [method.name for method in known_methods(env, platform) if method.fits_this_system()]
     assert (fitting[0] if fitting else None) == expected
+
+
+def test_when_the_hotkey_thread_cannot_run_start_raises_at_once_and_leaves_no_thread() -> None:
+    import threading
+    import time
+
+    from desktop.hotkeys.windows import WindowsHotkeys
+
+    # Off Windows the message loop cannot run: the same path as a user32 that fails to load.
+    method = WindowsHotkeys(platform="win32")
+    before = set(threading.enumerate())
+    began = time.monotonic()
+
+    with pytest.raises(OSError, match="RegisterHotKey exists only on Windows"):
+        method.start([parse_hotkey("<ctrl>+<print_screen>")], lambda _index: None)
+
+    assert time.monotonic() - began < 1.0
+    assert not [thread for thread in set(threading.enumerate()) - before if thread.is_alive()]
