@@ -9,52 +9,21 @@ from __future__ import annotations
 
 import logging
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.desktop import VirtualDesktop, virtual_desktop
 from tests.tray.hotkey_witness import MODIFIER_KEYSYMS
+from tests.tray.witness_desktop import WAIT, Lines, child, end, start_openbox
 from tray.hotkeys import GlobalHotkeys, HotkeyBinding
 
-REPO = Path(__file__).resolve().parents[2]
 CAPTURE = HotkeyBinding("<ctrl>+<print_screen>", "capture", None, "hotkeys.capture")
 CLIPBOARD = HotkeyBinding("<ctrl>+<shift>+<print_screen>", "clipboard", None, "hotkeys.clipboard")
-WAIT = 10.0
 
 pytestmark = pytest.mark.desktop
-
-
-class Lines:
-    """A child's stdout, line by line, read on a thread so a test can wait for a line with a deadline."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-        self._lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._lines.put(line.strip())
-
-    def next(self) -> str:
-        return self._lines.get(timeout=WAIT)
-
-    def until(self, wanted: str) -> list[str]:
-        """Every line before ``wanted``; fails if it does not come within WAIT seconds."""
-        seen: list[str] = []
-        deadline = time.monotonic() + WAIT
-        while True:
-            line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
-            if line == wanted:
-                return seen
-            seen.append(line)
 
 
 @pytest.fixture(scope="module")
@@ -63,49 +32,16 @@ def desktop() -> Iterator[VirtualDesktop]:
         patch.setenv("DISPLAY", desk.display)
         patch.delenv("WAYLAND_DISPLAY", raising=False)
         patch.delenv("AIIS_HOTKEYS", raising=False)
-        wm = subprocess.Popen(["openbox"], env=desk.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        desk.processes.append(wm)
-        _wait_for_window_manager(desk)
+        start_openbox(desk)
         yield desk
-
-
-def _wait_for_window_manager(desk: VirtualDesktop) -> None:
-    # The sign that openbox manages windows: it has set _NET_SUPPORTING_WM_CHECK on the root.
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if "window id" in desk.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False).stdout.decode():
-            return
-        time.sleep(0.05)
-    raise AssertionError("openbox did not start")
-
-
-def _child(desk: VirtualDesktop, *args: str) -> Lines:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.tray.hotkey_witness", *args],
-        cwd=REPO,
-        env=desk.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    return Lines(process)
-
-
-def _end(lines: Lines) -> None:
-    process = lines.process
-    if process.stdin is not None:
-        process.stdin.close()
-    process.terminate()
-    process.wait(timeout=5)
 
 
 @pytest.fixture
 def witness(desktop: VirtualDesktop) -> Iterator[Lines]:
-    lines = _child(desktop, "witness")
+    lines = child(desktop, "witness")
     lines.until("focused")
     yield lines
-    _end(lines)
+    end(lines)
 
 
 @pytest.fixture
@@ -154,7 +90,7 @@ def test_a_hotkey_another_program_holds_is_named_and_the_others_still_fire(
     desktop: VirtualDesktop, witness: Lines, hotkeys: GlobalHotkeys, pressed: queue.Queue[HotkeyBinding]
 ) -> None:
     # GIVEN another X client holding Ctrl+Print (keycode 107 is Print in Xvfb's keymap; 4 = Control)
-    holder = _child(desktop, "holder", "107", "4")
+    holder = child(desktop, "holder", "107", "4")
     assert holder.next() == "held"
     try:
         # WHEN the app takes its hotkeys
@@ -170,7 +106,7 @@ def test_a_hotkey_another_program_holds_is_named_and_the_others_still_fire(
         assert pressed.get(timeout=WAIT) == CLIPBOARD
         assert leaked(witness, desktop) == []
     finally:
-        _end(holder)
+        end(holder)
 
 
 def test_after_a_keyboard_mapping_change_the_hotkeys_are_grabbed_again(
@@ -221,11 +157,11 @@ def test_when_a_layout_change_moves_a_key_its_old_keycode_is_released_with_every
         # THEN the hotkey fires on the new key, and every variant of the old one is free again
         desktop.run("xdotool", "key", "ctrl+shift+z")
         assert pressed.get(timeout=WAIT) == redo
-        holder = _child(desktop, "holder", str(old), "5")
+        holder = child(desktop, "holder", str(old), "5")
         try:
             assert holder.next() == "held", "a lock variant of the old keycode is still grabbed"
         finally:
-            _end(holder)
+            end(holder)
     finally:
         caplog.clear()
         _remap(desktop, old, before)

@@ -8,15 +8,13 @@ witness, and nothing but modifiers came before it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
 from tests.tray.hotkey_witness import MODIFIER_KEYSYMS
-from tests.tray.test_hotkeys_consumed import REPO, Lines, _end, _wait_for_window_manager
 from tests.tray.tray_session import overlay_shown, running_tray, tray_desktop, wait_for
+from tests.tray.witness_desktop import child, end, start_openbox
 from tests.virtual_desktop import VirtualDesktop
 
 pytestmark = pytest.mark.desktop
@@ -25,9 +23,7 @@ pytestmark = pytest.mark.desktop
 @pytest.fixture(scope="module")
 def desktop() -> Iterator[VirtualDesktop]:
     with tray_desktop() as desk:
-        wm = subprocess.Popen(["openbox"], env=desk.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        desk.processes.append(wm)
-        _wait_for_window_manager(desk)
+        start_openbox(desk)
         yield desk
 
 
@@ -35,17 +31,7 @@ def test_the_trays_hotkey_opens_the_overlay_and_the_focused_window_receives_no_k
     # GIVEN the tray running (hotkeys Ctrl+Shift+E / Ctrl+Shift+V) and a witness window with the focus
     with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
         tray.wait_log("hotkeys through x11-grab: 2 taken, 0 refused")
-        witness = Lines(
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.tray.hotkey_witness", "witness"],
-                cwd=REPO,
-                env=desktop.env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
-        )
+        witness = child(desktop, "witness")
         try:
             witness.until("focused")
 
@@ -61,4 +47,4 @@ def test_the_trays_hotkey_opens_the_overlay_and_the_focused_window_receives_no_k
             desktop.run("xdotool", "key", "space")
             assert [key for key in witness.until("space") if key not in MODIFIER_KEYSYMS] == []
         finally:
-            _end(witness)
+            end(witness)
