@@ -223,7 +223,7 @@ def deliver(crop: Image.Image, preset: Preset, delivery: Delivery, ctx: CliConte
     size = f"{crop.width}x{crop.height}"
     if delivery.output is not None:
         fmt = delivery.output.suffix.lower().lstrip(".")
-        path = write_file(encode_image(crop, fmt), delivery.output)
+        path = write_file(encode_image(crop, fmt), delivery.output, private=False)
         ctx.say(f"Saved {size} to {path}")
     if delivery.folder_save:
         settings = ctx.config.output

@@ -201,7 +201,7 @@ def _deliver(
             raise InputError("Standard output cannot take binary data here; use --output FILE.")
         code = 0 if _write_out(stream, first) else PIPE_CLOSED_EXIT
     elif checked is not None:
-        target = write_file(first, checked[0])
+        target = write_file(first, checked[0], private=False)
         ctx.say(f"Saved {target}")
         _save_extras(images[1:], target, fmt, ctx)
     elif not args.copy:

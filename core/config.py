@@ -20,7 +20,7 @@ from core import paths
 from core.config_defaults import DEFAULT_CONFIG_TEXT
 from core.config_values import check_base_url, check_pattern
 from core.errors import ConfigError
-from core.hotkeys import parse_hotkey
+from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, parse_hotkey
 from core.schema import OptionsSpec, SpecError, check_options
 from core.settings_file import read_settings_text
 from core.yamlnodes import LocatedDocument, Path_, YamlSyntaxError, load_located
@@ -78,8 +78,8 @@ class Preset:
 
 @dataclass(frozen=True)
 class HotkeySettings:
-    capture: str | None = "<ctrl>+<shift>+e"
-    clipboard: str | None = "<ctrl>+<shift>+v"
+    capture: str | None = DEFAULT_CAPTURE_HOTKEY
+    clipboard: str | None = DEFAULT_CLIPBOARD_HOTKEY
 
 
 @dataclass(frozen=True)

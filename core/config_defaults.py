@@ -21,8 +21,9 @@ providers:
   # A self-hosted server that speaks OpenAI's image API (LocalAI, LiteLLM, ...).
   openai-compatible: {model: gpt-image-1, base_url: "http://localhost:8080/v1"}
 
-# Global hotkeys, in pynput's notation. null turns one off.
-hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}
+# Global hotkeys, in pynput's notation. null turns one off. They are taken from every other program,
+# so the defaults use Print Screen, which no browser, editor or terminal binds (docs/adr/015).
+hotkeys: {capture: "<ctrl>+<print_screen>", clipboard: "<ctrl>+<shift>+<print_screen>"}
 
 # Presets: what happens to a selected region. provider 'none' copies or saves it as it is.
 # mode: the provider's mode (see 'python main.py providers'); options: that provider's options.

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Taken from every other program once grabbed, so chosen where none binds a key (docs/adr/015).
+DEFAULT_CAPTURE_HOTKEY = "<ctrl>+<print_screen>"
+DEFAULT_CLIPBOARD_HOTKEY = "<ctrl>+<shift>+<print_screen>"
+
 MODIFIERS = frozenset(
     {
         "ctrl",

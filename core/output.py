@@ -14,9 +14,9 @@ import errno
 import io
 import os
 import re
+import secrets
 import stat
 import string
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +31,9 @@ from core.settings_file import kind_of
 PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK})
+NEW_FILE_MODE = 0o666  # less the umask, as for any file a program creates
+PRIVATE_FILE_MODE = 0o600
+TEMP_ATTEMPTS = 100
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 # Control and format characters (bidi overrides such as U+202E turn "gnp.exe" into "exe.png" on screen),
 # surrogates and line separators: invisible or misleading in a file name, so dropped (issue 16).
@@ -175,27 +178,31 @@ def write_new_file(data: bytes, folder: Path, stem: str, extension: str) -> Path
         if candidate.exists():
             continue
         try:
-            _write_atomically(data, candidate, overwrite=False)
+            _write_atomically(data, candidate, overwrite=False, mode=NEW_FILE_MODE)
         except FileExistsError:
             continue
         return candidate
     raise OutputError(f"Too many files named {stem}* in {folder}.")
 
 
-def write_file(data: bytes, target: Path) -> Path:
-    """Write ``data`` to ``target`` (replacing it) only once all of it is on disk."""
+def write_file(data: bytes, target: Path, *, private: bool = True) -> Path:
+    """Write ``data`` to ``target`` (replacing it) only once all of it is on disk.
+
+    ``private`` files (settings, history, the instance token) are 0600; a result the person asked
+    for (``private=False``) gets the mode their umask gives, like any file they create.
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"The folder {target.parent} cannot be created ({error.strerror or error}).") from None
     try:
-        mode: int | None = target.stat().st_mode
+        existing: int | None = target.stat().st_mode
     except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        raise OutputError(f"{target} is {kind_of(mode)}, not a file; nothing was written.")
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing):
+        raise OutputError(f"{target} is {kind_of(existing)}, not a file; nothing was written.")
     remove_leftover_parts(target.parent)
-    _write_atomically(data, target, overwrite=True)
+    _write_atomically(data, target, overwrite=True, mode=PRIVATE_FILE_MODE if private else NEW_FILE_MODE)
     return target
 
 
@@ -209,12 +216,27 @@ def _write_exclusive(data: bytes, target: Path) -> None:
             raise
 
 
-def _write_atomically(data: bytes, target: Path, *, overwrite: bool) -> None:
+def _create_temp(folder: Path, mode: int) -> tuple[int, Path]:
+    """A new hidden file created with ``mode`` less the umask (mkstemp would force 0600 on everything).
+
+    A saved result is an ordinary file of the person's: it gets the permissions every other new
+    file of theirs gets (issue 17). O_EXCL makes a clash with another file an error, not a reuse.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _attempt in range(TEMP_ATTEMPTS):
+        temp = folder / f".aiis-{secrets.token_hex(8)}.part"
+        try:
+            return os.open(temp, flags, mode), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
+def _write_atomically(data: bytes, target: Path, *, overwrite: bool, mode: int) -> None:
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=".aiis-", suffix=".part", dir=target.parent)
+        handle, temp = _create_temp(target.parent, mode)
     except OSError as error:
         raise OutputError(f"Cannot write in {target.parent} ({error.strerror or error}).") from None
-    temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

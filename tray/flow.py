@@ -28,7 +28,7 @@ from overlay.toast import ProgressToast
 from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
-from tray.plan import REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
+from tray.plan import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from tray.results import Delivery, Naming, deliver
 
 log = logging.getLogger(__name__)
@@ -163,7 +163,7 @@ class JobFlow:
             image = match_size(image, running.crop_size)
         plan = running.plan
         try:
-            delivery = self.deliver(image, config, Naming(plan.preset, plan.provider_id or "none", plan.mode))
+            delivery = self.deliver(image, config, naming_for(plan))
         except AppError as error:
             self.tell_failure(str(error))
             return
@@ -279,3 +279,11 @@ class JobFlow:
 
 def _screen_of(root: tk.Misc) -> Rect:
     return Rect(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
+
+
+def naming_for(plan: Plan) -> Naming:
+    """What {preset} {provider} {mode} say in a saved file's name."""
+    provider = plan.provider_id or "none"
+    # With no preset active, {preset} is the provider id, not "(provider's default)" (issue 17).
+    preset = provider if plan.preset == NO_PRESET else plan.preset
+    return Naming(preset, provider, plan.mode)

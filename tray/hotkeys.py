@@ -1,27 +1,25 @@
 """Global hotkeys from the settings: capture, edit clipboard image, and one per preset that names one.
 
-pynput is imported only in ``start``: it raises at import time without a display. A hotkey that
-is invalid or that pynput refuses is reported in plain words and left out; the others still work.
-The listener thread only calls ``on_hotkey``, which posts to the Tk queue.
-
-Stopping (DESKTOP-TESTING.md, pitfalls): pynput's X listener blocks inside XRecord and
-``listener.stop()`` only takes effect when the next key event arrives. So ``stop`` asks it to
-stop, then sends one harmless synthetic event (an XTest press and release of a keycode that no
-key symbol is mapped to) to wake it, and joins with a timeout. The listener thread is a daemon,
-so even if the wake-up fails it can never keep the app from exiting.
+The OS edge is in ``desktop/hotkeys`` (X11 grab, Windows RegisterHotKey, pynput on macOS); this
+module picks the method, turns the settings into hotkeys and what a method refuses into plain
+sentences. A hotkey that is invalid, duplicated or taken by another program is reported and left
+out; the others still work. The method's thread only calls ``on_hotkey``, which posts to the Tk
+queue (docs/adr/005-threading-model.md).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from core.hotkeys import parse_hotkey
+from core.hotkeys import Hotkey, parse_hotkey
+from desktop.hotkeys.base import HotkeyMethod, Refusal
+from desktop.hotkeys.system import hotkey_method
+from desktop.hotkeys.x11_grab import X11KeyGrab
 
 if TYPE_CHECKING:
     from core.config import Config
@@ -29,8 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HotkeyAction = Literal["capture", "clipboard", "preset"]
-STOP_TIMEOUT = 0.5
-READY_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -65,12 +61,34 @@ def _describe(binding: HotkeyBinding) -> str:
     return f"The hotkey '{binding.hotkey}' for {what}{where}"
 
 
-class GlobalHotkeys:
-    """One pynput listener for all bindings; ``start`` again to apply new settings."""
+def taken_message(binding: HotkeyBinding, holder: str = "") -> str:
+    """The sentence for a hotkey another program holds: which one, who (if known), and where to change it."""
+    section = "presets" if binding.action == "preset" else "hotkeys"
+    label = _label(binding.hotkey)
+    where = f" ({binding.source})" if binding.source else ""
+    return (
+        f"{label}{where} is already taken by {holder or 'another program'}; "
+        f"choose another under {section}: in the settings file."
+    )
 
-    def __init__(self, on_hotkey: HotkeySink) -> None:
+
+def no_hotkeys_message(env: Mapping[str, str], hints: str) -> str:
+    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
+        return (
+            "Global hotkeys are not available on this desktop: Wayland does not let applications take keys. "
+            "Bind 'python main.py capture' to a shortcut in your desktop's keyboard settings, or use the tray menu."
+        )
+    extra = f" {hints}" if hints else ""
+    return f"Global hotkeys are not available on this desktop; use the tray menu instead.{extra}"
+
+
+class GlobalHotkeys:
+    """All bindings through one hotkey method; ``start`` again to apply new settings."""
+
+    def __init__(self, on_hotkey: HotkeySink, env: Mapping[str, str] | None = None) -> None:
         self._on_hotkey = on_hotkey
-        self._listener: Any = None
+        self._env = env
+        self._method: HotkeyMethod | None = None
         self._active: tuple[HotkeyBinding, ...] = ()
         self._lock = threading.Lock()
 
@@ -79,136 +97,95 @@ class GlobalHotkeys:
         return self._active
 
     def start(self, bindings: Sequence[HotkeyBinding]) -> list[str]:
-        """Listen for ``bindings``; returns the problems (one sentence each), empty if all work."""
+        """Take ``bindings``; returns the problems (one sentence each), empty if all work."""
         self.stop()
+        env = self._env if self._env is not None else os.environ
         problems: list[str] = []
-        usable: dict[str, HotkeyBinding] = {}
-        try:
-            from pynput import keyboard
-        except Exception as error:  # pynput raises plain Exceptions when no backend fits
-            return [f"Global hotkeys are not available on this desktop ({error}); use the tray menu instead."]
+        wanted: dict[str, tuple[HotkeyBinding, Hotkey]] = {}
         for binding in bindings:
-            problem = self._check(binding, usable, keyboard)
+            problem = _check(binding, wanted)
             if problem:
                 problems.append(problem)
-            else:
-                usable[str(parse_hotkey(binding.hotkey))] = binding
-        if not usable:
+        if not wanted:
             return problems
-        missing = _missing_x_extension()
-        if missing:
-            problems.append(f"Global hotkeys cannot work on this desktop: {missing}. Use the tray menu instead.")
-            return problems
-        callbacks = {hotkey: self._callback(binding) for hotkey, binding in usable.items()}
+        method, hints = hotkey_method(env)
+        if method is None:
+            return [*problems, no_hotkeys_message(env, hints)]
+        usable = list(wanted.values())
+        active = tuple(binding for binding, _hotkey in usable)
+
+        def pressed(index: int) -> None:
+            log.debug("hotkey %s pressed", active[index].hotkey)
+            self._on_hotkey(active[index])
+
         try:
-            listener = keyboard.GlobalHotKeys(callbacks)
-            listener.start()
-        except Exception as error:
-            log.warning("hotkey listener failed to start: %s", error)
-            problems.append(f"Global hotkeys could not be set up on this desktop ({error}); use the tray menu.")
-            return problems
-        if not _wait_ready(listener):
-            listener.stop()
-            problems.append("Global hotkeys could not be set up on this desktop (the listener did not start).")
-            return problems
+            refusals = method.start([hotkey for _binding, hotkey in usable], pressed)
+        except OSError as error:
+            log.warning("hotkey method %s failed to start: %s", method.name, error)
+            return [*problems, f"Global hotkeys could not be set up on this desktop ({error}); use the tray menu."]
+        problems.extend(_refusal_message(active[refusal.index], refusal) for refusal in refusals)
+        refused = {refusal.index for refusal in refusals}
         with self._lock:
-            self._listener = listener
-            self._active = tuple(usable.values())
-        log.info("listening for %d hotkey(s)", len(usable))
+            self._method = method
+            self._active = tuple(binding for index, binding in enumerate(active) if index not in refused)
+        log.info("hotkeys through %s: %d taken, %d refused", method.name, len(self._active), len(refused))
         for problem in problems:
             log.warning("%s", problem)
         return problems
 
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Stop listening; returns within about ``timeout`` seconds whatever the X server does."""
+    def stop(self) -> None:
+        """Release every hotkey; the method's thread has ended when this returns (within ~0.5 s at worst)."""
         with self._lock:
-            listener, self._listener, self._active = self._listener, None, ()
-        if listener is None:
-            return
-        listener.stop()
-        # Measured on Xvfb: without the wake-up an idle listener is still alive after a 2 s join;
-        # with it the thread ends in about 15 ms.
-        _wake_x_listener()
-        listener.join(timeout)
-        if listener.is_alive():
-            log.info("hotkey listener still waiting for a key event; it is a daemon thread and ends with the app")
+            method, self._method, self._active = self._method, None, ()
+        if method is not None:
+            method.stop()
 
-    def _check(self, binding: HotkeyBinding, usable: dict[str, HotkeyBinding], keyboard: ModuleType) -> str | None:
-        try:
-            canonical = str(parse_hotkey(binding.hotkey))
-            keyboard.HotKey.parse(canonical)
-        except ValueError as error:
-            detail = str(error).removeprefix(f"'{binding.hotkey}' ")
-            return f"{_describe(binding)} does not work: {detail}."
-        if canonical in usable:
-            return f"{_describe(binding)} is already used by {_describe(usable[canonical]).lower()}; it was left out."
+
+def probe_hotkeys(bindings: Sequence[HotkeyBinding], env: Mapping[str, str]) -> list[str] | None:
+    """For ``config check``: grab each hotkey on the X display and release it at once.
+
+    The problems (taken, no such key), or None where nothing can be tried: no X display to reach,
+    or another system (Windows and macOS are not probed; the tray reports there when it starts).
+    """
+    grab = X11KeyGrab(env)
+    if not grab.fits_this_system() or not grab.is_installed():
         return None
-
-    def _callback(self, binding: HotkeyBinding) -> Callable[[], None]:
-        def fire() -> None:
-            log.debug("hotkey %s pressed", binding.hotkey)
-            try:
-                self._on_hotkey(binding)
-            except Exception:
-                # A failing sink must not kill the listener thread: the other hotkeys keep working.
-                log.exception("hotkey handler failed")
-
-        return fire
-
-
-def _wait_ready(listener: threading.Thread, timeout: float = READY_TIMEOUT) -> bool:
-    """Ready or not within ``timeout``: pynput's ``wait()`` blocks forever if its thread died starting."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        # ``_ready`` is what pynput's own wait() waits for; there is no public way to poll it.
-        if getattr(listener, "_ready", False):
-            return True
-        if not listener.is_alive():
-            return False
-        time.sleep(0.01)
-    return False
-
-
-def _missing_x_extension() -> str:
-    """On X11, what pynput needs and the server lacks (it needs RECORD and XTEST); "" elsewhere."""
+    wanted: dict[str, tuple[HotkeyBinding, Hotkey]] = {}
+    for binding in bindings:
+        _check(binding, wanted)  # the settings check already reported what this refuses
+    usable = list(wanted.values())
     try:
-        from Xlib import display
-    except ImportError:
-        return ""
-    try:
-        connection = display.Display()
-    except Exception:  # not on X: pynput uses another backend
-        return ""
-    try:
-        for extension in ("RECORD", "XTEST"):
-            if not connection.has_extension(extension):
-                return f"the X server lacks the {extension} extension"
+        refusals = grab.start([hotkey for _binding, hotkey in usable], lambda _index: None)
+    except OSError as error:
+        log.info("no X display to try the hotkeys on: %s", error)
+        return None
     finally:
-        connection.close()
-    return ""
+        grab.stop()
+    return [_refusal_message(usable[refusal.index][0], refusal) for refusal in refusals]
 
 
-def _wake_x_listener() -> None:
-    """Send one key event nobody can see as a key (a keycode with no symbol) to end XRecord's wait."""
+def _check(binding: HotkeyBinding, wanted: dict[str, tuple[HotkeyBinding, Hotkey]]) -> str | None:
     try:
-        from Xlib import X, display
-        from Xlib.ext import xtest
-    except ImportError:
-        return
+        hotkey = parse_hotkey(binding.hotkey)
+    except ValueError as error:
+        detail = str(error).removeprefix(f"'{binding.hotkey}' ")
+        return f"{_describe(binding)} does not work: {detail}."
+    canonical = str(hotkey)
+    if canonical in wanted:
+        return f"{_describe(binding)} is already used by {_describe(wanted[canonical][0]).lower()}; it was left out."
+    wanted[canonical] = (binding, hotkey)
+    return None
+
+
+def _refusal_message(binding: HotkeyBinding, refusal: Refusal) -> str:
+    if refusal.reason == "taken":
+        return taken_message(binding, refusal.holder)
+    detail = refusal.detail or "this desktop refused it"
+    return f"{_describe(binding)} does not work: {detail}."
+
+
+def _label(hotkey: str) -> str:
     try:
-        connection = display.Display()
-    except Exception:  # not on X (Windows, macOS, Wayland without XWayland): nothing to wake
-        return
-    try:
-        first = connection.display.info.min_keycode
-        last = connection.display.info.max_keycode
-        mapping = connection.get_keyboard_mapping(first, last - first + 1)
-        unmapped = [first + index for index, syms in enumerate(mapping) if not any(syms)]
-        if not unmapped:
-            return
-        keycode = unmapped[-1]
-        xtest.fake_input(connection, X.KeyPress, keycode)
-        xtest.fake_input(connection, X.KeyRelease, keycode)
-        connection.sync()
-    finally:
-        connection.close()
+        return parse_hotkey(hotkey).label()
+    except ValueError:
+        return hotkey

@@ -44,8 +44,8 @@ def test_defaults_have_the_documented_shape() -> None:
     assert config.providers["openai"].timeout == 180
     assert config.providers["google"].model == "gemini-2.5-flash-image"
     assert config.providers["photoroom"].base_url == "https://sdk.photoroom.com"
-    assert config.hotkeys.capture == "<ctrl>+<shift>+e"
-    assert config.hotkeys.clipboard == "<ctrl>+<shift>+v"
+    assert config.hotkeys.capture == "<ctrl>+<print_screen>"
+    assert config.hotkeys.clipboard == "<ctrl>+<shift>+<print_screen>"
     assert [preset.name for preset in config.presets][:2] == ["copy", "restyle"]
     assert config.preset("restyle").prompt == "Redraw this as a watercolor"
     assert config.output.mode == "clipboard"

@@ -274,7 +274,7 @@ def test_open_output_folder_creates_it_and_edit_settings_opens_the_file(running:
 
 def test_a_hotkey_that_cannot_be_grabbed_is_reported_and_the_app_runs_on(running: Running) -> None:
     assert running.recorder.said("The hotkey '<ctrl>+<alt>+r' for preset 'restyle' is taken.")
-    assert running.recorder.menus[-1][0].label == "Capture region    Ctrl+Shift+E"
+    assert running.recorder.menus[-1][0].label == "Capture region    Ctrl+Print Screen"
 
 
 def test_two_jobs_run_at_once_up_to_the_limit_and_a_refusal_shows_the_error_icon(running: Running) -> None:
