@@ -78,7 +78,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         notifier=choose_notifier(ctx.env),
         events=events,
         tray_icon=PystrayIcon(pystray, IconImages(), events.post, paths.runtime_dir() / "icons"),
-        hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding))),
+        hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding)), ctx.env),
         make_selector=SelectorHost,
         start_at_login=autostart_for(ctx.env, sys.platform),
         open_path=SystemOpener(ctx.env),

@@ -1,8 +1,9 @@
 """What other threads tell the Tk thread, and the queue that carries it (docs/adr/005-threading-model.md).
 
-Tray menu clicks (pystray's thread), hotkeys (pynput's threads), the single-instance server and the
-job loop never touch a widget. They ``post`` one of the events below; the Tk thread is woken through
-a self-pipe registered with ``createfilehandler`` and drains the queue. No timer polls the queue,
+Tray menu clicks (pystray's thread), hotkeys (the X11 grab reader, RegisterHotKey or pynput threads),
+the single-instance server and the job loop never touch a widget. They ``post`` one of the events
+below; the Tk thread is woken through a socket pair registered with ``createfilehandler`` and drains
+the queue. No timer polls the queue,
 so an idle app makes no wake-ups at all.
 """
 
