@@ -83,7 +83,9 @@ class MenuActions:
     def ask_key(self, provider_id: str, *, then: Callable[[], None], only_if_missing: bool = False) -> None:
         """Ask for ``provider_id``'s key (unless it has one and ``only_if_missing``), then call ``then``."""
         info = self.app.parts.catalog[provider_id]
-        if only_if_missing and self.app.parts.keys.has_key(provider_id):
+        # From the menu's key status, not the keyring itself: this is the Tk thread (issue 17). An
+        # unknown key (keyring locked) is not asked for: the job says what to do if it is missing.
+        if only_if_missing and self.app.has_key(provider_id) is not False:
             then()
             return
         if self.key_dialog is not None:
@@ -92,6 +94,7 @@ class MenuActions:
         def done(stored: bool) -> None:
             self.key_dialog = None
             if stored:
+                self.app.key_status.stored(provider_id)
                 self.app.tell(f"The key for {info.display_name} is stored in your system keyring.")
                 then()
             self.app.refresh()
