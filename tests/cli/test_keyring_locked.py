@@ -109,6 +109,25 @@ def test_edit_needing_a_key_from_a_locked_keyring_answers_in_seconds_and_sends_n
     assert not out.exists()
 
 
+def test_capture_with_an_active_preset_and_a_locked_keyring_says_so_before_the_screen_freezes(
+    locked: VirtualDesktop, tmp_path: Path
+) -> None:
+    # A locked keyring is not "no key": the active preset is not swapped for 'copy' behind the person's back.
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "active_preset: restyle\n"
+        "providers:\n  openai: {base_url: 'http://127.0.0.1:9/v1'}\n"
+        "presets:\n  - {name: restyle, provider: openai, mode: edit, prompt: 'Redraw this'}\n",
+        encoding="utf-8",
+    )
+    env = {**locked.env, "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path)}
+    result, seconds = run_main(env, "--config", str(config), "capture", "--output", str(tmp_path / "o.png"))
+    assert seconds < ANSWER_WITHIN, f"capture took {seconds:.1f} s"
+    assert result.returncode == 2
+    assert f"Error: {LOCKED}OPENAI_API_KEY." in result.stderr
+    assert not (tmp_path / "o.png").exists()
+
+
 @pytest.mark.parametrize(
     ("bad", "problem"),
     [
