@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.locked_keyring import silent_secret_service
+from tests.locked_keyring import locked_gnome_keyring, silent_secret_service
 from tests.providers.loopback import LoopbackServer
 from tests.virtual_desktop import VirtualDesktop
 
@@ -68,6 +68,19 @@ def test_keys_list_with_a_locked_keyring_lists_environment_keys_and_marks_the_ot
         assert "unknown (keyring locked?)" in rows[provider_id]
     assert f"Error: {LOCKED}the provider's environment variable (for example OPENAI_API_KEY)." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_keys_list_with_a_real_locked_gnome_keyring_activated_by_the_bus_answers_in_seconds() -> None:
+    # The real case: the bus activates gnome-keyring, whose login keyring is locked, and its
+    # password prompt (gcr-prompter, on the test's X server) is never answered.
+    with locked_gnome_keyring() as desktop:
+        result, seconds = run_main(desktop.env, "keys", "list")
+        prompt = desktop.run("xdotool", "search", "--onlyvisible", "--class", "gcr-prompter", check=False)
+    assert seconds < ANSWER_WITHIN, f"keys list took {seconds:.1f} s"
+    assert result.returncode == 2
+    assert "unknown (keyring locked?)" in next(r for r in result.stdout.splitlines() if r.startswith("ideogram "))
+    assert LOCKED in result.stderr
+    assert prompt.stdout.strip(), "the keyring really was waiting on its password prompt"
 
 
 def test_keys_set_from_stdin_with_a_locked_keyring_says_so_and_exits_2(locked: VirtualDesktop) -> None:

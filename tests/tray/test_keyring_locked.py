@@ -31,7 +31,7 @@ from overlay.selector import SelectorHost
 from providers.base import Provider
 from providers.registry import create_provider, provider_catalog
 from tests.desktop.capture.screens import paint_root
-from tests.locked_keyring import silent_secret_service
+from tests.locked_keyring import locked_gnome_keyring, silent_bus, silent_secret_service
 from tests.tray.test_app import SETTINGS, NoHotkeys, Recorder
 from tests.tray.tray_session import HEIGHT, PATTERN, TRAY_HEIGHT, TRAY_WIDTH, WIDTH, running_tray, wait_for
 from tests.virtual_desktop import VirtualDesktop, _stop
@@ -47,9 +47,11 @@ SIZE = ("--widthtype", "pixel", "--width", str(TRAY_WIDTH), "--heighttype", "pix
 LOCKED_MESSAGE = "The system keyring did not answer in 5 s; it may be locked"
 
 
-@pytest.fixture(scope="module")
-def locked_desktop() -> Iterator[VirtualDesktop]:
-    with silent_secret_service(WIDTH, HEIGHT) as desktop:
+@pytest.fixture(scope="module", params=["silent", "gnome-keyring"])
+def locked_desktop(request: pytest.FixtureRequest) -> Iterator[VirtualDesktop]:
+    """Each test runs against the silent stand-in and against a real, locked, activatable gnome-keyring."""
+    make = silent_secret_service if request.param == "silent" else locked_gnome_keyring
+    with make(WIDTH, HEIGHT) as desktop:
         trayer = subprocess.Popen(
             ["trayer", "--edge", "top", "--align", "right", "--SetDockType", "true", "--transparent", "false", *SIZE],
             env=desktop.env,
@@ -121,9 +123,16 @@ class LockedApp:
 
 
 @pytest.fixture
-def locked_app(locked_desktop: VirtualDesktop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LockedApp]:
+def silent_env(desktop: VirtualDesktop) -> Iterator[dict[str, str]]:
+    """The session's display (Tk in this process must keep one X server) with a silent keyring bus."""
+    with silent_bus(desktop.env) as address:
+        yield {**desktop.env, "DBUS_SESSION_BUS_ADDRESS": address}
+
+
+@pytest.fixture
+def locked_app(silent_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LockedApp]:
     """The tray app in this process with the real SecretService backend on the silent bus, no key in env."""
-    env = {**locked_desktop.env, "XDG_CONFIG_HOME": str(tmp_path / "xdg-config")}
+    env = {**silent_env, "XDG_CONFIG_HOME": str(tmp_path / "xdg-config")}
     for name in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
         monkeypatch.setenv(name, env[name])
     from keyring.backends.SecretService import Keyring
