@@ -158,6 +158,9 @@ def choose_preset(name: str | None, ctx: CliContext) -> Preset:
         return _configured_copy(ctx.config)
     preset = ctx.config.preset(active)
     if preset.needs_provider and not ctx.keys.has_key(preset.provider):
+        # A locked keyring is not "no key": keep the preset, and the key lookup says it is locked.
+        if ctx.keys.keyring_stuck:
+            return preset
         log.info("the active preset %s has no key set; using 'copy'", preset.name)
         return _configured_copy(ctx.config)
     return preset

@@ -42,7 +42,8 @@ class CliContext:
 
     @cached_property
     def keys(self) -> KeyStore:
-        return KeyStore(self.catalog, self.env, system_backend())
+        # The backend is opened on the key store's worker at first use: choosing it talks to D-Bus.
+        return KeyStore(self.catalog, self.env, open_backend=system_backend)
 
     def say(self, message: str) -> None:
         """A line for the person on stderr (progress, confirmations); stdout stays for data."""

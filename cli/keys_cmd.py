@@ -6,6 +6,7 @@ import argparse
 import getpass
 
 from cli.context import CliContext
+from core.errors import KeyringTimeoutError
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +44,11 @@ def _read_key(ctx: CliContext, provider_id: str) -> str:
 
 def _list(ctx: CliContext) -> int:
     rows = []
+    problems: list[str] = []
+    locked = False
     for provider_id, info in ctx.catalog.items():
+        # After one keyring call times out the others fail at once (core/keyring_worker.py), so a
+        # locked keyring costs one time limit for the whole list, not one per provider.
         status = ctx.keys.status(provider_id)
         if status.source == "environment":
             where = f"environment ({status.env_var})"
@@ -51,10 +56,21 @@ def _list(ctx: CliContext) -> int:
             where = "OS keyring"
         elif status.source == "unavailable":
             where = "keyring unavailable"
+        elif status.source == "unknown":
+            where = "unknown (keyring locked?)"
+            locked = True
+        elif status.source == "invalid":
+            where = "invalid (see below)"
+            problems.append(status.problem)
         else:
             where = "not set" if info.needs_key else "not needed"
         rows.append((provider_id, where, status.masked))
     width = max(len(row[0]) for row in rows)
     for provider_id, where, masked in rows:
         print(f"{provider_id:<{width}}  {where:<28}  {masked}".rstrip(), file=ctx.stdout)
+    for problem in problems:
+        ctx.say(problem)
+    if locked:
+        # The list above is incomplete: say why, with the exit code of a keyring error.
+        raise KeyringTimeoutError(ctx.keys.timeout)
     return 0

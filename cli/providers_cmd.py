@@ -20,6 +20,10 @@ def run(_args: argparse.Namespace, ctx: CliContext) -> int:
             key = "key: not needed"
         elif status.source == "unavailable":
             key = "key: keyring unavailable"
+        elif status.source == "unknown":
+            key = "key: unknown (the keyring did not answer; it may be locked)"
+        elif status.source == "invalid":
+            key = f"key: invalid ({status.problem})"
         else:
             key = f"key: not set (python main.py keys set {provider_id})"
         print(f"{provider_id}  {info.display_name}  [{key}]", file=ctx.stdout)

@@ -6,6 +6,8 @@ with its traceback. Each error carries a message in plain words that the app sho
 AppError
  ├── ConfigError            the settings file is not valid (names file, line and key)
  ├── KeyStoreError          the OS keyring cannot be used
+ │    ├── KeyringTimeoutError   the keyring did not answer in time (locked, or its service hangs)
+ │    └── BadKeyError           a key read from the environment or keyring has characters no key has
  ├── MissingKeyError        a provider needs a key that is not set (says how to set it)
  ├── InputError             the image, selection or clipboard given to us is unusable
  │    └── NoImageError      there is no image where one was expected (e.g. on the clipboard)
@@ -76,6 +78,26 @@ class KeyStoreError(AppError):
     """The OS keyring cannot be used (no backend, locked, refused)."""
 
     exit_code = 2
+
+
+class KeyringTimeoutError(KeyStoreError):
+    """The OS keyring did not answer within its time limit: often a locked keyring waiting on a prompt."""
+
+    def __init__(self, seconds: float, env_var: str = "") -> None:
+        alternative = env_var or "the provider's environment variable (for example OPENAI_API_KEY)"
+        super().__init__(
+            f"The system keyring did not answer in {seconds:g} s; it may be locked: unlock it "
+            f"(or log in again), or set {alternative}."
+        )
+        self.seconds = seconds
+
+
+class BadKeyError(KeyStoreError):
+    """A key from the environment or the keyring has a control, space or non-ASCII character.
+
+    Refused before any HTTP library sees it (httpx raises on such header values, and its message
+    would carry the key); the message never contains the key.
+    """
 
 
 class MissingKeyError(AppError):

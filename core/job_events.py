@@ -26,7 +26,7 @@ class FollowUp:
     """A second step run on the first step's result image, e.g. PhotoRoom ``remove-background``."""
 
     provider: EditProvider
-    key: str = field(repr=False)
+    key: str | Callable[[], str] = field(repr=False)
     mode: str = "remove-background"
     prompt: str = field(default="", repr=False)
     options: Mapping[str, object] = field(default_factory=_frozen)
@@ -36,13 +36,16 @@ class FollowUp:
 class JobSpec:
     """Everything a job needs.
 
+    ``key`` is the key, or a lookup that the job runs on a job thread: the OS keyring may take
+    seconds to answer, or never, so the tray never asks it on the Tk thread (issue 17, ADR 017).
+
     ``repr`` shows neither the key nor the request: its prompt and image must never reach a log
     line (issue 5, privacy).
     """
 
     provider: EditProvider
     request: EditRequest = field(repr=False)
-    key: str = field(repr=False)
+    key: str | Callable[[], str] = field(repr=False)
     follow_up: FollowUp | None = None
     label: str = ""
 

@@ -214,13 +214,16 @@ class JobRunner:
         spec = handle._take_spec()
         if spec is None:
             raise CancelledError()
-        result = await self._step(handle, spec.provider, spec.request, spec.key, 1, spec.steps, on_event)
+        # Both keys before the first step: a missing second key must not fail a job already paid for.
+        key = await _resolve_key(spec.key)
         follow = spec.follow_up
+        follow_key = await _resolve_key(follow.key) if follow is not None else ""
+        result = await self._step(handle, spec.provider, spec.request, key, 1, spec.steps, on_event)
         if follow is None:
             return result
         current[0] = follow.provider.info.display_name
         request = EditRequest(mode=follow.mode, prompt=follow.prompt, image=result.image, options=follow.options)
-        return await self._step(handle, follow.provider, request, follow.key, 2, 2, on_event)
+        return await self._step(handle, follow.provider, request, follow_key, 2, 2, on_event)
 
     async def _step(
         self,
@@ -242,6 +245,11 @@ class JobRunner:
 
     def _elapsed(self, handle: JobHandle) -> float:
         return max(0.0, self._clock() - handle.started)
+
+
+async def _resolve_key(key: str | Callable[[], str]) -> str:
+    """A lookup may wait for the OS keyring (up to its time limit): on a worker thread, not this loop."""
+    return key if isinstance(key, str) else await asyncio.to_thread(key)
 
 
 async def _cancel_all(grace: float) -> None:

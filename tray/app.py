@@ -26,6 +26,7 @@ from tray.events import (
     CaptureRequested,
     Event,
     JobUpdate,
+    KeyStatusesFetched,
     MenuCommand,
     NotificationClicked,
     Problem,
@@ -34,6 +35,7 @@ from tray.events import (
 )
 from tray.flow import JobFlow
 from tray.hotkeys import bindings_from_config
+from tray.key_status import KeyStatusBoard
 from tray.parts import AppParts
 from tray.plan import plan_capture
 from tray.results import Naming
@@ -52,6 +54,7 @@ class TrayApp:
         self.config, problem = load_or_defaults(parts.config_path, parts.catalog)
         self._config_problem = str(problem) if problem else ""
         self.history = PromptHistory(parts.history_file if self.config.privacy.history else None)
+        self.key_status = KeyStatusBoard(parts.keys, tuple(parts.catalog), parts.events.post)
         self.flow = JobFlow(root, parts, self.history, parts.events.post, self.refresh)
         self.selector = parts.make_selector(root)
         self.actions = MenuActions(self)
@@ -75,9 +78,11 @@ class TrayApp:
         self.parts.events.attach(self.root, self.handle)
         self.parts.jobs.set_max_concurrent(self.config.jobs.max_concurrent)
         self._watch = SettingsWatch(self.root, self.parts.config_path, lambda: self.handle(SettingsChanged()))
+        # Hotkeys and the icon first, and nothing here waits for the keyring: a locked one answers
+        # late or never, and the menu's key status arrives on its own (tray/key_status.py, ADR 017).
+        self._start_hotkeys()
         self.parts.tray_icon.start()
         self.refresh()
-        self._start_hotkeys()
         try:
             # The overlay windows exist, withdrawn, before the first hotkey: the first capture is as fast as later ones.
             self.selector.prepare(self.parts.capture().monitors())
@@ -114,6 +119,9 @@ class TrayApp:
             self.tell(event.message)
         elif isinstance(event, SettingsChanged):
             self.reload()
+        elif isinstance(event, KeyStatusesFetched):
+            self.key_status.arrived(event)
+            self.refresh()
         elif isinstance(event, QuitRequested):
             self.quit()
 
@@ -126,11 +134,12 @@ class TrayApp:
         state = "busy" if busy else "error" if self.flow.last_failed else "idle"
         self.parts.tray_icon.show_state(state)
         self.parts.tray_icon.show_menu(menu.build_menu(self.menu_state()))
+        self.key_status.fetch_if_stale()
 
     def menu_state(self) -> menu.MenuState:
         config = self.config
         providers = tuple(
-            menu.ProviderChoice(info.id, info.display_name, self._has_key(info.id))
+            menu.ProviderChoice(info.id, info.display_name, self.has_key(info.id), self.key_status.unknown_why(info.id))
             for info in self.parts.catalog.values()
         )
         login = self.parts.start_at_login
@@ -147,11 +156,11 @@ class TrayApp:
             running_jobs=self.flow.running,
         )
 
-    def _has_key(self, provider_id: str) -> bool:
-        try:
-            return self.parts.keys.has_key(provider_id)
-        except AppError:
-            return False
+    def has_key(self, provider_id: str) -> bool | None:
+        """From what the keyring last said (never asked here, on the Tk thread); None when unknown."""
+        if not self.parts.catalog[provider_id].needs_key:
+            return True
+        return self.key_status.has_key(provider_id)
 
     # Capture: overlay -> prompt bar -> job (tray.flow).
 

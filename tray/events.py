@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from core.job_events import JobEvent
+from core.keys import KeyStatus
 from tray.handoff import HandOff
 from tray.hotkeys import HotkeyBinding
 
@@ -74,11 +75,27 @@ class SettingsChanged:
 
 
 @dataclass(frozen=True)
+class KeyStatusesFetched:
+    """What the keyring said about each provider's key, asked off the Tk thread (tray/key_status.py)."""
+
+    statuses: tuple[KeyStatus, ...]
+
+
+@dataclass(frozen=True)
 class QuitRequested:
     """Quit: from the menu, a signal or another instance."""
 
 
-Event = CaptureRequested | MenuCommand | JobUpdate | NotificationClicked | Problem | SettingsChanged | QuitRequested
+Event = (
+    CaptureRequested
+    | MenuCommand
+    | JobUpdate
+    | NotificationClicked
+    | Problem
+    | SettingsChanged
+    | KeyStatusesFetched
+    | QuitRequested
+)
 
 Handler = Callable[[Event], None]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -19,6 +19,7 @@ from core.config import Config
 from core.errors import AppError
 from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.jobs import JobHandle
+from core.keys import KeyStore
 from core.models import EditRequest, Rect
 from core.prompt_history import PromptHistory
 from desktop.notify.base import Notification, NotificationAction
@@ -120,7 +121,8 @@ class JobFlow:
 
     def _spec(self, config: Config, plan: Plan, crop: Image.Image, prompt: str) -> JobSpec:
         assert plan.provider_id is not None  # noqa: S101 - copy plans never reach here
-        key = self._parts.keys.get(plan.provider_id)
+        # Lookups, run by the job on its own thread: the keyring may wait seconds (issue 17).
+        key = _key_lookup(self._parts.keys, plan.provider_id)
         provider = self._parts.make_provider(plan.provider_id, config.provider(plan.provider_id))
         request = EditRequest(
             mode=plan.mode, prompt=prompt, image=crop if plan.needs_image else None, options=plan.options
@@ -131,7 +133,7 @@ class JobFlow:
                 provider=self._parts.make_provider(
                     REMOVE_BACKGROUND_PROVIDER, config.provider(REMOVE_BACKGROUND_PROVIDER)
                 ),
-                key=self._parts.keys.get(REMOVE_BACKGROUND_PROVIDER),
+                key=_key_lookup(self._parts.keys, REMOVE_BACKGROUND_PROVIDER),
                 mode=REMOVE_BACKGROUND_MODE,
             )
         return JobSpec(provider=provider, request=request, key=key, follow_up=follow_up, label=plan.preset)
@@ -200,8 +202,7 @@ class JobFlow:
         if spec is None:
             return
         try:
-            # The person may have fixed the key since: look it up again.
-            spec = replace(spec, key=self._parts.keys.get(failed.plan.provider_id or ""))
+            # The spec's keys are lookups, so the job looks them up again: the person may have fixed one since.
             handle = self._parts.jobs.submit(spec, lambda event: self._post(JobUpdate(event)))
         except AppError as error:
             self.tell_failure(str(error))
@@ -275,6 +276,13 @@ class JobFlow:
         self._running.clear()
         for job_id in list(self._failed):
             self.forget(job_id)
+
+
+def _key_lookup(keys: KeyStore, provider_id: str) -> Callable[[], str]:
+    def lookup() -> str:
+        return keys.get(provider_id)
+
+    return lookup
 
 
 def _screen_of(root: tk.Misc) -> Rect:

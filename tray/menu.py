@@ -31,9 +31,12 @@ OUTPUT_LABELS = (("clipboard", "Copy"), ("save", "Save"), ("both", "Copy and sav
 
 @dataclass(frozen=True)
 class ProviderChoice:
+    """``has_key`` is None while the keyring has not answered; ``unknown_why`` then says why in words."""
+
     id: str
     name: str
-    has_key: bool
+    has_key: bool | None
+    unknown_why: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def _with_hotkey(label: str, hotkey: str | None) -> str:
 
 
 def provider_label(choice: ProviderChoice) -> str:
+    if choice.has_key is None:
+        # A locked keyring must not hold the menu up (issue 17): say the key is unknown, and why.
+        return f"{choice.name} (key: unknown, {choice.unknown_why or 'keyring locked'})"
     return choice.name if choice.has_key else f"{choice.name} (no key set)"
 
 

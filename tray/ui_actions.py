@@ -15,6 +15,7 @@ from overlay.about import AboutWindow
 from overlay.key_dialog import KeyDialog
 from tray import menu
 from tray.events import CaptureRequested, MenuCommand
+from tray.key_status import KeyStatusBoard
 from tray.parts import AppParts
 from tray.plan import REMOVE_BACKGROUND_PROVIDER, plan_capture
 
@@ -27,7 +28,9 @@ class MenuHost(Protocol):
     root: tk.Tk
     parts: AppParts
     config: Config
+    key_status: KeyStatusBoard
 
+    def has_key(self, provider_id: str) -> bool | None: ...
     def capture(self, request: CaptureRequested) -> None: ...
     def open_image(self) -> None: ...
     def open_path(self, path: Path) -> None: ...
@@ -99,7 +102,9 @@ class MenuActions:
     def ask_key(self, provider_id: str, *, then: Callable[[], None], only_if_missing: bool = False) -> None:
         """Ask for ``provider_id``'s key (unless it has one and ``only_if_missing``), then call ``then``."""
         info = self.app.parts.catalog[provider_id]
-        if only_if_missing and self.app.parts.keys.has_key(provider_id):
+        # From the menu's key status, not the keyring itself: this is the Tk thread (issue 17). An
+        # unknown key (keyring locked) is not asked for: the job says what to do if it is missing.
+        if only_if_missing and self.app.has_key(provider_id) is not False:
             then()
             return
         if self.key_dialog is not None:
@@ -108,6 +113,7 @@ class MenuActions:
         def done(stored: bool) -> None:
             self.key_dialog = None
             if stored:
+                self.app.key_status.stored(provider_id)
                 self.app.tell(f"The key for {info.display_name} is stored in your system keyring.")
                 then()
             self.app.refresh()

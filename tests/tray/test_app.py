@@ -170,6 +170,9 @@ def running(desktop: VirtualDesktop, tmp_path: Path, monkeypatch: pytest.MonkeyP
     root.withdraw()
     app = TrayApp(root, parts)
     app.start()  # run() without the signal handlers and Tk's loop: the test pumps Tk itself
+    # The menu's key status is asked off the Tk thread (issue 17); these tests start from its answer.
+    board = app.key_status
+    pump(root, lambda: board.answered)
     try:
         yield Running(app, recorder, config, env, jobs)
     finally:
