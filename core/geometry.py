@@ -18,8 +18,9 @@ Conventions used everywhere below:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from core.models import Monitor, Rect
@@ -34,7 +35,7 @@ NUDGE_STEP_FAST = 10
 # Floating point makes 0.8 * 1.25 come out as 0.99999999...; a pixel index must not drop by one
 # for that, and no real coordinate is within a millionth of a pixel of an edge on purpose.
 _EPSILON = 1e-6
-_FLIP: dict[str, str] = {"n": "s", "s": "n", "e": "w", "w": "e"}
+_FLIP: Mapping[str, str] = MappingProxyType({"n": "s", "s": "n", "e": "w", "w": "e"})
 
 
 # --- logical <-> physical ---------------------------------------------------------------------

@@ -22,14 +22,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from PIL import Image
 
 from core.errors import InputError, OutputError
 from core.settings_file import kind_of
 
-PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"}
-EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
+PIL_FORMATS = MappingProxyType({"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP"})
+EXTENSIONS = MappingProxyType({"png": ".png", "jpeg": ".jpg", "webp": ".webp"})
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK})
 NEW_FILE_MODE = 0o666  # less the umask, as for any file a program creates
 PRIVATE_FILE_MODE = 0o600

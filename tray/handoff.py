@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 MAX_LINE_BYTES = 4096
 MAX_PRESET_CHARS = 200
 Action = Literal["capture", "activate"]
 # The fields each action takes besides "action"; anything else is refused.
-FIELDS: dict[str, frozenset[str]] = {
-    "capture": frozenset({"preset", "from_clipboard"}),
-    "activate": frozenset(),
-}
+FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "capture": frozenset({"preset", "from_clipboard"}),
+        "activate": frozenset(),
+    }
+)
 
 
 class ProtocolError(ValueError):

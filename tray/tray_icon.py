@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 from core.errors import TrayIconError
@@ -26,7 +26,9 @@ from tray.menu import MenuItem, to_pystray
 log = logging.getLogger(__name__)
 
 NAME = "ai-image-studio"
-TITLES = {"idle": "AI Image Studio", "busy": "AI Image Studio: working", "error": "AI Image Studio: last job failed"}
+TITLES = MappingProxyType(
+    {"idle": "AI Image Studio", "busy": "AI Image Studio: working", "error": "AI Image Studio: last job failed"}
+)
 STOP_JOIN_SECONDS = 2.0
 
 
