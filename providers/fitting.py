@@ -6,6 +6,8 @@
 - Output size or aspect ratio: the provider's nearest to the crop's own, compared as log(w/h) so
   that 2:1 and 1:2 are equally far from 1:1.
 - Masks: ours are mode ``L`` with 255 = the area to edit; each provider's convention is made here.
+- Shape (issue 11): ``frame`` pads a crop to the frame ``providers.sizing`` planned, ``unframe`` cuts the
+  crop's region back out of the answer. Never a stretch either way.
 - ``match_size``: the result scaled to the crop's size so a paste lands where the region came from.
 """
 
@@ -21,6 +23,7 @@ from PIL import Image, ImageOps
 
 from core.errors import InputError
 from providers.base import InputLimits
+from providers.sizing import Plan, answer_box
 
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -181,11 +184,46 @@ def ideogram_mask(mask: Image.Image, size: tuple[int, int]) -> bytes:
     return encode(ImageOps.invert(_binary(mask, size)).convert("RGB"), "PNG")
 
 
-def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The result stretched to exactly ``size``.
+def _fill_colour(image: Image.Image) -> tuple[int, int, int]:
+    """The crop's mean colour: padding that reads as "more of the same", not a hard border to continue."""
+    mean = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    return mean if isinstance(mean, tuple) else (127, 127, 127)  # type: ignore[return-value]
 
-    Stretching, not cropping: the provider drew the whole crop into its own frame, so the inverse
-    mapping puts every part back where it was taken from.
+
+def frame(image: Image.Image, plan: Plan) -> Image.Image:
+    """``image`` scaled uniformly by the plan and centred on its frame; the padding in its mean colour."""
+    x, y, width, height = plan.box
+    if (width, height) == plan.frame and image.size == plan.frame:
+        return image
+    content = image if image.size == (width, height) else image.resize((width, height), Image.Resampling.LANCZOS)
+    mode = "RGBA" if has_transparency(image) else "RGB"
+    canvas = Image.new(mode, plan.frame, (*_fill_colour(image), 255) if mode == "RGBA" else _fill_colour(image))
+    canvas.paste(content.convert(mode), (x, y))
+    return canvas
+
+
+def frame_mask(mask: Image.Image, plan: Plan) -> Image.Image:
+    """Our mask (255 = edit) on the plan's frame: the padding is never an area to edit."""
+    x, y, width, height = plan.box
+    canvas = Image.new("L", plan.frame, KEEP)
+    canvas.paste(_binary(mask, (width, height)), (x, y))
+    return canvas
+
+
+def unframe(answer: Image.Image, plan: Plan) -> Image.Image:
+    """The crop's region of the provider's answer, at the answer's resolution (or back down, see sizing)."""
+    box, size = answer_box(answer.size, plan)
+    piece = answer if box == (0, 0, *answer.size) else answer.crop(box)
+    if piece.size == size:
+        return piece
+    return piece.resize(size, Image.Resampling.LANCZOS)
+
+
+def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The result scaled to exactly ``size``.
+
+    Results come back in the crop's own shape (``unframe``), so this is a uniform scale up to a pixel
+    of rounding; asked for by ``output.match_size``, so a paste lands where the region came from.
     """
     if result.size == size:
         return result
