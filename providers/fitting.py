@@ -211,7 +211,13 @@ def frame_mask(mask: Image.Image, plan: Plan) -> Image.Image:
 
 
 def unframe(answer: Image.Image, plan: Plan) -> Image.Image:
-    """The crop's region of the provider's answer, at the answer's resolution (or back down, see sizing)."""
+    """The crop's region of the provider's answer, at the answer's resolution (or back down, see sizing).
+
+    Only what the plan did is undone: an answer to a frame that was neither padded nor scaled up is
+    returned as it came, whatever its shape (``match_size`` then treats it as before).
+    """
+    if not plan.padded and plan.scale <= 1.0:
+        return answer
     box, size = answer_box(answer.size, plan)
     piece = answer if box == (0, 0, *answer.size) else answer.crop(box)
     if piece.size == size:

@@ -146,6 +146,12 @@ def test_pixels_come_back_where_they_were_after_a_round_trip(crop: tuple[int, in
     assert max(difference) < 40, difference  # stripes in place; a stretch or an offset would smear them
 
 
+def test_an_answer_to_an_unpadded_unscaled_frame_is_returned_as_it_came() -> None:
+    plan = sizing.plan((160, 90), GEMINI)  # exactly 16:9: nothing padded, nothing scaled
+    answer = Image.new("RGB", (96, 64))
+    assert fitting.unframe(answer, plan) is answer
+
+
 def test_the_mask_frame_never_lets_the_padding_be_edited() -> None:
     plan = sizing.plan((1920, 1080), GPT_IMAGE_2)
     mask = fitting.frame_mask(Image.new("L", (1920, 1080), fitting.EDIT), plan)
