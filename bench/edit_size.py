@@ -14,6 +14,7 @@ import base64
 import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,9 @@ def _answer(size: str, fallback: tuple[int, int]) -> bytes:
     width, _, height = size.partition("x")
     shape = (int(width), int(height)) if width.isdigit() and height.isdigit() else fallback
     image = Image.new("RGB", shape, (90, 140, 200))
-    image.paste((240, 200, 10), (0, 0, shape[0] // 2, shape[1] // 2))
+    # A photo-like quarter that PNG cannot squeeze, so the answer's bytes scale with its pixels as a real one's do.
+    quarter = (max(1, shape[0] // 2), max(1, shape[1] // 2))
+    image.paste(Image.frombytes("RGB", quarter, os.urandom(quarter[0] * quarter[1] * 3)), (0, 0))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return json.dumps({"created": 1, "data": [{"b64_json": base64.b64encode(buffer.getvalue()).decode()}]}).encode()
@@ -79,13 +82,17 @@ def serve(seen: list[Seen]) -> ThreadingHTTPServer:
 
 
 def screen(size: tuple[int, int]) -> Image.Image:
-    """A screenshot-like picture: flat panels, text-like rows, a photo-like gradient block."""
+    """A screenshot-like picture: a flat page, text-like rows, and a photo."""
     image = Image.new("RGB", size, (245, 245, 245))
     for y in range(40, size[1] - 40, 24):
         for x in range(60, size[0] // 2, 90):
             image.paste((30, 30, 30), (x, y, x + 60, y + 8))
-    gradient = Image.linear_gradient("L").resize((size[0] // 2, size[1] // 2)).convert("RGB")
-    image.paste(gradient, (size[0] // 2, size[1] // 4))
+    # A photo in the window: a quarter of the screen of incompressible pixels (a fixed seed: same bytes each run).
+    photo = (size[0] // 2, size[1] // 2)
+    image.paste(
+        Image.frombytes("RGB", photo, random.Random(11).randbytes(photo[0] * photo[1] * 3)),
+        (size[0] // 2, size[1] // 4),
+    )
     return image
 
 
