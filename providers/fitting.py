@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ from PIL import Image, ImageOps
 
 from core.errors import InputError
 from providers.base import InputLimits
-from providers.sizing import Plan, answer_box
+from providers.sizing import Plan, answer_box, nearest_shape, parse_shape
 
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -33,7 +32,6 @@ KEEP = 0
 # Each pass shrinks a little more than the byte ratio suggests: compressed size is not linear in area.
 BYTES_MARGIN = 0.9
 MAX_SHRINK_PASSES = 8
-_DIMENSIONS = re.compile(r"^\s*(\d+)\s*[x:X]\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -56,35 +54,27 @@ class Fitted:
 
 def parse_dimensions(text: str) -> tuple[int, int]:
     """``1024x1536``, ``16:9`` or Ideogram's ``16x9`` as two positive numbers."""
-    match = _DIMENSIONS.match(text)
-    if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
-        raise ValueError(f"{text!r} is not a size like 1024x1024 or a ratio like 16:9")
-    return int(match.group(1)), int(match.group(2))
-
-
-def _log_ratio(width: float, height: float) -> float:
-    return math.log(width / height)
+    return parse_shape(text)
 
 
 def nearest_aspect_ratio(width: int, height: int, choices: Sequence[str]) -> str:
     """The choice whose shape is closest to ``width`` x ``height`` (ties: the first listed)."""
     if not choices:
         raise ValueError("no aspect ratios to choose from")
-    own = _log_ratio(width, height)
-    return min(choices, key=lambda choice: abs(_log_ratio(*parse_dimensions(choice)) - own))
+    own = math.log(width / height)
+    return min(choices, key=lambda choice: abs(math.log(_ratio(choice)) - own))
+
+
+def _ratio(choice: str) -> float:
+    w, h = parse_shape(choice)
+    return w / h
 
 
 def nearest_size(width: int, height: int, choices: Sequence[str]) -> str:
     """The exact size closest in shape, then in area, to ``width`` x ``height``."""
     if not choices:
         raise ValueError("no sizes to choose from")
-    own_ratio, own_area = _log_ratio(width, height), math.log(width * height)
-
-    def distance(choice: str) -> tuple[float, float]:
-        w, h = parse_dimensions(choice)
-        return (round(abs(_log_ratio(w, h) - own_ratio), 9), abs(math.log(w * h) - own_area))
-
-    return min(choices, key=distance)
+    return nearest_shape(width, height, choices)
 
 
 def has_transparency(image: Image.Image) -> bool:

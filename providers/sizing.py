@@ -22,11 +22,13 @@ OpenAI ``/images/edits`` ``size`` (openai-images-subset.yaml, PROVIDERS.md), Gem
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Pixel maths rounding: 0.5 px either way is "the same pixel".
+# Rounding up to the multiple may overshoot a limit; this many shrink steps always reach it.
 _PASSES = 12
+_SHAPE = re.compile(r"^\s*(\d+)\s*[x:X]\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,10 @@ class Plan:
 
 def parse_shape(text: str) -> tuple[int, int]:
     """``1024x1536``, ``16:9`` or Ideogram's ``16x9`` as two positive numbers."""
-    cleaned = text.strip().lower().replace(":", "x")
-    width, _, height = cleaned.partition("x")
-    if not (width.isdigit() and height.isdigit()) or int(width) <= 0 or int(height) <= 0:
+    match = _SHAPE.match(text)
+    if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
         raise ValueError(f"{text!r} is not a size like 1024x1024 or a ratio like 16:9")
-    return int(width), int(height)
+    return int(match.group(1)), int(match.group(2))
 
 
 def _log_ratio(width: float, height: float) -> float:
