@@ -185,7 +185,10 @@ def frame(image: Image.Image, plan: Plan) -> Image.Image:
     x, y, width, height = plan.box
     if (width, height) == plan.frame and image.size == plan.frame:
         return image
-    content = image if image.size == (width, height) else image.resize((width, height), Image.Resampling.LANCZOS)
+    # A whole-number enlargement copies pixels into blocks (see sizing); anything else is resampled.
+    whole = plan.scale > 1 and plan.scale.is_integer() and (width, height) == _times(image.size, int(plan.scale))
+    resample = Image.Resampling.NEAREST if whole else Image.Resampling.LANCZOS
+    content = image if image.size == (width, height) else image.resize((width, height), resample)
     mode = "RGBA" if has_transparency(image) else "RGB"
     canvas = Image.new(mode, plan.frame, (*_fill_colour(image), 255) if mode == "RGBA" else _fill_colour(image))
     canvas.paste(content.convert(mode), (x, y))
@@ -212,7 +215,15 @@ def unframe(answer: Image.Image, plan: Plan) -> Image.Image:
     piece = answer if box == (0, 0, *answer.size) else answer.crop(box)
     if piece.size == size:
         return piece
+    factor = piece.size[0] // size[0]
+    if factor > 1 and piece.size == _times(size, factor):
+        # Block averages: the exact inverse of a whole-number enlargement (reduce() drifts past ~300x).
+        return piece.resize(size, Image.Resampling.BOX)
     return piece.resize(size, Image.Resampling.LANCZOS)
+
+
+def _times(size: tuple[int, int], factor: int) -> tuple[int, int]:
+    return size[0] * factor, size[1] * factor
 
 
 def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -135,7 +135,9 @@ def _free(crop: tuple[int, int], rule: SizeRule) -> Plan:
     area = canvas_w * canvas_h
     scale = 1.0
     if area < rule.min_pixels:
-        scale = math.sqrt(rule.min_pixels / area)
+        # A whole factor: each pixel becomes k x k, and k x k blocks average back to the exact pixel,
+        # so a faithful answer returns the crop itself (ADR 020). Within GPT's limits it always fits.
+        scale = float(math.ceil(math.sqrt(rule.min_pixels / area) - 1e-9))
     if rule.max_pixels is not None and area * scale * scale > rule.max_pixels:
         scale = math.sqrt(rule.max_pixels / area)
     if rule.max_side is not None and max(canvas_w, canvas_h) * scale > rule.max_side:

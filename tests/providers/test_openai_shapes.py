@@ -69,7 +69,7 @@ def difference(result: Image.Image, original: Image.Image) -> float:
         ("gpt-image-2.6-flare", (1536, 512), "1536x512"),  # a 3:1 strip: asked for as itself
         ("gpt-image-2.6-flare", (1920, 1080), "1920x1088"),  # 16-aligned by 8 rows of padding
         ("gpt-image-2.5-sunburst", (2400, 300), "2400x800"),  # 8:1: padded to the 3:1 limit
-        ("gpt-image-2", (200, 150), "944x704"),  # below 655,360 px: scaled up, brought back down
+        ("gpt-image-2", (200, 150), "1008x752"),  # below 655,360 px: 5x whole pixels up, back down
         ("gpt-image-1", (1536, 512), "1536x1024"),  # fixed sizes only: padded to the nearest
     ],
 )

@@ -146,6 +146,18 @@ def test_pixels_come_back_where_they_were_after_a_round_trip(crop: tuple[int, in
     assert max(difference) < 40, difference  # stripes in place; a stretch or an offset would smear them
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.tuples(st.integers(1, 300), st.integers(1, 300)))
+def test_a_small_crop_scaled_up_by_whole_pixels_comes_back_exactly(crop: tuple[int, int]) -> None:
+    """Below the pixel floor each pixel is sent as a k x k block; a faithful answer reduces to the crop itself."""
+    image = striped(crop)
+    plan = sizing.plan(crop, GPT_IMAGE_2)
+    assert plan.scale.is_integer()
+    assert plan.scale > 1
+    back = fitting.unframe(fitting.frame(image, plan), plan)
+    assert ImageChops.difference(back, image).getbbox() is None
+
+
 def test_an_answer_to_an_unpadded_unscaled_frame_is_returned_as_it_came() -> None:
     plan = sizing.plan((160, 90), GEMINI)  # exactly 16:9: nothing padded, nothing scaled
     answer = Image.new("RGB", (96, 64))
