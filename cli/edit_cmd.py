@@ -27,7 +27,7 @@ from core.errors import InputError, NoImageError
 from core.models import EditRequest, EditResult, ProgressEvent
 from core.output import encode_image, output_target, write_file, write_new_file
 from core.schema import SpecError, options_from_text
-from providers import fitting
+from providers import fitting, sizing
 from providers.registry import create_provider
 
 if TYPE_CHECKING:
@@ -108,7 +108,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         prompt=args.prompt,
         image=image if mode.needs_image else None,
         mask=mask,
-        options={**settings.options, **given, **_size_hint(info, image, given, settings)},
+        options={
+            **settings.options,
+            **given,
+            **_size_hint(info, image if not mode.needs_image else None, given, settings),
+        },
     )
     key = ctx.keys.get(info.id)
     job = Job(info, mode, settings, request, image.size if image is not None else None)
@@ -135,9 +139,17 @@ def _mode(info: ProviderInfo, mode_id: str | None) -> ModeInfo:
 def _size_hint(
     info: ProviderInfo, image: Image.Image | None, given: dict[str, object], settings: ProviderSettings
 ) -> dict[str, object]:
-    """For text-to-image with an INPUT: its shape picks the size, as a crop's would."""
+    """For text-to-image with an INPUT: its shape picks the size, as a crop's would.
+
+    Only there: an edit's provider picks the size from the crop itself (issue 11, ADR 020).
+    """
     if image is None or "size" not in info.options or "size" in given or "size" in settings.options:
         return {}
+    model = str(given.get("model") or settings.model or info.default_model or "")
+    rule = info.size_rule_for(model)
+    requested = sizing.plan(image.size, rule).request if rule is not None else None
+    if requested is not None:
+        return {"size": requested}
     if not info.limits.sizes:
         return {}
     return {"size": fitting.nearest_size(*image.size, info.limits.sizes)}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from providers.sizing import SizeRule
+
 if TYPE_CHECKING:
     import httpx
 
@@ -60,10 +62,21 @@ class ProviderInfo:
     default_model: str | None = None
     models: tuple[str, ...] = ()
     needs_key: bool = True
+    # Which shapes a model answers in (issue 11, ADR 020): ``size_rules`` by model-id prefix, the
+    # longest match winning, else ``size_rule``; None keeps the legacy ``limits.sizes`` behaviour.
+    size_rule: SizeRule | None = None
+    size_rules: tuple[tuple[str, SizeRule], ...] = ()
 
     @property
     def mode_ids(self) -> tuple[str, ...]:
         return tuple(mode.id for mode in self.modes)
+
+    def size_rule_for(self, model: str | None) -> SizeRule | None:
+        """The size rule of ``model``'s family (a catalog names it by id prefix), else the provider's."""
+        matches = [(prefix, rule) for prefix, rule in self.size_rules if model and model.startswith(prefix)]
+        if matches:
+            return max(matches, key=lambda match: len(match[0]))[1]
+        return self.size_rule
 
     def mode(self, mode_id: str) -> ModeInfo:
         for mode in self.modes:

@@ -6,6 +6,8 @@
 - Output size or aspect ratio: the provider's nearest to the crop's own, compared as log(w/h) so
   that 2:1 and 1:2 are equally far from 1:1.
 - Masks: ours are mode ``L`` with 255 = the area to edit; each provider's convention is made here.
+- Shape (issue 11): ``frame`` pads a crop to the frame ``providers.sizing`` planned, ``unframe`` cuts the
+  crop's region back out of the answer. Never a stretch either way.
 - ``match_size``: the result scaled to the crop's size so a paste lands where the region came from.
 """
 
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from PIL import Image, ImageOps
 
 from core.errors import InputError
 from providers.base import InputLimits
+from providers.sizing import Plan, answer_box, nearest_shape, parse_shape
 
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -30,7 +32,6 @@ KEEP = 0
 # Each pass shrinks a little more than the byte ratio suggests: compressed size is not linear in area.
 BYTES_MARGIN = 0.9
 MAX_SHRINK_PASSES = 8
-_DIMENSIONS = re.compile(r"^\s*(\d+)\s*[x:X]\s*(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -53,35 +54,27 @@ class Fitted:
 
 def parse_dimensions(text: str) -> tuple[int, int]:
     """``1024x1536``, ``16:9`` or Ideogram's ``16x9`` as two positive numbers."""
-    match = _DIMENSIONS.match(text)
-    if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
-        raise ValueError(f"{text!r} is not a size like 1024x1024 or a ratio like 16:9")
-    return int(match.group(1)), int(match.group(2))
-
-
-def _log_ratio(width: float, height: float) -> float:
-    return math.log(width / height)
+    return parse_shape(text)
 
 
 def nearest_aspect_ratio(width: int, height: int, choices: Sequence[str]) -> str:
     """The choice whose shape is closest to ``width`` x ``height`` (ties: the first listed)."""
     if not choices:
         raise ValueError("no aspect ratios to choose from")
-    own = _log_ratio(width, height)
-    return min(choices, key=lambda choice: abs(_log_ratio(*parse_dimensions(choice)) - own))
+    own = math.log(width / height)
+    return min(choices, key=lambda choice: abs(math.log(_ratio(choice)) - own))
+
+
+def _ratio(choice: str) -> float:
+    w, h = parse_shape(choice)
+    return w / h
 
 
 def nearest_size(width: int, height: int, choices: Sequence[str]) -> str:
     """The exact size closest in shape, then in area, to ``width`` x ``height``."""
     if not choices:
         raise ValueError("no sizes to choose from")
-    own_ratio, own_area = _log_ratio(width, height), math.log(width * height)
-
-    def distance(choice: str) -> tuple[float, float]:
-        w, h = parse_dimensions(choice)
-        return (round(abs(_log_ratio(w, h) - own_ratio), 9), abs(math.log(w * h) - own_area))
-
-    return min(choices, key=distance)
+    return nearest_shape(width, height, choices)
 
 
 def has_transparency(image: Image.Image) -> bool:
@@ -181,11 +174,63 @@ def ideogram_mask(mask: Image.Image, size: tuple[int, int]) -> bytes:
     return encode(ImageOps.invert(_binary(mask, size)).convert("RGB"), "PNG")
 
 
-def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The result stretched to exactly ``size``.
+def _fill_colour(image: Image.Image) -> tuple[int, int, int]:
+    """The crop's mean colour: padding that reads as "more of the same", not a hard border to continue."""
+    mean = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    return mean if isinstance(mean, tuple) else (127, 127, 127)  # type: ignore[return-value]
 
-    Stretching, not cropping: the provider drew the whole crop into its own frame, so the inverse
-    mapping puts every part back where it was taken from.
+
+def frame(image: Image.Image, plan: Plan) -> Image.Image:
+    """``image`` scaled uniformly by the plan and centred on its frame; the padding in its mean colour."""
+    x, y, width, height = plan.box
+    if (width, height) == plan.frame and image.size == plan.frame:
+        return image
+    # A whole-number enlargement copies pixels into blocks (see sizing); anything else is resampled.
+    whole = plan.scale > 1 and plan.scale.is_integer() and (width, height) == _times(image.size, int(plan.scale))
+    resample = Image.Resampling.NEAREST if whole else Image.Resampling.LANCZOS
+    content = image if image.size == (width, height) else image.resize((width, height), resample)
+    mode = "RGBA" if has_transparency(image) else "RGB"
+    canvas = Image.new(mode, plan.frame, (*_fill_colour(image), 255) if mode == "RGBA" else _fill_colour(image))
+    canvas.paste(content.convert(mode), (x, y))
+    return canvas
+
+
+def frame_mask(mask: Image.Image, plan: Plan) -> Image.Image:
+    """Our mask (255 = edit) on the plan's frame: the padding is never an area to edit."""
+    x, y, width, height = plan.box
+    canvas = Image.new("L", plan.frame, KEEP)
+    canvas.paste(_binary(mask, (width, height)), (x, y))
+    return canvas
+
+
+def unframe(answer: Image.Image, plan: Plan) -> Image.Image:
+    """The crop's region of the provider's answer, at the answer's resolution (or back down, see sizing).
+
+    Only what the plan did is undone: an answer to a frame that was neither padded nor scaled up is
+    returned as it came, whatever its shape (``match_size`` then treats it as before).
+    """
+    if not plan.padded and plan.scale <= 1.0:
+        return answer
+    box, size = answer_box(answer.size, plan)
+    piece = answer if box == (0, 0, *answer.size) else answer.crop(box)
+    if piece.size == size:
+        return piece
+    factor = piece.size[0] // size[0]
+    if factor > 1 and piece.size == _times(size, factor):
+        # Block averages: the exact inverse of a whole-number enlargement (reduce() drifts past ~300x).
+        return piece.resize(size, Image.Resampling.BOX)
+    return piece.resize(size, Image.Resampling.LANCZOS)
+
+
+def _times(size: tuple[int, int], factor: int) -> tuple[int, int]:
+    return size[0] * factor, size[1] * factor
+
+
+def match_size(result: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The result scaled to exactly ``size``.
+
+    Results come back in the crop's own shape (``unframe``), so this is a uniform scale up to a pixel
+    of rounding; asked for by ``output.match_size``, so a paste lands where the region came from.
     """
     if result.size == size:
         return result

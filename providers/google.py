@@ -18,7 +18,7 @@ import httpx
 
 from core.errors import ConfigError
 from core.models import EditRequest, EditResult
-from providers import fitting, images
+from providers import fitting, images, sizing
 from providers.catalog.google import ASPECT_RATIOS, INFO
 from providers.google_wire import build_body, classify, parse_answer
 from providers.http import HttpPolicy, send
@@ -59,11 +59,18 @@ class GoogleProvider:
         model = self.model_for(options)
         aspect = options.get("aspectRatio")
         inline: tuple[str, str] | None = None
+        plan: sizing.Plan | None = None
         if request.image is not None:
+            rule = INFO.size_rule_for(model)
+            if aspect is None and rule is not None and request.mode == "edit":
+                # Padded to the nearest ratio the model has, and cut back after (issue 11, ADR 020).
+                plan = sizing.plan(request.image.size, rule)
+                aspect = plan.request
             if aspect is None:
                 aspect = fitting.nearest_aspect_ratio(*request.image.size, ASPECT_RATIOS)
             if request.mode == "edit":
-                fitted = fitting.fit_image(request.image, INFO.limits, INFO.display_name)
+                image = fitting.frame(request.image, plan) if plan is not None else request.image
+                fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
                 inline = (fitted.mime, base64.b64encode(fitted.data).decode("ascii"))
         body = build_body(
             request.prompt,
@@ -88,7 +95,8 @@ class GoogleProvider:
             policy=self.policy,
         )
         found = parse_answer(answer.json(), INFO.display_name)
-        pictures = tuple(images.decode_image(data, INFO.display_name) for data in found.images)
+        decoded = (images.decode_image(data, INFO.display_name) for data in found.images)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
         return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=found.notes)
 
 

@@ -1,8 +1,10 @@
-"""Ideogram v3: remix, edit (mask), replace-background, reframe and generate, all multipart.
+"""Ideogram: precise edit (the default), inpaint, remix, reframe, replace-background and generate, all multipart.
 
-Each mode is one endpoint under ``{base_url}/v1/ideogram-v3/``; the key goes in the ``Api-Key``
-header. The answer holds signed links that expire within minutes, so every result is downloaded
-at once, with no key attached (the link is the credential). Wire details: ``providers.ideogram_wire``.
+Each mode is one endpoint (``providers.ideogram_wire.ENDPOINTS``: the v2 API where it answers at once,
+v1 otherwise); the key goes in the ``Api-Key`` header. The answer holds signed links that expire, so
+every result is downloaded at once, with no key attached (the link is the credential). The crop is
+sent in its own shape, padded only where a mode demands, and the padding is cut off the answer
+(``MODE_SIZE_RULES``, ADR 020). An old endpoint's ``Deprecation``/``notice`` is logged as a warning.
 """
 
 from __future__ import annotations
@@ -15,18 +17,28 @@ import httpx
 
 from core.errors import InputError
 from core.models import EditRequest, EditResult
-from providers import fitting, images
-from providers.catalog.ideogram import ASPECT_RATIOS, INFO, RESOLUTIONS
-from providers.http import HttpPolicy, download, send
-from providers.ideogram_wire import ENDPOINTS, MODE_TAKES_PROMPT, classify, form_fields, parse_answer
+from providers import fitting, images, sizing
+from providers.catalog.ideogram import ASPECT_RATIOS, INFO, MODE_SIZE_RULES, RESOLUTIONS
+from providers.http import Answer, HttpPolicy, download, send
+from providers.ideogram_wire import (
+    ENDPOINTS,
+    MODE_TAKES_PROMPT,
+    classify,
+    deprecation_notice,
+    form_fields,
+    parse_answer,
+)
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from core.config import ProviderSettings
     from core.models import ProgressSink
 
 log = logging.getLogger(__name__)
 
 KEY_HEADER = "Api-Key"
+Parts = list[tuple[str, tuple[str, bytes, str]]]
 
 
 def reframe_target(size: tuple[int, int], aspect: str | None) -> str:
@@ -40,8 +52,22 @@ def reframe_target(size: tuple[int, int], aspect: str | None) -> str:
     return fitting.nearest_size(width, height, RESOLUTIONS)
 
 
+def precise_mask(mask: Image.Image, plan: sizing.Plan) -> tuple[Image.Image | None, str | None]:
+    """The mask on the frame, or none: precise edit needs both colours, so "edit everywhere" sends none."""
+    framed = fitting.frame_mask(mask, plan)
+    low, high = framed.getextrema()
+    if high != fitting.EDIT:
+        raise InputError("The mask marks nothing to edit: mark the area to change, or leave out --mask.")
+    if low == fitting.EDIT:
+        return (
+            None,
+            "the mask marked the whole image, so it was left out: precise edit then edits where the prompt says.",
+        )
+    return framed, None
+
+
 class IdeogramProvider:
-    """Ideogram 3.0 over the app's shared HTTP client."""
+    """Ideogram over the app's shared HTTP client."""
 
     def __init__(self, settings: ProviderSettings, client: httpx.AsyncClient, policy: HttpPolicy | None = None) -> None:
         self.info = INFO
@@ -50,9 +76,9 @@ class IdeogramProvider:
         self.policy = policy or HttpPolicy()
 
     def endpoint(self, mode: str) -> str:
-        return f"{self.settings.base_url.rstrip('/')}/v1/ideogram-v3/{ENDPOINTS[mode]}"
+        return f"{self.settings.base_url.rstrip('/')}{ENDPOINTS[mode]}"
 
-    def shape_options(self, request: EditRequest) -> dict[str, object]:
+    def shape_options(self, request: EditRequest, plan: sizing.Plan | None) -> dict[str, object]:
         """Fill in the shape from the selection where the person did not choose one."""
         options = {**self.settings.options, **request.options}
         if options.get("aspect_ratio") and options.get("resolution"):
@@ -62,23 +88,41 @@ class IdeogramProvider:
             # Reframe needs a target size; aspect_ratio, if given, says which shape to reframe to.
             aspect = options.pop("aspect_ratio", None)
             options["resolution"] = reframe_target(size, str(aspect) if aspect else None)
-        elif request.mode in {"remix", "generate"} and size is not None and not options.get("resolution"):
-            # Remix crops the input to the requested shape; the selection's own shape keeps all of it.
+        elif request.mode == "remix" and plan is not None and plan.request is not None:
+            # Remix crops its input to the asked shape: the padded frame has exactly that shape.
+            options["aspect_ratio"] = plan.request
+        elif request.mode == "generate" and size is not None and not options.get("resolution"):
             options.setdefault("aspect_ratio", fitting.nearest_aspect_ratio(*size, ASPECT_RATIOS))
         return options
 
-    def files(self, request: EditRequest) -> list[tuple[str, tuple[str, bytes, str]]]:
+    def plan(self, request: EditRequest) -> sizing.Plan | None:
+        """The crop's frame, unless the person fixed the shape (then the answer is theirs as it comes)."""
+        rule = MODE_SIZE_RULES.get(request.mode)
+        chosen = {**self.settings.options, **request.options}
+        if request.image is None or rule is None or chosen.get("aspect_ratio") or chosen.get("resolution"):
+            return None
+        return sizing.plan(request.image.size, rule)
+
+    def files(self, request: EditRequest, plan: sizing.Plan | None, notes: list[str]) -> Parts:
         if request.mode == "generate":
             return []
         if request.image is None:
             raise InputError(f"Ideogram's {request.mode} mode needs an image.")
         if request.mode == "edit" and request.mask is None:
             raise InputError("Ideogram's edit mode needs a mask (--mask FILE) marking the area to change.")
-        fitted = fitting.fit_image(request.image, INFO.limits, INFO.display_name)
-        files = [("image", (fitted.filename, fitted.data, fitted.mime))]
-        if request.mode == "edit" and request.mask is not None:
+        image = fitting.frame(request.image, plan) if plan is not None else request.image
+        mask = request.mask
+        if mask is not None and plan is not None:
+            mask, note = (
+                precise_mask(mask, plan) if request.mode == "precise-edit" else (fitting.frame_mask(mask, plan), None)
+            )
+            notes += [note] if note else []
+        fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
+        files: Parts = [("image", (fitted.filename, fitted.data, fitted.mime))]
+        if mask is not None and request.mode in {"edit", "precise-edit"}:
             # Same size as the uploaded image (which may have been downscaled), black = area to edit.
-            files.append(("mask", ("mask.png", fitting.ideogram_mask(request.mask, fitted.size), "image/png")))
+            files.append(("mask", ("mask.png", fitting.ideogram_mask(mask, fitted.size), "image/png")))
+        log.info("ideogram: %s %dx%d (%d bytes)", request.mode, *fitted.size, len(fitted.data))
         return files
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
@@ -86,8 +130,10 @@ class IdeogramProvider:
             raise InputError(f"Ideogram has no mode '{request.mode}' (modes: {', '.join(INFO.mode_ids)}).")
         if request.mode in MODE_TAKES_PROMPT and not request.prompt.strip():
             raise InputError(f"Ideogram's {request.mode} mode needs a prompt.")
-        options = self.shape_options(request)
-        files = self.files(request)
+        plan = self.plan(request)
+        options = self.shape_options(request, plan)
+        notes: list[str] = []
+        files = self.files(request, plan, notes)
         form = form_fields(request.mode, request.prompt, options)
         if form.ignored:
             log.info("ideogram: %s does not take %s; left out", request.mode, ", ".join(form.ignored))
@@ -105,18 +151,30 @@ class IdeogramProvider:
             self.client, INFO.display_name, build, self.settings, progress, classify,
             key_headers=(KEY_HEADER,), policy=self.policy,
         )  # fmt: skip
+        notes += self._deprecation(answer, request.mode)
         links = parse_answer(answer.json())
         pictures = []
         for link in links.urls:
-            # The signed link expires within minutes: fetch now, and never with the key.
+            # The signed link expires: fetch now, and never with the key.
             data_bytes = await download(
                 self.client, INFO.display_name, link, self.settings, progress, policy=self.policy
             )
-            pictures.append(images.decode_image(data_bytes, INFO.display_name))
-        notes = [f"{request.mode} does not take {name}; it was left out." for name in form.ignored]
+            picture = images.decode_image(data_bytes, INFO.display_name)
+            pictures.append(fitting.unframe(picture, plan) if plan is not None else picture)
+        notes += [f"{request.mode} does not take {name}; it was left out." for name in form.ignored]
         if links.withheld:
             notes.append(f"{links.withheld} result(s) were withheld by Ideogram's safety check.")
         return EditResult(provider_id=INFO.id, images=tuple(pictures), notes=tuple(notes))
+
+    def _deprecation(self, answer: Answer, mode: str) -> list[str]:
+        notice = deprecation_notice(answer)
+        successor = answer.headers.get("link", "")
+        if notice is None:
+            if "successor-version" in successor:
+                log.info("ideogram: %s has a newer endpoint: %s", mode, successor)
+            return []
+        log.warning("ideogram: the %s endpoint says: %s (%s)", mode, notice, successor or "no successor named")
+        return [f"Ideogram says {ENDPOINTS[mode]} is deprecated: {notice}"]
 
 
 def create(settings: ProviderSettings, client: httpx.AsyncClient) -> IdeogramProvider:

@@ -1,8 +1,19 @@
-"""Ideogram v3's wire format as pure functions: which fields each endpoint takes, the answer, the errors.
+"""Ideogram's wire format as pure functions: each mode's endpoint and fields, the answer, the errors.
 
-Every endpoint is multipart and synchronous; the answer lists signed, short-lived result links
-(``data[].url``) with an ``is_image_safe`` flag. The field lists mirror the request schemas of
-Ideogram's published ``openapi.json`` (``/v1/ideogram-v3/*``), so an option a mode does not take is
+Every endpoint used is multipart and synchronous; the answer lists signed, short-lived result links
+(``data[].url``) with an ``is_image_safe`` flag. Endpoints (developer.ideogram.ai, read 2026-12-01):
+
+- v2, ``/v2/image/{action}/{model}``: ``precise-edit/ideogram-4-5`` (the result keeps the source's
+  exact width and height, untouched pixels copied from it; optional mask, black = edit, both colours
+  needed), ``inpaint/ideogram-3`` (mask required, black = repaint; replaces ``/v1/ideogram-v3/edit``,
+  deprecated since 2026-04-29), ``remix/ideogram-3``, ``reframe/ideogram-3``. Images up to 25 MB.
+- v1, still answering and not deprecated: ``replace-background`` and ``generate``. Their v2
+  replace-background is asynchronous only (a ``generation_id`` to poll), which this client does not do.
+
+Old endpoints say so (deprecations page): ``Link: <...>; rel="successor-version"`` when a v2 endpoint
+replaces them, plus ``Deprecation: @UNIX-TIME`` and a ``notice`` body field once deprecated;
+``deprecation_notice`` reads them. The field lists mirror each endpoint's request schema (v1:
+Ideogram's ``openapi.json``; v2: the per-endpoint references), so an option a mode does not take is
 left out instead of being sent and refused.
 """
 
@@ -28,11 +39,12 @@ PROVIDER = "Ideogram"
 KEY_FIX = "Set a valid key with 'python main.py keys set ideogram' or the IDEOGRAM_API_KEY environment variable."
 
 ENDPOINTS = {
-    "remix": "remix",
-    "edit": "edit",
-    "replace-background": "replace-background",
-    "reframe": "reframe",
-    "generate": "generate",
+    "precise-edit": "/v2/image/precise-edit/ideogram-4-5",
+    "remix": "/v2/image/remix/ideogram-3",
+    "edit": "/v2/image/inpaint/ideogram-3",
+    "replace-background": "/v1/ideogram-v3/replace-background",
+    "reframe": "/v2/image/reframe/ideogram-3",
+    "generate": "/v1/ideogram-v3/generate",
 }
 
 _COMMON = frozenset({"num_images", "seed", "rendering_speed", "style_preset"})
@@ -41,10 +53,12 @@ MODE_FIELDS: dict[str, frozenset[str]] = {
     "generate": _COMMON | {"resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
     "remix": _COMMON | {"image_weight", "resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
     "edit": _COMMON | {"magic_prompt", "style_type"},
+    # Precise edit has its own small set: no style, no speed; ``quality`` tiers instead.
+    "precise-edit": frozenset({"num_images", "seed", "quality"}),
     "replace-background": _COMMON | {"magic_prompt"},
     "reframe": _COMMON | {"resolution"},
 }
-MODE_TAKES_PROMPT = frozenset({"generate", "remix", "edit", "replace-background"})
+MODE_TAKES_PROMPT = frozenset({"generate", "remix", "edit", "replace-background", "precise-edit"})
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,18 @@ def parse_answer(body: object) -> ResultLinks:
     raise BadResponseError(PROVIDER, "answered with an empty result list; no image came back.")
 
 
+def deprecation_notice(answer: Answer) -> str | None:
+    """What an old endpoint says about itself: its ``notice``, else that its ``Deprecation`` header is set."""
+    body = answer.json()
+    notice = body.get("notice") if isinstance(body, dict) else None
+    if isinstance(notice, str) and notice.strip():
+        return shorten(notice)
+    since = answer.headers.get("deprecation")
+    if since:
+        return f"this endpoint is deprecated (Deprecation: {shorten(since)})"
+    return None
+
+
 def said(answer: Answer) -> str:
     """The provider's own words from an error body (``error``, ``detail`` or ``message``), shortened."""
     body = answer.json()
@@ -139,7 +165,7 @@ _AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
 RULES: StatusRules = {
     codes.UNAUTHORIZED: _AUTH,
     codes.FORBIDDEN: _AUTH,
-    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (10 MB). ({words})"),
+    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (25 MB). ({words})"),
     codes.UNPROCESSABLE_ENTITY: (
         BlockedError,
         "Ideogram's safety check refused the prompt or image: {words}. Change it and try again.",

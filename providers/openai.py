@@ -14,7 +14,7 @@ import httpx
 
 from core.errors import InputError, ProviderError
 from core.models import EditRequest, EditResult, ProgressEvent
-from providers import fitting, openai_wire
+from providers import fitting, openai_wire, sizing
 from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
@@ -57,8 +57,9 @@ class OpenAIProvider:
         self._check(request, options)
         progress(ProgressEvent("preparing"))
         model = self.model_for(options)
+        plan: sizing.Plan | None = None
         if request.mode == "edit":
-            build, notes = self._edit(request, options, model, key)
+            build, notes, plan = self._edit(request, options, model, key)
         else:
             build, notes = self._generate(request, options, model, key)
 
@@ -84,7 +85,9 @@ class OpenAIProvider:
                 data = await download(
                     self.client, self.info.display_name, item.url, self.settings, progress, policy=self.policy
                 )
-            images.append(decode_image(data or b"", self.info.display_name))
+            image = decode_image(data or b"", self.info.display_name)
+            # The answer is the padded frame: cut the crop's own region back out (issue 11, ADR 020).
+            images.append(fitting.unframe(image, plan) if plan is not None else image)
         progress(ProgressEvent("done"))
         return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
 
@@ -104,10 +107,18 @@ class OpenAIProvider:
 
     def _edit(
         self, request: EditRequest, options: dict[str, object], model: str, key: str
-    ) -> tuple[RequestBuilder, list[str]]:
+    ) -> tuple[RequestBuilder, list[str], sizing.Plan | None]:
         if request.image is None:
             raise InputError(f"{self.info.display_name} 'edit' needs an image.")
-        fitted = fitting.fit_image(request.image, self.info.limits, self.info.display_name)
+        image, mask_image, plan = request.image, request.mask, None
+        rule = self.info.size_rule_for(model)
+        if options.get("size") is None and rule is not None:
+            # The crop's own shape, padded where the model's sizes demand it; a size the person chose wins.
+            plan = sizing.plan(request.image.size, rule)
+            options["size"] = plan.request
+            image = fitting.frame(request.image, plan)
+            mask_image = fitting.frame_mask(request.mask, plan) if request.mask is not None else None
+        fitted = fitting.fit_image(image, self.info.limits, self.info.display_name)
         if options.get("size") is None:
             options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
         notes = []
@@ -118,7 +129,7 @@ class OpenAIProvider:
         fields = openai_wire.form_text(
             {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.EDIT_FIELDS, model)}
         )
-        mask = fitting.openai_mask(request.mask, fitted.size) if request.mask is not None else None
+        mask = fitting.openai_mask(mask_image, fitted.size) if mask_image is not None else None
         url = f"{self.settings.base_url}/images/edits"
         headers = self._headers(key)
 
@@ -128,12 +139,18 @@ class OpenAIProvider:
                 files["mask"] = ("mask.png", mask, "image/png")
             return self.client.build_request("POST", url, data=fields, files=files, headers=headers)
 
-        log.info("%s: edit %dx%d as %s, size %s", self.info.id, *fitted.size, fitted.format, options["size"])
-        return build, notes
+        log.info(
+            "%s: edit %dx%d as %s (%d bytes), size %s",
+            self.info.id, *fitted.size, fitted.format, len(fitted.data), options["size"],
+        )  # fmt: skip
+        return build, notes, plan
 
     def _generate(
         self, request: EditRequest, options: dict[str, object], model: str, key: str
     ) -> tuple[RequestBuilder, list[str]]:
+        rule = self.info.size_rule_for(model)
+        if options.get("size") is None and request.image is not None and rule is not None:
+            options["size"] = sizing.plan(request.image.size, rule).request
         if options.get("size") is None and request.image is not None:
             options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
         body = {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.GENERATE_FIELDS, model)}

@@ -1,8 +1,8 @@
-"""PhotoRoom: background removal (``/v1/segment``) and a new background (``/v2/edit``).
+"""PhotoRoom: background removal (``/v1/segment``) and the image-editing modes of ``/v2/edit``.
 
 Both answer the image bytes directly; the key goes in the ``x-api-key`` header. The two endpoints
 live on two hosts at PhotoRoom (Basic and Plus plans); ``photoroom_wire.edit_base_url`` says how the
-second one follows the configured ``base_url``.
+second one follows the configured ``base_url``. Which fields each mode sends: ``photoroom_wire``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from core.models import EditRequest, EditResult
 from providers import fitting, images
 from providers.catalog.photoroom import INFO
 from providers.http import Answer, HttpPolicy, send
-from providers.photoroom_wire import classify, edit_base_url, edit_fields, segment_fields
+from providers.photoroom_wire import UPSCALE_MAX_SIDE, V2_MODES, classify, edit_base_url, segment_fields, v2_fields
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
@@ -62,8 +62,8 @@ class PhotoRoomProvider:
         if request.mode == "remove-background":
             form = segment_fields(options)
             return f"{self.settings.base_url.rstrip('/')}/v1/segment", "image_file", form.fields, form.ignored
-        if request.mode == "edit":
-            form = edit_fields(request.prompt, options)
+        if request.mode in V2_MODES:
+            form = v2_fields(request.mode, request.prompt, options)
             return f"{edit_base_url(self.settings.base_url)}/v2/edit", "imageFile", form.fields, form.ignored
         raise InputError(f"PhotoRoom has no mode '{request.mode}' (modes: {', '.join(INFO.mode_ids)}).")
 
@@ -72,6 +72,10 @@ class PhotoRoomProvider:
             raise InputError(f"PhotoRoom's {request.mode} mode needs an image.")
         url, file_field, fields, ignored = self.plan(request)
         limits = INFO.limits if request.mode == "remove-background" else replace(INFO.limits, max_bytes=EDIT_MAX_BYTES)
+        upscale = dict(fields).get("upscale.mode")
+        if upscale in UPSCALE_MAX_SIDE:
+            # Upscale refuses larger inputs; a uniform downscale keeps the shape, the 4x brings it back.
+            limits = replace(limits, max_side=UPSCALE_MAX_SIDE[upscale])
         fitted = fitting.fit_image(request.image, limits, INFO.display_name)
         files = [(file_field, (fitted.filename, fitted.data, fitted.mime))]
         data = dict(fields)

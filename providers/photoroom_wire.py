@@ -4,6 +4,16 @@
 ``/v2/edit`` (Plus plan, ``image-api.photoroom.com``) takes ``imageFile`` and dotted fields. Both
 answer the image bytes. Errors come as ``{detail, status_code, type}`` (v1) or
 ``{"error": {"message" | "detail"}}`` (v2).
+
+Modes on ``/v2/edit`` (PhotoRoom's OpenAPI, image-api.photoroom.com/openapi, read 2026-12-01; field
+names and values in ``tests/providers/specs/photoroom-v2-edit.yaml``): ``edit`` is a natural-language
+edit (``editWithAI.mode=ai.auto`` + ``editWithAI.prompt``); ``new-background`` replaces only the
+background (``background.prompt`` or ``background.color``); ``remove-text`` (``textRemoval.mode``
+``ai.artificial|ai.natural|ai.all``), ``relight`` (``lighting.mode`` ``ai.auto|
+ai.preserve-hue-and-saturation``), ``expand`` (``expand.mode=ai.auto``, filling the room an
+``outputSize`` makes) and ``upscale`` (``upscale.mode`` ``ai.fast``, input <= 1000x1000, or
+``ai.slow``, <= 512x512; up to 4x). Every mode but new-background keeps the picture as it is
+(``removeBackground=false``; PhotoRoom's default would cut the subject out).
 """
 
 from __future__ import annotations
@@ -29,7 +39,20 @@ OFFICIAL_SEGMENT_HOST = "sdk.photoroom.com"
 OFFICIAL_EDIT_BASE = "https://image-api.photoroom.com"
 
 SEGMENT_FIELDS = frozenset({"format", "channels", "bg_color", "size", "crop", "despill"})
-EDIT_FIELDS = frozenset({"background.color", "background.prompt", "background.seed", "outputSize", "export.format"})
+_OUTPUT = frozenset({"outputSize", "export.format"})
+BACKGROUND_FIELDS = frozenset({"background.color", "background.prompt", "background.seed"})
+EDIT_FIELDS = _OUTPUT | BACKGROUND_FIELDS
+# Per /v2/edit mode: (fields the person may set, fields the mode sets itself).
+V2_MODES: dict[str, tuple[frozenset[str], dict[str, str]]] = {
+    "edit": (_OUTPUT | {"editWithAI.seed"}, {"removeBackground": "false", "editWithAI.mode": "ai.auto"}),
+    "new-background": (EDIT_FIELDS, {}),
+    "remove-text": (_OUTPUT | {"textRemoval.mode"}, {"removeBackground": "false", "textRemoval.mode": "ai.all"}),
+    "relight": (_OUTPUT | {"lighting.mode"}, {"removeBackground": "false", "lighting.mode": "ai.auto"}),
+    "expand": (_OUTPUT | {"expand.seed", "background.color"}, {"removeBackground": "false", "expand.mode": "ai.auto"}),
+    "upscale": (frozenset({"upscale.mode", "export.format"}), {"removeBackground": "false", "upscale.mode": "ai.fast"}),
+}
+# upscale.mode's documented input limits (the longest side, in pixels).
+UPSCALE_MAX_SIDE = {"ai.fast": 1000, "ai.slow": 512}
 
 
 @dataclass(frozen=True)
@@ -53,14 +76,36 @@ def segment_fields(options: dict[str, object]) -> FormFields:
     return FormFields(tuple(fields), tuple(ignored))
 
 
-def edit_fields(prompt: str, options: dict[str, object]) -> FormFields:
+def v2_fields(mode: str, prompt: str, options: dict[str, object]) -> FormFields:
+    """The ``/v2/edit`` fields of ``mode``: what the mode sets, then the person's options it takes."""
+    if mode == "new-background":
+        return edit_fields(prompt, options, mode)
+    allowed, fixed = V2_MODES[mode]
+    if mode == "edit":
+        if not prompt.strip():
+            raise InputError(
+                "PhotoRoom's edit mode needs a prompt saying what to change ('remove the cup'); "
+                "for a new background use --mode new-background."
+            )
+        fixed = {**fixed, "editWithAI.prompt": prompt.strip()}
+    if mode == "expand" and not options.get("outputSize"):
+        raise InputError("PhotoRoom's expand mode needs the size to expand to: --option outputSize=WIDTHxHEIGHT.")
+    chosen = {
+        **fixed,
+        **{name: _text(value) for name, value in options.items() if name in allowed and value is not None},
+    }
+    ignored = sorted(name for name in options if name not in allowed)
+    return FormFields(tuple(chosen.items()), tuple(ignored))
+
+
+def edit_fields(prompt: str, options: dict[str, object], mode: str = "new-background") -> FormFields:
     """The v2 fields: the prompt (or ``background.prompt``) or ``background.color`` sets the new background."""
     chosen = {name: value for name, value in options.items() if name in EDIT_FIELDS and value is not None}
     if prompt.strip() and "background.prompt" not in chosen:
         chosen["background.prompt"] = prompt.strip()
     if "background.prompt" not in chosen and "background.color" not in chosen:
         raise InputError(
-            "PhotoRoom's edit mode needs a new background: give a prompt (--prompt 'on a marble table') "
+            f"PhotoRoom's {mode} mode needs a new background: give a prompt (--prompt 'on a marble table') "
             "or a colour (--option background.color=FFFFFF)."
         )
     color = chosen.get("background.color")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.schema import choice, text
 from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.sizing import GEMINI, GEMINI_STRIPS
 
 # gemini-2.5-flash-image and the Gemini 3 image models share these; 4:5 and 5:4 included.
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
@@ -31,4 +32,7 @@ INFO = ProviderInfo(
     default_base_url="https://generativelanguage.googleapis.com/v1beta",
     default_model="gemini-2.5-flash-image",
     models=("gemini-2.5-flash-image", "gemini-3.1-flash-image", "gemini-3-pro-image"),
+    # The ratio list per model (issue 11): nano-banana-2.1 adds 1:4, 4:1, 1:8, 8:1.
+    size_rule=GEMINI,
+    size_rules=(("gemini-nano-banana-2.1", GEMINI_STRIPS),),
 )

@@ -1,13 +1,16 @@
-"""Ideogram v3, declared as data: modes, options, input limits, defaults.
+"""Ideogram, declared as data: modes, options, input limits, the shape each mode answers in.
 
 Kept apart from the HTTP code so that checking a settings file or listing providers does not
-import httpx (about 100 ms of every cold start).
+import httpx (about 100 ms of every cold start). Sources and dates: ``providers.ideogram_wire``.
 """
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from core.schema import choice, integer, text
 from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.sizing import SizeRule
 
 ASPECT_RATIOS = (
     "1x3", "3x1", "1x2", "2x1", "9x16", "16x9", "10x16", "16x10",
@@ -40,20 +43,36 @@ STYLE_PRESETS = (
 )  # fmt: skip
 STYLE_TYPES = ("AUTO", "GENERAL", "REALISTIC", "DESIGN", "FICTION", "STYLIZED")
 
+# How each mode's answer relates to the crop (issue 11, ADR 020). Precise edit answers at the
+# source's own size and takes 1:6 to 6:1 (ComfyUI's and Replicate's precise-edit nodes state the
+# ratio; Ideogram's page the size); remix crops its input to ``aspect_ratio``, so the crop is padded
+# to the nearest listed one; inpaint and replace-background answer the input's shape. Reframe changes
+# the shape on purpose and generate has no crop: neither is mapped back.
+MODE_SIZE_RULES = MappingProxyType(
+    {
+        "precise-edit": SizeRule("ideogram-precise-edit", max_ratio=6.0),
+        "remix": SizeRule("ideogram-remix", ratios=ASPECT_RATIOS),
+        "edit": SizeRule("ideogram-inpaint"),
+        "replace-background": SizeRule("ideogram-replace-background"),
+    }
+)
+
 INFO = ProviderInfo(
     id="ideogram",
     display_name="Ideogram",
     key_env_vars=("IDEOGRAM_API_KEY",),
     modes=(
+        ModeInfo("precise-edit", "Edit as described (keeps everything else)", accepts_mask=True),
         ModeInfo("remix", "Remix the selection"),
-        ModeInfo("edit", "Edit inside a mask", accepts_mask=True),
+        ModeInfo("edit", "Repaint inside a mask (inpaint)", accepts_mask=True),
         ModeInfo("replace-background", "Replace the background"),
         ModeInfo("reframe", "Reframe to a new size", needs_prompt=False),
         ModeInfo("generate", "Generate from the prompt", needs_image=False),
     ),
-    default_mode="remix",
+    default_mode="precise-edit",
     options={
-        "rendering_speed": choice("FLASH", "TURBO", "BALANCED", "DEFAULT", "QUALITY"),
+        "rendering_speed": choice("FLASH", "TURBO", "BALANCED", "DEFAULT", "QUALITY", help="not precise-edit"),
+        "quality": choice("very_low", "low", "medium", "high", help="precise-edit only: cost and time tier"),
         "style_type": choice(*STYLE_TYPES, help="remix, edit and generate only"),
         "style_preset": choice(*STYLE_PRESETS, help="a named Ideogram style, e.g. WATERCOLOR"),
         "magic_prompt": choice("AUTO", "ON", "OFF"),
@@ -66,7 +85,7 @@ INFO = ProviderInfo(
     },
     limits=InputLimits(
         formats=("PNG", "JPEG", "WEBP"),
-        max_bytes=10 * 1024 * 1024,
+        max_bytes=25 * 1024 * 1024,
         aspect_ratios=tuple(r.replace("x", ":") for r in ASPECT_RATIOS),
     ),
     default_base_url="https://api.ideogram.ai",

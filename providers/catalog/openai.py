@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.schema import choice, integer, text
 from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED
 
 OPTIONS = {
     "size": choice("1024x1024", "1536x1024", "1024x1536", "auto", help="output size (default: nearest to the crop)"),
@@ -27,6 +28,9 @@ LIMITS = InputLimits(
     sizes=("1024x1024", "1536x1024", "1024x1536"),
 )
 
+# gpt-image-2, 2.5 and 2.6 take any 16-aligned size; older ids only the three fixed ones (issue 11).
+SIZE_RULES = (("gpt-image-2", GPT_IMAGE_2),)
+
 MODES = (
     ModeInfo("edit", "Edit the selection", accepts_mask=True),
     ModeInfo("generate", "Generate from the prompt", needs_image=False),
@@ -43,6 +47,8 @@ INFO = ProviderInfo(
     default_base_url="https://api.openai.com/v1",
     default_model="gpt-image-1",
     models=("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"),
+    size_rule=GPT_IMAGE_FIXED,
+    size_rules=SIZE_RULES,
 )
 
 COMPATIBLE_INFO = ProviderInfo(
@@ -56,4 +62,6 @@ COMPATIBLE_INFO = ProviderInfo(
     default_base_url="http://localhost:8080/v1",
     default_model="gpt-image-1",
     needs_key=False,
+    size_rule=GPT_IMAGE_FIXED,
+    size_rules=SIZE_RULES,
 )

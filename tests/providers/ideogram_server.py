@@ -1,6 +1,12 @@
-"""A stand-in for Ideogram v3: checks each request against Ideogram's published OpenAPI, answers like it.
+"""A stand-in for Ideogram: checks each request against Ideogram's published OpenAPI, answers like it.
 
-``../shared/specs/ideogram-v3-subset.json`` is read by openapi-core, which checks the path, the
+v2 paths (``/v2/image/{action}/{model}``) are checked against ``specs/ideogram-v2-subset.json`` (an
+excerpt, its sources and date in its ``info``), v1 paths against ``../shared/specs/ideogram-v3-subset.json``.
+Answers follow the same split: v2 bodies carry ``generation_id``; a v1 endpoint with a v2 successor
+adds ``Link: <...>; rel="successor-version"``, and the deprecated ``/v1/ideogram-v3/edit`` also a
+``Deprecation: @1777420800`` header and a ``notice`` field, as Ideogram's deprecations page describes.
+
+Each spec is read by openapi-core, which checks the path, the
 ``Api-Key`` security scheme and the multipart body against each endpoint's schema (required fields,
 enums, ranges). Two gaps of openapi-core are closed here: multipart text parts are cast to the
 type their schema declares (a form only carries text, so ``image_weight=50`` arrives as ``"50"``),
@@ -34,6 +40,16 @@ from tests.providers.provider_run import picture, policy
 
 SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 SPEC_FILE = SPECS / "ideogram-v3-subset.json"
+V2_SPEC_FILE = Path(__file__).resolve().parent / "specs" / "ideogram-v2-subset.json"
+# Ideogram's deprecations page (2026-12-01): the one deprecated endpoint, since 2026-04-29 (Unix time).
+DEPRECATED = {"/v1/ideogram-v3/edit": ("@1777420800", "/v2/image/inpaint/ideogram-3")}
+SUCCESSORS = {
+    "/v1/ideogram-v3/edit": "images/inpaint/ideogram-3",
+    "/v1/ideogram-v3/remix": "images/remix/ideogram-3",
+    "/v1/ideogram-v3/reframe": "images/reframe/ideogram-3",
+    "/v1/ideogram-v3/replace-background": "images/replace-background/ideogram-3",
+    "/v1/ideogram-v3/generate": "images/generate/ideogram-3",
+}
 SERVER = "https://api.ideogram.ai"
 CASTS: dict[str, Callable[[str], object]] = {"integer": int, "number": float, "boolean": lambda text: text == "true"}
 
@@ -142,7 +158,7 @@ class IdeogramSpec:
         return "; ".join(problems) if problems else None
 
     def problems(self, recorded: Recorded) -> list[str]:
-        spec, document = load_spec(SPEC_FILE)
+        spec, document = load_spec(spec_file(recorded.path))
         if recorded.headers.get("api-key") != self.key:
             return ["the Api-Key header does not carry the key"]
         found = spec_problems(spec, recorded, SERVER)
@@ -159,7 +175,19 @@ class IdeogramSpec:
                     found.append(f"the {name} part is not an image")
         if "mask" in pictures and "image" in pictures:
             found += mask_problems(pictures["mask"], pictures["image"])
+            if "/precise-edit/" in recorded.path:
+                found += two_colour_problems(pictures["mask"])
         return found
+
+
+def spec_file(path: str) -> Path:
+    return V2_SPEC_FILE if path.startswith("/v2/") else SPEC_FILE
+
+
+def two_colour_problems(mask: Image.Image) -> list[str]:
+    """Precise edit "needs both colors in the mask" (masked-edits page): all-edit or all-keep is refused."""
+    colours = {value for _, value in (mask.convert("L").getcolors(256) or [])}
+    return [] if {0, 255} <= colours else ["a precise-edit mask must hold both black (edit) and white (keep)"]
 
 
 def mask_problems(mask: Image.Image, image: Image.Image) -> list[str]:
@@ -173,7 +201,8 @@ def mask_problems(mask: Image.Image, image: Image.Image) -> list[str]:
 
 
 def answer(*urls: str, safe: bool = True, resolution: str = "1024x1024") -> Reply:
-    """The documented 200 (ImageGenerationResponseV3), checked against the spec before it is used."""
+    """The documented 200 for the path asked: v2's ``ImageResponseV2`` or v1's ``ImageGenerationResponseV3``
+    with its ``Link``/``Deprecation`` headers and ``notice``. Both bodies are checked against their spec here."""
     data = [
         {
             "url": url if safe else None,
@@ -185,14 +214,35 @@ def answer(*urls: str, safe: bool = True, resolution: str = "1024x1024") -> Repl
         }
         for url in urls
     ]
-    body = {"created": "2026-11-25T19:00:00+00:00", "data": data}
-    check_response("/v1/ideogram-v3/remix", 200, body)
-    return Reply.json(body)
+    v1_body: dict[str, object] = {"created": "2026-11-25T19:00:00+00:00", "data": data}
+    check_response("/v1/ideogram-v3/remix", 200, v1_body)
+    v2_body = {"generation_id": "xtdZiqPwRxqY1Y7NExFmzB", "generation_kind": "sampling", "seed": 12345, "data": data}
+    check_response("/v2/image/remix/ideogram-3", 200, v2_body)
+
+    def respond(recorded: Recorded) -> Reply:
+        if recorded.path.startswith("/v2/"):
+            return Reply.json(v2_body)
+        return Reply.json(*v1_answer(recorded.path, v1_body))
+
+    return Reply(respond=respond)
+
+
+def v1_answer(path: str, body: dict[str, object]) -> tuple[dict[str, object], int, dict[str, str]]:
+    """A v1 answer with the signals Ideogram adds to an endpoint that has a v2 successor."""
+    headers: dict[str, str] = {}
+    successor = f"https://developer.ideogram.ai/v2/api-reference/{SUCCESSORS.get(path, '')}"
+    if path in SUCCESSORS:
+        headers["link"] = f'<{successor}>; rel="successor-version"'
+    if path in DEPRECATED:
+        since, instead = DEPRECATED[path]
+        headers["deprecation"] = since
+        body = {**body, "notice": f"This endpoint is deprecated. Use POST {instead} instead: {successor}"}
+    return body, 200, headers
 
 
 def check_response(path: str, status: int, body: object) -> None:
     """Fail the test at once when a scripted answer is not what the spec says Ideogram sends."""
-    spec, _ = load_spec(SPEC_FILE)
+    spec, _ = load_spec(spec_file(path))
     request = SpecRequest(SERVER, path, "post", b"", "multipart/form-data")
     response = SpecResponse(json.dumps(body).encode(), status, "application/json")
     result = spec.unmarshal_response(request, response)

@@ -96,6 +96,30 @@ def spec_problems(recorded: Recorded) -> list[str]:
     return found
 
 
+FIXED_SIZES = frozenset({"1024x1024", "1536x1024", "1024x1536", "auto"})
+
+
+def size_problems(model: str, size: str | None) -> list[str]:
+    """The size rule of the model's family, as OpenAI documents it (PROVIDERS.md, 2026-12-01), written
+    out here rather than imported from the code under test."""
+    if size is None or size == "auto":
+        return []
+    if not model.startswith("gpt-image-2"):
+        return [] if size in FIXED_SIZES else [f"size {size} is not one of {model}'s sizes"]
+    width, _, height = size.partition("x")
+    w, h = int(width), int(height)
+    problems = []
+    if w % 16 or h % 16:
+        problems.append(f"size {size}: both sides must be divisible by 16")
+    if max(w, h) > 3 * min(w, h):
+        problems.append(f"size {size}: the aspect ratio must be between 1:3 and 3:1")
+    if max(w, h) > 3840:
+        problems.append(f"size {size}: the longest edge must be at most 3840")
+    if not 655_360 <= w * h <= 8_294_400:
+        problems.append(f"size {size}: {w * h} pixels is outside 655,360 to 8,294,400")
+    return problems
+
+
 def image_problems(recorded: Recorded) -> list[str]:
     form = recorded.form()
     problems: list[str] = []
@@ -140,9 +164,14 @@ class OpenAISpec:
             extra = set(recorded.form()) - declared_fields(document, "CreateImageEditRequest")
             problems += [f"'{name}' is not a field of the multipart edit" for name in sorted(extra)]
             problems += image_problems(recorded)
+            form = recorded.form()
+            size = form["size"].text if "size" in form else None
+            problems += size_problems(form["model"].text if "model" in form else "", size)
         elif recorded.path.endswith("/images/generations"):
-            extra = set(recorded.json()) - declared_fields(document, "CreateImageRequest")
+            body = recorded.json()
+            extra = set(body) - declared_fields(document, "CreateImageRequest")
             problems += [f"'{name}' is not a field of generations" for name in sorted(extra)]
+            problems += size_problems(str(body.get("model", "")), body.get("size"))
         return problems
 
 

@@ -2,15 +2,14 @@
 
 ``/v1/segment`` is checked by openapi-core against ``../shared/specs/photoroom-excerpt.yaml``. The
 excerpt leaves out ``/v2/edit``'s request body (~100 dotted fields), so the fields this app sends are
-transcribed below from the same document (api-evangelist/photoroom,
-``openapi/_original/photoroom-openapi.yml`` @b3a92831, ``POST /v2/edit`` multipart schema) and added
-to the excerpt before openapi-core reads it. As for Ideogram, text parts are cast to their declared
-type and undeclared fields are refused.
+in ``specs/photoroom-v2-edit.yaml`` (sources and date in its header), added to the excerpt before
+openapi-core reads it. As for Ideogram, text parts are cast to their declared type and undeclared
+fields are refused; the rules its ``x-rules`` name (an edit prompt needs its mode, upscale's input
+size) are checked here.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from dataclasses import dataclass
@@ -27,29 +26,17 @@ from tests.providers.loopback import Recorded, Reply
 
 SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 SPEC_FILE = SPECS / "photoroom-excerpt.yaml"
+EDIT_FILE = Path(__file__).resolve().parent / "specs" / "photoroom-v2-edit.yaml"
 SERVERS = {"/v1/segment": "https://sdk.photoroom.com", "/v2/edit": "https://image-api.photoroom.com"}
-
-# POST /v2/edit, multipart/form-data: the fields this app may send, as the full document declares them.
-EDIT_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["imageFile"],
-    "properties": {
-        "imageFile": {"type": "string", "format": "binary"},
-        "removeBackground": {"type": "boolean"},
-        "background.color": {"type": "string", "pattern": "^([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8}|[a-z]+)$"},
-        "background.prompt": {"type": "string", "minLength": 1},
-        "background.seed": {"type": "number"},
-        "background.negativePrompt": {"type": "string"},
-        "outputSize": {"type": "string", "pattern": "^(auto|originalImage|croppedSubject|[0-9]+x[0-9]+)$"},
-        "export.format": {"type": "string", "enum": ["png", "jpeg", "jpg", "webp"]},
-    },
-}
+# upscale.mode's description: the input must not exceed 1000x1000 (ai.fast) or 512x512 (ai.slow).
+UPSCALE_MAX_SIDE = {"ai.fast": 1000, "ai.slow": 512}
 
 
 @cache
 def load_spec() -> tuple[OpenAPI, dict[str, Any]]:
     document = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
-    edit_body = copy.deepcopy(EDIT_BODY)
+    edit_body = yaml.safe_load(EDIT_FILE.read_text(encoding="utf-8"))
+    edit_body.pop("x-rules")
     document["paths"]["/v2/edit"]["post"]["requestBody"] = {
         "required": True,
         "content": {"multipart/form-data": {"schema": edit_body}},
@@ -104,10 +91,22 @@ class PhotoRoomSpec:
         found += [f"field {name!r} is not in the endpoint's schema" for name in form if name not in declared]
         file_field = "image_file" if recorded.path == "/v1/segment" else "imageFile"
         try:
-            Image.open(io.BytesIO(form[file_field].data)).load()
+            image = Image.open(io.BytesIO(form[file_field].data))
+            image.load()
         except OSError:
-            found.append(f"the {file_field} part is not an image")
-        return found
+            return [*found, f"the {file_field} part is not an image"]
+        return found + edit_rule_problems({name: part.text for name, part in form.items() if not part.filename}, image)
+
+
+def edit_rule_problems(fields: dict[str, str], image: Image.Image) -> list[str]:
+    """What /v2/edit's field descriptions demand beyond the schema."""
+    found = []
+    if "editWithAI.prompt" in fields and fields.get("editWithAI.mode") != "ai.auto":
+        found.append("editWithAI.prompt is sent without editWithAI.mode=ai.auto")
+    limit = UPSCALE_MAX_SIDE.get(fields.get("upscale.mode", ""))
+    if limit is not None and max(image.size) > limit:
+        found.append(f"upscale {fields['upscale.mode']} takes at most {limit}x{limit}; the image is {image.size}")
+    return found
 
 
 def error_v1(status: int, detail: str, kind: str) -> Reply:

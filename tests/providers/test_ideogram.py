@@ -1,4 +1,4 @@
-"""Ideogram v3 against a loopback stand-in that validates each request with Ideogram's published OpenAPI.
+"""Ideogram against a loopback stand-in that validates each request with Ideogram's published OpenAPI (v1 and v2).
 
 Results are served by a second loopback server (another origin), as Ideogram serves its signed
 links from another host: that shows the download happens at once and without the key.
@@ -29,7 +29,7 @@ def test_remix_sends_a_valid_request_and_downloads_the_result_at_once_without_th
 
     assert server.invalid == []
     form = server.requests[0].form()
-    assert server.requests[0].path == "/v1/ideogram-v3/remix"
+    assert server.requests[0].path == "/v2/image/remix/ideogram-3"
     assert server.requests[0].headers["api-key"] == KEY
     assert form["prompt"].text == "as a stained-glass window"
     assert (form["image_weight"].text, form["seed"].text) == ("35", "7")
@@ -56,7 +56,7 @@ def test_edit_sends_the_mask_black_where_the_person_marked_and_the_images_size()
         result = run(make(server), request, key=KEY)
 
     assert server.invalid == []
-    assert server.requests[0].path == "/v1/ideogram-v3/edit"
+    assert server.requests[0].path == "/v2/image/inpaint/ideogram-3"  # v1 edit is deprecated
     sent = Image.open(io.BytesIO(server.requests[0].form()["mask"].data)).convert("L")
     assert sent.size == (160, 90)
     assert sent.getpixel((120, 45)) == 0
@@ -141,11 +141,11 @@ def test_aspect_ratio_and_resolution_together_are_refused_before_sending() -> No
     assert server.requests == []
 
 
-def test_a_crop_over_10_mb_is_downscaled_and_its_mask_follows_to_the_same_size() -> None:
-    # GIVEN random pixels, which PNG cannot compress below Ideogram's 10 MB
-    noisy = Image.frombytes("RGB", (2000, 2000), os.urandom(2000 * 2000 * 3))
-    mask = Image.new("L", (2000, 2000), 0)
-    mask.paste(255, (1000, 0, 2000, 2000))
+def test_a_crop_over_25_mb_is_downscaled_and_its_mask_follows_to_the_same_size() -> None:
+    # GIVEN random pixels, which PNG cannot compress below Ideogram's 25 MB
+    noisy = Image.frombytes("RGB", (3000, 3000), os.urandom(3000 * 3000 * 3))
+    mask = Image.new("L", (3000, 3000), 0)
+    mask.paste(255, (1500, 0, 3000, 3000))
     request = EditRequest(mode="edit", prompt="a window", image=noisy, mask=mask)
     # WHEN it is sent for an edit
     with (
@@ -157,10 +157,10 @@ def test_a_crop_over_10_mb_is_downscaled_and_its_mask_follows_to_the_same_size()
     # THEN the image fits and the mask (checked by the stand-in) has the image's new size, marks intact
     assert server.invalid == []
     form = server.requests[0].form()
-    assert len(form["image"].data) <= 10 * 1024 * 1024
+    assert len(form["image"].data) <= 25 * 1024 * 1024
     sent_image = Image.open(io.BytesIO(form["image"].data))
     sent_mask = Image.open(io.BytesIO(form["mask"].data)).convert("L")
-    assert sent_image.size[0] < 2000
+    assert sent_image.size[0] < 3000
     assert sent_mask.size == sent_image.size
     assert sent_mask.getpixel((sent_mask.width - 5, 5)) == 0
     assert sent_mask.getpixel((5, 5)) == 255

@@ -12,9 +12,18 @@ from tests.providers.loopback import LoopbackServer, Reply
 from tests.providers.provider_run import picture, png_bytes, run_cli, same_pixels, write_config
 
 KEY = "ideo-cli-key-0123456789abcdef"
+# Written out here, not imported from the code under test (developer.ideogram.ai, 2026-12-01).
+PATHS = {
+    "precise-edit": "/v2/image/precise-edit/ideogram-4-5",
+    "remix": "/v2/image/remix/ideogram-3",
+    "edit": "/v2/image/inpaint/ideogram-3",
+    "replace-background": "/v1/ideogram-v3/replace-background",
+    "reframe": "/v2/image/reframe/ideogram-3",
+    "generate": "/v1/ideogram-v3/generate",
+}
 
 
-@pytest.mark.parametrize("mode", ["remix", "edit", "replace-background", "reframe", "generate"])
+@pytest.mark.parametrize("mode", list(PATHS))
 def test_edit_command_writes_the_downloaded_image_for_every_mode(tmp_path: Path, mode: str) -> None:
     picture((120, 80)).save(tmp_path / "in.png")
     mask = Image.new("RGBA", (120, 80), (0, 0, 0, 255))
@@ -35,7 +44,7 @@ def test_edit_command_writes_the_downloaded_image_for_every_mode(tmp_path: Path,
 
     assert done.returncode == 0, done.stderr
     assert server.invalid == []
-    assert server.requests[0].path == f"/v1/ideogram-v3/{mode}"
+    assert server.requests[0].path == PATHS[mode]
     assert "api-key" not in images.requests[0].headers
     assert same_pixels(Image.open(tmp_path / "out.png"), served)
 

@@ -46,7 +46,7 @@ def test_an_expired_result_link_says_the_link_expired(status: int) -> None:
         (403, {"detail": "Forbidden"}, AuthError, "IDEOGRAM_API_KEY"),
         (402, {"detail": "insufficient_funds"}, QuotaError, "out of credits"),
         (402, {"detail": "daily_limit"}, QuotaError, "daily spending limit"),
-        (413, {"detail": "Request entity too large"}, TooLargeError, "10 MB"),
+        (413, {"detail": "Request entity too large"}, TooLargeError, "25 MB"),
         (400, {"detail": "Invalid resolution"}, BadRequestError, "Invalid resolution"),
     ],
 )

@@ -179,9 +179,10 @@ def test_a_compatible_server_answering_a_url_is_downloaded_without_the_key() -> 
     def link(recorded: Recorded) -> Reply:
         return url_answer(f"http://127.0.0.1:{recorded.port}/files/result.png")
 
-    with LoopbackServer([Reply(respond=link), Reply.image(png((20, 10)))], validator=None) as server:
+    # 30x20: the 3:2 shape asked for (1536x1024 for the 300x200 crop), at the server's resolution.
+    with LoopbackServer([Reply(respond=link), Reply.image(png((30, 20)))], validator=None) as server:
         result = run(server, edit(), info=COMPATIBLE_INFO, key="local-key")
-    assert result.image.size == (20, 10)
+    assert result.image.size == (30, 20)
     assert server.requests[0].headers["authorization"] == "Bearer local-key"
     assert server.requests[1].path == "/files/result.png"
     assert "authorization" not in server.requests[1].headers
@@ -231,9 +232,9 @@ def test_each_refusal_is_named_with_its_fix_and_never_retried(
 def test_rate_limit_is_retried_after_retry_after_then_succeeds() -> None:
     sleeps, progress = SleepLog(), ProgressLog()
     limited = error_answer(429, "rate_limit_exceeded", "Rate limit reached.", kind="requests", **{"retry-after": "3"})
-    with LoopbackServer([limited, images_answer(png())], validator=OpenAISpec(KEY)) as server:
+    with LoopbackServer([limited, images_answer(png((48, 32)))], validator=OpenAISpec(KEY)) as server:
         result = run(server, edit(), sleeps=sleeps, progress=progress)
-    assert result.image.size == (32, 24)
+    assert result.image.size == (48, 32)
     assert sleeps.delays == [3.0]
     assert [e.retry_in for e in progress.events if e.stage == "retrying"] == [3.0]
     assert server.invalid == []
@@ -247,9 +248,13 @@ def test_rate_limits_that_persist_are_reported_as_rate_limited() -> None:
 
 
 def test_server_errors_then_success_returns_the_image() -> None:
-    replies = [error_answer(500, None, "internal", kind="server_error"), Reply(status=503), images_answer(png())]
+    replies = [
+        error_answer(500, None, "internal", kind="server_error"),
+        Reply(status=503),
+        images_answer(png((48, 32))),
+    ]
     with LoopbackServer(replies) as server:
-        assert run(server, edit()).image.size == (32, 24)
+        assert run(server, edit()).image.size == (48, 32)
     assert len(server.requests) == 3
 
 

@@ -89,9 +89,9 @@ def test_segment_options_are_sent_as_the_api_spells_them() -> None:
     }
 
 
-def test_edit_posts_image_file_and_the_prompt_as_background_prompt_to_v2_edit() -> None:
+def test_new_background_posts_image_file_and_the_prompt_as_background_prompt_to_v2_edit() -> None:
     request = EditRequest(
-        mode="edit", prompt="on a marble table", image=picture(), options={"outputSize": "originalImage"}
+        mode="new-background", prompt="on a marble table", image=picture(), options={"outputSize": "originalImage"}
     )
     with api(pr.image_reply(png_bytes(picture((160, 90), (1, 2, 3))))) as server:
         result = run(make(server), request, key=KEY)
@@ -106,9 +106,11 @@ def test_edit_posts_image_file_and_the_prompt_as_background_prompt_to_v2_edit() 
     assert same_pixels(result.image, picture((160, 90), (1, 2, 3)))
 
 
-def test_edit_with_a_colour_sends_hex_without_the_hash_and_leaves_out_segment_options() -> None:
+def test_new_background_in_a_colour_sends_hex_without_the_hash_and_leaves_out_segment_options() -> None:
     request = EditRequest(
-        mode="edit", image=picture(), options={"background.color": "#FF0000", "export.format": "webp", "crop": True}
+        mode="new-background",
+        image=picture(),
+        options={"background.color": "#FF0000", "export.format": "webp", "crop": True},
     )
     with api(pr.image_reply(png_bytes(cutout()))) as server:
         result = run(make(server), request, key=KEY)
@@ -118,12 +120,12 @@ def test_edit_with_a_colour_sends_hex_without_the_hash_and_leaves_out_segment_op
     assert form["background.color"].text == "FF0000"
     assert form["export.format"].text == "webp"
     assert "crop" not in form
-    assert result.notes == ("edit does not take crop; it was left out.",)
+    assert result.notes == ("new-background does not take crop; it was left out.",)
 
 
-def test_edit_without_a_prompt_or_colour_is_refused_before_sending() -> None:
+def test_new_background_without_a_prompt_or_colour_is_refused_before_sending() -> None:
     with api() as server, pytest.raises(InputError, match=r"background.color"):
-        run(make(server), EditRequest(mode="edit", image=picture()), key=KEY)
+        run(make(server), EditRequest(mode="new-background", image=picture()), key=KEY)
     assert server.requests == []
 
 

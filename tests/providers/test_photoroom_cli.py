@@ -1,4 +1,4 @@
-"""``main.py edit --provider photoroom`` end to end, both modes: a real process and a loopback PhotoRoom."""
+"""``main.py edit --provider photoroom`` end to end, every mode: a real process and a loopback PhotoRoom."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ KEY = "pr-cli-key-0123456789abcdef"
     ("mode", "args", "path"),
     [
         ("remove-background", [], "/v1/segment"),
-        ("edit", ["--prompt", "on a wooden desk"], "/v2/edit"),
-        ("edit", ["--option", "background.color=FFFFFF"], "/v2/edit"),
+        ("edit", ["--prompt", "remove the cup"], "/v2/edit"),
+        ("new-background", ["--prompt", "on a wooden desk"], "/v2/edit"),
+        ("new-background", ["--option", "background.color=FFFFFF"], "/v2/edit"),
+        ("remove-text", [], "/v2/edit"),
+        ("relight", [], "/v2/edit"),
+        ("upscale", [], "/v2/edit"),
     ],
 )
 def test_edit_command_writes_the_served_image(tmp_path: Path, mode: str, args: list[str], path: str) -> None:
@@ -65,7 +69,7 @@ def test_settings_file_options_apply_and_those_the_mode_does_not_take_are_left_o
         # WHEN the edit mode runs without a prompt
         done = run_cli(
             tmp_path, "PHOTOROOM_API_KEY", KEY,
-            "edit", "in.png", "--provider", "photoroom", "--mode", "edit",
+            "edit", "in.png", "--provider", "photoroom", "--mode", "new-background",
             "--output", "out.png", "--config", str(config),
         )  # fmt: skip
 
@@ -75,5 +79,5 @@ def test_settings_file_options_apply_and_those_the_mode_does_not_take_are_left_o
     form = server.requests[0].form()
     assert form["background.color"].text == "00FF00"
     assert "crop" not in form
-    assert "edit does not take crop; it was left out." in done.stderr
+    assert "new-background does not take crop; it was left out." in done.stderr
     assert same_pixels(Image.open(tmp_path / "out.png"), served)

@@ -2,9 +2,11 @@
 
 Requests are checked against ``../shared/specs/openai-images-subset.yaml`` by the providers' own
 stand-in (``tests.providers.openai_server.OpenAISpec``, passed as the server's validator); here the
-image part must also be exactly the expected crop, pixel for pixel. The answer is computed from the
-crop (colours inverted, a transparent band), so a test knows exactly which pixels must end up on the
-clipboard and in the saved file.
+image part must also be exactly the expected crop, pixel for pixel. The client sends the crop in a
+frame of the size it asks for (ADR 020): centred, padded, and below the model's pixel floor enlarged
+by a whole factor k (each pixel a k x k block). The stand-in finds the crop there and answers the same
+frame with the crop's region replaced by the answer (colours inverted, a transparent band), so a test
+knows exactly which pixels must end up on the clipboard and in the saved file.
 """
 
 from __future__ import annotations
@@ -54,17 +56,37 @@ class EditChecks:
         if prompt != self.expected_prompt:
             problems.append(f"prompt {prompt!r}, expected {self.expected_prompt!r}")
         sent = Image.open(io.BytesIO(form["image"].data)) if "image" in form else None
+        box = crop_box(sent.size, self.expected_crop.size) if sent is not None else None
         if sent is None:
             problems.append("no image part")
         elif (
-            sent.size != self.expected_crop.size
-            or ImageChops.difference(sent.convert("RGB"), self.expected_crop.convert("RGB")).getbbox()
+            box is None
+            or ImageChops.difference(
+                sent.crop(box).convert("RGB"), enlarged(self.expected_crop, box).convert("RGB")
+            ).getbbox()
         ):
-            problems.append(f"the image sent ({sent.size}) is not exactly the selected crop")
-        if problems:
+            problems.append(f"the image sent ({sent.size}) does not hold exactly the selected crop")
+        if problems or sent is None or box is None:
             self.problems += problems
             return Reply.json({"error": {"message": "; ".join(problems), "type": "invalid_request_error"}}, 400)
-        return images_answer(png(answer_for(self.expected_crop)))
+        frame = sent.convert("RGBA")
+        frame.paste(enlarged(answer_for(self.expected_crop), box), box[:2])
+        return images_answer(png(frame))
+
+
+def crop_box(frame: tuple[int, int], crop: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """Where the client put the crop: centred, at the largest whole factor that fits (1 when padded only)."""
+    factor = min(frame[0] // crop[0], frame[1] // crop[1])
+    if factor < 1:
+        return None
+    width, height = crop[0] * factor, crop[1] * factor
+    left, top = (frame[0] - width) // 2, (frame[1] - height) // 2
+    return (left, top, left + width, top + height)
+
+
+def enlarged(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    size = (box[2] - box[0], box[3] - box[1])
+    return image if image.size == size else image.resize(size, Image.Resampling.NEAREST)
 
 
 class HangingServer:
