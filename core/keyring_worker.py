@@ -18,18 +18,23 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from core.errors import KeyringTimeoutError
-
-if TYPE_CHECKING:
-    from core.keys import KeyBackend
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DEFAULT_TIMEOUT = 5.0
 _Task = tuple[Callable[["KeyBackend | None"], object], "concurrent.futures.Future[object]"]
+
+
+class KeyBackend(Protocol):
+    """The part of the ``keyring`` module that the store uses (a seam for tests)."""
+
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+    def delete_password(self, service_name: str, username: str) -> None: ...
 
 
 class KeyringWorker:

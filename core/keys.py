@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
 from core.errors import BadKeyError, KeyringTimeoutError, KeyStoreError, MissingKeyError
-from core.keyring_worker import DEFAULT_TIMEOUT, KeyringWorker
+from core.keyring_worker import DEFAULT_TIMEOUT, KeyBackend, KeyringWorker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,14 +31,6 @@ NO_BACKEND_HINT = (
     "'gnome-keyring-daemon --unlock --components=secrets' in a D-Bus session), "
     "or set the provider's environment variable instead (for example OPENAI_API_KEY)."
 )
-
-
-class KeyBackend(Protocol):
-    """The part of the ``keyring`` module that the store uses (a seam for tests)."""
-
-    def get_password(self, service_name: str, username: str) -> str | None: ...
-    def set_password(self, service_name: str, username: str, password: str) -> None: ...
-    def delete_password(self, service_name: str, username: str) -> None: ...
 
 
 class KeyedProvider(Protocol):

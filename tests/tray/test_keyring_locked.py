@@ -22,7 +22,8 @@ from PIL import Image
 
 from core.config import ProviderSettings
 from core.jobs import JobRunner
-from core.keys import KeyBackend, KeyStore
+from core.keyring_worker import KeyBackend
+from core.keys import KeyStore
 from core.models import Rect
 from core.yaml_edit import set_value_in_file
 from desktop.capture.system import system_capture
