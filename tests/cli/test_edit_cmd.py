@@ -32,7 +32,8 @@ def run_edit(
     config = tmp_path / "config.yaml"
     config.write_text(
         "providers:\n"
-        f'  openai: {{model: gpt-image-1, base_url: "{server.url}/v1", timeout: {timeout}, connect_timeout: 2}}\n'
+        f'  openai: {{model: gpt-image-2.6-flare, base_url: "{server.url}/v1", timeout: {timeout}, '
+        "connect_timeout: 2}\n"
         f'  openai-compatible: {{model: local-model, base_url: "{server.url}/v1", timeout: {timeout}}}\n',
         encoding="utf-8",
     )

@@ -38,7 +38,8 @@ def screen() -> Iterator[tuple[VirtualDesktop, Image.Image]]:
 def settings(tmp_path: Path, base_url: str, prompt: str) -> Path:
     path = tmp_path / "settings.yaml"
     path.write_text(
-        f'providers:\n  openai: {{model: gpt-image-1, base_url: "{base_url}/v1", timeout: 20, connect_timeout: 2}}\n'
+        f'providers:\n  openai: {{model: gpt-image-2.6-flare, base_url: "{base_url}/v1", timeout: 20, '
+        "connect_timeout: 2}\n"
         "presets:\n"
         "  - {name: copy, provider: none}\n"
         f'  - {{name: restyle, provider: openai, mode: edit, prompt: "{prompt}"}}\n',

@@ -13,6 +13,7 @@ from PIL import Image
 from core.config import ProviderSettings
 from core.errors import (
     AuthError,
+    BadRequestError,
     BadResponseError,
     BlockedError,
     InputError,
@@ -29,6 +30,7 @@ from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import HttpPolicy, build_http_client
 from providers.retry import RetryPolicy
 from tests.providers.loopback import LoopbackServer, ProgressLog, Recorded, Reply, SleepLog
+from tests.providers.openai_contract import models_answer
 from tests.providers.openai_server import OpenAISpec, error_answer, images_answer, png, spec_problems, url_answer
 
 KEY = "sk-proj-test-0123456789abcdef"
@@ -46,7 +48,7 @@ def run(
     *,
     info: ProviderInfo = INFO,
     key: str = KEY,
-    model: str | None = "gpt-image-1",
+    model: str | None = "gpt-image-2.6-flare",
     sleeps: SleepLog | None = None,
     progress: ProgressLog | None = None,
 ) -> EditResult:
@@ -81,7 +83,7 @@ def test_edit_sends_a_spec_valid_multipart_and_returns_the_served_image() -> Non
     assert result.image.size == (48, 32)
     assert result.image.convert("RGB").getpixel((5, 5)) == (200, 40, 40)
     sent = fields(server.requests[0])
-    assert sent == {"prompt": "make it a watercolor", "model": "gpt-image-1", "size": "1536x1024"}
+    assert sent == {"prompt": "make it a watercolor", "model": "gpt-image-2.6-flare", "size": "1536x1024"}
     uploaded = Image.open(io.BytesIO(server.requests[0].form()["image"].data))
     assert uploaded.size == (300, 200)
     assert {"uploading", "waiting", "done"} <= set(progress.stages())
@@ -101,11 +103,11 @@ def test_edit_with_a_mask_sends_transparent_where_to_edit_at_the_images_size() -
 
 def test_edit_with_every_option_is_valid_and_never_sends_moderation() -> None:
     options = {
-        "quality": "high",
+        "quality": "max",
+        "complexity": "low",
         "background": "transparent",
         "output_format": "webp",
         "output_compression": 80,
-        "input_fidelity": "high",
         "n": 2,
         "size": "1024x1024",
         "moderation": "low",
@@ -116,29 +118,66 @@ def test_edit_with_every_option_is_valid_and_never_sends_moderation() -> None:
     sent = fields(server.requests[0])
     assert "moderation" not in sent
     assert sent["n"] == "2"
-    assert sent["input_fidelity"] == "high"
+    assert (sent["quality"], sent["complexity"]) == ("max", "low")
     assert len(result.images) == 2
     assert any("moderation" in note for note in result.notes)
 
 
-def test_input_fidelity_is_not_sent_to_a_mini_model() -> None:
+@pytest.mark.parametrize("model", ["gpt-image-2.6-flare", "gpt-image-2.5-sunburst", "gpt-image-2"])
+def test_input_fidelity_is_never_sent_to_gpt_image_2_or_later(model: str) -> None:
+    # GIVEN input_fidelity, which gpt-image-2 and later answer 400 invalid_input_fidelity_model
     with LoopbackServer([images_answer(png())], validator=OpenAISpec(KEY)) as server:
-        result = run(server, edit(options={"input_fidelity": "high", "model": "gpt-image-1-mini"}))
+        result = run(server, edit(options={"input_fidelity": "high", "model": model}))
+    # THEN it is left out, and the person is told
     sent = fields(server.requests[0])
-    assert sent["model"] == "gpt-image-1-mini"
+    assert sent["model"] == model
     assert "input_fidelity" not in sent
-    assert result.notes
+    assert any("input_fidelity" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("model", "options", "words"),
+    [
+        ("gpt-image-2", {"quality": "max"}, "quality"),
+        ("gpt-image-2.5-flare", {"complexity": "low"}, "complexity"),
+    ],
+)
+def test_an_option_value_the_model_does_not_take_is_refused_before_sending(
+    model: str, options: dict[str, object], words: str
+) -> None:
+    with LoopbackServer([images_answer(png())]) as server, pytest.raises(InputError, match=words):
+        run(server, edit(options={**options, "model": model}))
+    assert server.requests == []
+
+
+def test_a_retired_model_is_answered_404_and_the_error_names_the_models_the_key_can_use() -> None:
+    # GIVEN a settings file still naming gpt-image-1 (shut down 2026-10-23)
+    usable = models_answer(
+        "gpt-image-2.6-flare", "gpt-image-2", "gpt-image-1.5", shutdown={"gpt-image-1.5": "2026-12-01"}
+    )
+    with LoopbackServer([usable], validator=OpenAISpec(KEY)) as server:
+        server.expect_violations()
+        with pytest.raises(BadRequestError) as raised:
+            run(server, edit(), model="gpt-image-1")
+    # THEN the stand-in refused it as OpenAI does, and the message lists what the key can use instead
+    assert server.invalid == ["retired model gpt-image-1 (shut down 2026-10-23)"]
+    assert [r.path for r in server.requests] == ["/v1/images/edits", "/v1/models"]
+    message = str(raised.value)
+    assert "gpt-image-1 is not available" in message
+    assert "gpt-image-2, gpt-image-2.6-flare." in message
+    assert "gpt-image-1.5" not in message.split("use:")[1]
+    assert "embedding" not in message
 
 
 def test_generate_sends_spec_valid_json_with_moderation() -> None:
     request = EditRequest("generate", prompt="a red fox", options={"moderation": "low", "quality": "low", "n": 1})
     with LoopbackServer([images_answer(png((16, 16)))], validator=OpenAISpec(KEY)) as server:
-        result = run(server, request, model="gpt-image-1.5")
+        result = run(server, request, model="gpt-image-2.5-sunburst")
     assert server.invalid == []
     assert server.requests[0].path == "/v1/images/generations"
     assert server.requests[0].json() == {
         "prompt": "a red fox",
-        "model": "gpt-image-1.5",
+        "model": "gpt-image-2.5-sunburst",
         "n": 1,
         "quality": "low",
         "moderation": "low",
@@ -203,7 +242,7 @@ def test_a_compatible_server_without_a_key_gets_no_authorization_header() -> Non
         ),
         (error_answer(401, "invalid_api_key", f"Incorrect API key provided: {KEY}."), AuthError, "keys set openai"),
         (
-            error_answer(403, None, "Your organization must be verified to use the model gpt-image-1."),
+            error_answer(403, None, "Your organization must be verified to use the model gpt-image-2.6-flare."),
             AuthError,
             "verified",
         ),

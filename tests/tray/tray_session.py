@@ -194,7 +194,7 @@ def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url:
         "default_provider: openai\n"
         "active_preset: restyle\n"
         "providers:\n"
-        f'  openai: {{model: gpt-image-1, base_url: "{base_url}", timeout: 30}}\n'
+        f'  openai: {{model: gpt-image-2.6-flare, base_url: "{base_url}", timeout: 30}}\n'
         + (f'  photoroom: {{base_url: "{photoroom_url}", timeout: 30}}\n' if photoroom_url else "")
         + 'hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}\n'
         "presets:\n"
