@@ -98,7 +98,7 @@ def _print(listed: ModelList, configured: str | None, info: ProviderInfo, ctx: C
         print(f"  {mark} {model.id}" + (f"  ({', '.join(words)})" if words else ""), file=ctx.stdout)
     if configured and listed.find(configured) is None:
         retired = info.retirement(configured)
-        why = f": {retired.advice}" if retired is not None else ""
+        why = f": {retired.advice(configured)}" if retired is not None else ""
         where = "offered to this key" if listed.source == model_list.LIVE else "in the built-in list"
         print(f"  The configured model {configured} is not {where}{why}.", file=ctx.stdout)
         print(f"  Set providers.{info.id}.model in the settings file ('python main.py config path').", file=ctx.stdout)

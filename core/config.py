@@ -55,8 +55,7 @@ class KnownProvider(Protocol):
 class Retirement(Protocol):
     """A model the provider has shut down (``providers.base.RetiredModel``)."""
 
-    @property
-    def advice(self) -> str: ...
+    def advice(self, model: str) -> str: ...
 
 
 def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]:
@@ -288,7 +287,7 @@ class _Checker:
                 raise self.fail((*path, "model"), f"{model!r} is not a model name")
             timeout = self.positive((*path, "timeout"), entry.get("timeout", 180))
             connect = self.positive((*path, "connect_timeout"), entry.get("connect_timeout", 10))
-            options = self.options((*path, "options"), known.options_for(model), entry.get("options"))
+            options = self.options((*path, "options"), known, entry.get("options"), model)
             result[provider_id] = ProviderSettings(
                 id=provider_id,
                 base_url=str(base_url).rstrip("/"),
@@ -305,14 +304,21 @@ class _Checker:
             raise self.fail(path, f"{value!r} must be a number of seconds above 0")
         return float(value)
 
-    def options(self, path: Path_, spec: OptionsSpec, value: object) -> dict[str, object]:
+    def options(self, path: Path_, known: KnownProvider, value: object, model: str | None) -> dict[str, object]:
+        """The options, checked against what ``model`` takes (options are per model family, issue 11)."""
         if value is None:
             return {}
         if not isinstance(value, dict):
             raise self.fail(path, "must be a mapping of option names to values")
+        own_model = value.get("model")
+        model = own_model if isinstance(own_model, str) and own_model.strip() else model
+        spec = known.options_for(model)
         try:
             return check_options(spec, value)
         except SpecError as error:
+            if error.key in known.options and error.key not in spec:
+                message = f"is not taken by the model {model} (pick another model, or leave this option out)"
+                raise self.fail((*path, error.key), message) from None
             raise self.fail((*path, error.key), error.message) from None
 
     def presets(self, value: object) -> tuple[Preset, ...]:
@@ -351,9 +357,7 @@ class _Checker:
             known = self.catalog[str(provider)]
             if mode is not None and mode not in known.mode_ids:
                 raise self.fail((*path, "mode"), f"{mode!r} is not a mode of {provider} ({', '.join(known.mode_ids)})")
-            options = self.options(
-                (*path, "options"), known.options_for(self.preset_model(str(provider), entry)), entry.get("options")
-            )
+            options = self.options((*path, "options"), known, entry.get("options"), self.models.get(str(provider)))
         elif mode is not None or entry.get("options"):
             raise self.fail(path, "a preset without a provider takes no mode or options")
         hotkey = entry.get("hotkey")
@@ -368,12 +372,6 @@ class _Checker:
             hotkey=hotkey,
         )
 
-    def preset_model(self, provider_id: str, entry: dict[str, object]) -> str | None:
-        """The model a preset runs: its own ``options.model``, else the provider's configured one."""
-        options = entry.get("options")
-        own = options.get("model") if isinstance(options, dict) else None
-        return own if isinstance(own, str) and own.strip() else self.models.get(provider_id)
-
     def retired_models(self, providers: Mapping[str, ProviderSettings], presets: tuple[Preset, ...]) -> tuple[str, ...]:
         """Each configured model the provider has shut down, with the model to use instead.
 
@@ -385,14 +383,14 @@ class _Checker:
             if retired is not None:
                 line = self.doc.line_of(("providers", provider_id, "model"))
                 where = f"line {line}, " if line else ""
-                found.append(f"{where}providers.{provider_id}.model: {settings.model}: {retired.advice}.")
+                found.append(f"{where}providers.{provider_id}.model: {retired.advice(str(settings.model))}.")
         for preset in presets:
             model = preset.options.get("model")
             retired = self.catalog[preset.provider].retirement(str(model)) if preset.needs_provider and model else None
             if retired is not None:
-                found.append(f"preset '{preset.name}' options.model: {model}: {retired.advice}.")
+                found.append(f"preset '{preset.name}' options.model: {retired.advice(str(model))}.")
         for notice in found:
-            log.warning("settings: %s", notice)
+            log.info("settings: %s", notice)
         return tuple(found)
 
     def hotkeys(self, value: object) -> HotkeySettings:

@@ -88,9 +88,9 @@ class RetiredModel:
     def matches(self, model: str) -> bool:
         return fnmatchcase(model, self.id)
 
-    @property
-    def advice(self) -> str:
-        return f"{self.id} was shut down on {self.shutdown}; use {self.successor} instead"
+    def advice(self, model: str) -> str:
+        """``model`` (one id this record covers) in words, with what to use instead."""
+        return f"{model} was shut down on {self.shutdown}; use {self.successor} instead"
 
 
 @dataclass(frozen=True)

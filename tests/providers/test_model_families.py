@@ -84,14 +84,27 @@ def test_config_check_refuses_an_option_the_configured_model_does_not_take() -> 
         parse_config(text, provider_catalog(), source="test.yaml")
 
 
+def test_config_check_says_a_family_refused_option_is_not_taken_by_the_model() -> None:
+    text = "providers:\n  openai: {model: gpt-image-2, options: {complexity: low}}\n"
+    with pytest.raises(
+        ConfigError, match=r":2: providers.openai.options.complexity: is not taken by the model gpt-image-2"
+    ):
+        parse_config(text, provider_catalog(), source="test.yaml")
+
+
+def test_a_preset_is_checked_against_its_own_model() -> None:
+    text = "presets:\n  - {name: p, provider: openai, mode: edit, options: {model: gpt-image-2, quality: xhigh}}\n"
+    with pytest.raises(ConfigError, match=r"presets\[0\].options.quality: 'xhigh' is not one of"):
+        parse_config(text, provider_catalog(), source="test.yaml")
+
+
 def test_config_check_names_a_retired_model_and_its_successor() -> None:
     text = "providers:\n  openai:\n    model: gpt-image-1\n  google: {model: gemini-3.1-flash-image}\n"
     config = parse_config(text, provider_catalog(), source="test.yaml")
     assert config.notices == (
-        "line 3, providers.openai.model: gpt-image-1: gpt-image-1 was shut down on 2026-10-23; "
-        "use gpt-image-2.6-flare instead.",
-        "line 4, providers.google.model: gemini-3.1-flash-image: gemini-3.1-flash-image was shut down on "
-        "2026-10-29; use gemini-nano-banana-2.1 instead.",
+        "line 3, providers.openai.model: gpt-image-1 was shut down on 2026-10-23; use gpt-image-2.6-flare instead.",
+        "line 4, providers.google.model: gemini-3.1-flash-image was shut down on 2026-10-29; "
+        "use gemini-nano-banana-2.1 instead.",
     )
 
 

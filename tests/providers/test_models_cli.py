@@ -89,3 +89,15 @@ def test_providers_without_a_list_show_what_they_declare(tmp_path: Path) -> None
     done = run_cli(tmp_path, "PHOTOROOM_API_KEY", "x", "--config", str(config), "models", "photoroom")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("photoroom: models this provider declares (it publishes no list)")
+
+
+def test_config_check_warns_in_words_about_a_retired_model_and_names_its_successor(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("providers:\n  openai: {model: gpt-image-1.5}\n", encoding="utf-8")
+    done = run_cli(tmp_path, "OPENAI_API_KEY", OPENAI_KEY, "--config", str(config), "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Warning: line 2, providers.openai.model: gpt-image-1.5 was shut down on 2026-12-01; "
+        "use gpt-image-2.6-sunburst instead."
+    ) in done.stderr.splitlines()
+    assert "OK" in done.stdout
