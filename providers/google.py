@@ -22,6 +22,7 @@ from core.models import EditRequest, EditResult
 from core.schema import SpecError, check_options
 from providers import fitting, google_models, images
 from providers.catalog.google import DEFAULT_MODEL, INFO, aspect_ratios_for
+from providers.deprecation import deprecation_note
 from providers.google_wire import build_body, classify, parse_answer
 from providers.http import HttpPolicy, send
 
@@ -98,7 +99,10 @@ class GoogleProvider:
             raise await self._not_found(error, model, key) from None
         found = parse_answer(answer.json(), INFO.display_name)
         pictures = tuple(images.decode_image(data, INFO.display_name) for data in found.images)
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=found.notes)
+        fix = "'python main.py models google' lists the models this key can use."
+        warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
+        notes = (*found.notes, *([warned] if warned else []))
+        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=notes)
 
     def _for_model(self, model: str, options: dict[str, object]) -> None:
         """The model family's rules, before anything is sent: an option or value it refuses is said in words."""

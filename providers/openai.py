@@ -19,6 +19,7 @@ from core.schema import SpecError, check_options
 from providers import fitting, openai_models, openai_wire
 from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO
+from providers.deprecation import deprecation_note
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
 from providers.images import decode_image
 
@@ -104,7 +105,9 @@ class OpenAIProvider:
                 )
             images.append(decode_image(data or b"", self.info.display_name))
         progress(ProgressEvent("done"))
-        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
+        fix = f"'python main.py models {self.info.id}' lists the models this key can use."
+        warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)
+        return EditResult(self.info.id, tuple(images), model=model, notes=(*notes, *([warned] if warned else [])))
 
     def _check(self, request: EditRequest, options: dict[str, object]) -> None:
         """What OpenAI would refuse with a 400 (and bill nothing for), said before sending."""

@@ -118,3 +118,15 @@ def models_answer(*ids: str, shutdown: Mapping[str, str] | None = None) -> Reply
         for model in (*ids, "gpt-6.1-sol", "text-embedding-3-small")
     ]
     return Reply.json({"object": "list", "data": data})
+
+
+def deprecated(reply: Reply, *, since: int, sunset: str, successor: str = "") -> Reply:
+    """``reply`` with the headers a provider sends for a model or endpoint on its way out.
+
+    RFC 9745 ``Deprecation: @epoch``, RFC 8594 ``Sunset: HTTP-date``, and a ``Link`` to the successor,
+    as Ideogram's deprecated endpoints send them (PROVIDERS.md); the date here is the test's own.
+    """
+    headers = {**reply.headers, "deprecation": f"@{since}", "sunset": sunset}
+    if successor:
+        headers["link"] = f'<{successor}>; rel="successor-version"'
+    return Reply(status=reply.status, body=reply.body, headers=headers)

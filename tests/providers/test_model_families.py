@@ -22,6 +22,7 @@ from tests.providers import google_server as gemini
 from tests.providers import openai_contract
 from tests.providers.google_server import KEY, RESULT, provider
 from tests.providers.loopback import LoopbackServer, SleepLog
+from tests.providers.openai_contract import deprecated
 from tests.providers.provider_run import picture, png_bytes, run
 
 STAND_IN_RETIRED = (*openai_contract.RETIRED, *gemini.RETIRED, "*-preview")
@@ -134,3 +135,11 @@ def test_a_thinking_level_on_a_model_without_one_is_refused_before_sending() -> 
     with LoopbackServer([]) as server, pytest.raises(InputError, match="does not take 'thinkingLevel'"):
         run(provider(server, SleepLog()), request, key=KEY)
     assert server.requests == []
+
+
+def test_a_gemini_answer_with_a_sunset_header_is_used_and_the_sunset_said() -> None:
+    reply = deprecated(gemini.image_answer(png_bytes(RESULT)), since=1793491200, sunset="Mon, 01 Mar 2027 00:00:00 GMT")
+    with LoopbackServer([reply], validator=gemini.GeminiShape(KEY, images=1)) as server:
+        result = run(provider(server, SleepLog()), gemini.edit(), key=KEY)
+    assert result.notes[-1].startswith("Google Gemini says gemini-nano-banana-2.1 is deprecated (since 2026-11-01)")
+    assert "'python main.py models google'" in result.notes[-1]

@@ -30,7 +30,7 @@ from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import HttpPolicy, build_http_client
 from providers.retry import RetryPolicy
 from tests.providers.loopback import LoopbackServer, ProgressLog, Recorded, Reply, SleepLog
-from tests.providers.openai_contract import models_answer
+from tests.providers.openai_contract import deprecated, models_answer
 from tests.providers.openai_server import OpenAISpec, error_answer, images_answer, png, spec_problems, url_answer
 
 KEY = "sk-proj-test-0123456789abcdef"
@@ -308,3 +308,24 @@ def test_server_errors_that_persist_say_try_again_later() -> None:
 def test_an_answer_without_a_usable_image_is_a_bad_response(reply: Reply) -> None:
     with LoopbackServer([reply]) as server, pytest.raises(BadResponseError):
         run(server, edit())
+
+
+def test_an_answer_announcing_the_models_sunset_succeeds_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    # GIVEN an answer that says the model is deprecated (RFC 9745) and when it stops (RFC 8594)
+    reply = deprecated(
+        images_answer(png()),
+        since=1793491200,
+        sunset="Mon, 01 Mar 2027 00:00:00 GMT",
+        successor="https://platform.openai.com/docs/deprecations",
+    )
+    with LoopbackServer([reply], validator=OpenAISpec(KEY)) as server:
+        result = run(server, edit())
+    # THEN the image is used, and the person reads when to move and where to look
+    assert result.image.size == (32, 24)
+    assert server.invalid == []
+    note = result.notes[-1]
+    assert note.startswith("OpenAI says gpt-image-2.6-flare is deprecated (since 2026-11-01)")
+    assert "will stop working on 2027-03-01" in note
+    assert "'python main.py models openai'" in note
+    assert "https://platform.openai.com/docs/deprecations" in note
+    assert note in caplog.text
