@@ -39,6 +39,7 @@ class ModelList:
     models: tuple[ListedModel, ...]
     fetched_at: datetime
     source: str = LIVE
+    base_url: str = ""  # whose list it is: another server's answer (a test, a bench) is not this one's
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -66,6 +67,7 @@ def save(folder: Path, listed: ModelList) -> Path:
         "provider": listed.provider_id,
         "fetched_at": listed.fetched_at.isoformat(),
         "source": listed.source,
+        "base_url": listed.base_url,
         "models": [{"id": m.id, "shutdown_date": m.shutdown_date, "label": m.label} for m in listed.models],
     }
     try:
@@ -78,8 +80,8 @@ def save(folder: Path, listed: ModelList) -> Path:
     return target
 
 
-def load(folder: Path, provider_id: str) -> ModelList | None:
-    """The kept list, or None when there is none or it cannot be read (then the provider is asked)."""
+def load(folder: Path, provider_id: str, base_url: str | None = None) -> ModelList | None:
+    """The kept list, or None when there is none, it cannot be read, or it is another server's."""
     path = cache_file(folder, provider_id)
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
@@ -90,7 +92,10 @@ def load(folder: Path, provider_id: str) -> ModelList | None:
         fetched = datetime.fromisoformat(payload["fetched_at"])
         if fetched.tzinfo is None:
             fetched = fetched.replace(tzinfo=UTC)
-        return ModelList(provider_id, models, fetched, str(payload.get("source") or LIVE))
+        kept_url = str(payload.get("base_url") or "")
+        if base_url is not None and kept_url != base_url:
+            return None
+        return ModelList(provider_id, models, fetched, str(payload.get("source") or LIVE), kept_url)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:

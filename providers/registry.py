@@ -72,5 +72,6 @@ async def fetch_models(provider_id: str, settings: ProviderSettings, client: htt
     for known_id, module_name, function in LISTERS:
         if known_id == provider_id:
             lister: ModelLister = getattr(importlib.import_module(module_name), function)
-            return ModelList(provider_id, await lister(client, settings, key), now_utc(), source=LIVE)
+            models = await lister(client, settings, key)
+            return ModelList(provider_id, models, now_utc(), source=LIVE, base_url=settings.base_url)
     raise ConfigError(f"'{provider_id}' does not publish a model list")

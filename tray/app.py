@@ -159,7 +159,7 @@ class TrayApp:
     def _model_items(self) -> tuple[menu.MenuItem, ...]:
         provider = self.actions.current_provider()
         info = self.parts.catalog.get(provider)
-        return self.models.items(info, self.config.provider(provider).model) if info is not None else ()
+        return self.models.items(info, self.config.provider(provider)) if info is not None else ()
 
     def _has_key(self, provider_id: str) -> bool:
         try:

@@ -67,8 +67,10 @@ class ModelLists:
         self.post = post
         self._asked: set[str] = set()
 
-    def items(self, info: ProviderInfo, configured: str | None) -> tuple[MenuItem, ...]:
-        listed = model_list.load(self.folder, info.id) if self.folder is not None else None
+    def items(self, info: ProviderInfo, settings: ProviderSettings) -> tuple[MenuItem, ...]:
+        folder = self.folder
+        listed = model_list.load(folder, info.id, settings.base_url) if folder is not None else None
+        configured = settings.model
         if not can_list_models(info.id) and not info.models:
             return ()
         return model_items(info, configured, listed, date.today().isoformat())
@@ -78,7 +80,7 @@ class ModelLists:
         if self.folder is None or not can_list_models(info.id) or info.id in self._asked:
             return False
         self._asked.add(info.id)
-        kept = model_list.load(self.folder, info.id)
+        kept = model_list.load(self.folder, info.id, settings.base_url)
         if kept is not None and kept.is_fresh(model_list.now_utc()):
             return False
         try:

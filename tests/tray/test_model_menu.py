@@ -75,11 +75,13 @@ def test_a_stale_list_is_asked_on_a_worker_kept_and_the_tk_thread_told(tmp_path:
         threads.append(threading.current_thread().name)
         told.set()
 
-    old = ModelList("openai", (ListedModel("gpt-image-1"),), model_list.now_utc() - timedelta(days=2))
-    model_list.save(tmp_path, old)
     lists = model_menu.ModelLists(tmp_path, post)
     with LoopbackServer([models_answer("gpt-image-2.6-flare", "gpt-image-2")], validator=OpenAISpec(KEY)) as server:
-        settings = ProviderSettings("openai", base_url=server.url + "/v1", timeout=10, connect_timeout=2)
+        settings = ProviderSettings(
+            "openai", base_url=server.url + "/v1", timeout=10, connect_timeout=2, model="gpt-image-2"
+        )
+        stale = model_list.now_utc() - timedelta(days=2)
+        model_list.save(tmp_path, ModelList("openai", (ListedModel("gpt-image-1"),), stale, base_url=settings.base_url))
         assert lists.refresh_if_stale(OPENAI, settings, lambda _p: KEY)
         assert told.wait(10), "the worker never posted"
         # Asked once per session, however often the menu is rebuilt.
@@ -91,19 +93,30 @@ def test_a_stale_list_is_asked_on_a_worker_kept_and_the_tk_thread_told(tmp_path:
     assert kept is not None
     assert kept.ids == ("gpt-image-2", "gpt-image-2.6-flare")
     assert kept.is_fresh(model_list.now_utc())
-    labels = [item.label for item in lists.items(OPENAI, "gpt-image-2")]
+    labels = [item.label for item in lists.items(OPENAI, settings)]
     assert labels == ["gpt-image-2", "gpt-image-2.6-flare"]
 
 
 def test_a_fresh_list_is_not_asked_again(tmp_path: Path) -> None:
-    model_list.save(tmp_path, listed(ListedModel("gpt-image-2.6-flare")))
-    lists = model_menu.ModelLists(tmp_path, lambda _c: None)
     settings = ProviderSettings("openai", base_url="http://127.0.0.1:9/v1")
+    fresh = ModelList("openai", (ListedModel("gpt-image-2.6-flare"),), model_list.now_utc(), base_url=settings.base_url)
+    model_list.save(tmp_path, fresh)
+    lists = model_menu.ModelLists(tmp_path, lambda _c: None)
 
     def no_key(_provider: str) -> str:
         raise AssertionError("the key must not be read for a fresh list")
 
     assert not lists.refresh_if_stale(OPENAI, settings, no_key)
+
+
+def test_another_servers_list_is_not_taken_for_this_ones(tmp_path: Path) -> None:
+    # A list kept from a test or bench server must not stand in for api.openai.com's.
+    theirs = ModelList("openai", (ListedModel("local-thing"),), model_list.now_utc(), base_url="http://127.0.0.1:9/v1")
+    model_list.save(tmp_path, theirs)
+    ours = ProviderSettings("openai", base_url="https://api.openai.com/v1", model="gpt-image-2.6-flare")
+    labels = [item.label for item in model_menu.ModelLists(tmp_path, lambda _c: None).items(OPENAI, ours)]
+    assert "local-thing" not in labels
+    assert labels[0] == "gpt-image-2.6-flare"
 
 
 def test_choosing_a_model_writes_it_to_the_settings_file_keeping_comments(tmp_path: Path) -> None:
