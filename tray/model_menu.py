@@ -76,8 +76,15 @@ class ModelLists:
         return model_items(info, configured, listed, date.today().isoformat())
 
     def refresh_if_stale(self, info: ProviderInfo, settings: ProviderSettings, key_for: Callable[[str], str]) -> bool:
-        """Start one background ask for ``info`` unless its list is fresh or was asked this session."""
+        """Start one background ask for ``info`` unless its list is fresh or was asked this session.
+
+        Only the provider's own public endpoint is asked unprompted: a server of the person's own (a
+        proxy, LocalAI) changes its list when its owner does, and gets no call the person did not
+        make; ``main.py models`` asks it on request.
+        """
         if self.folder is None or not can_list_models(info.id) or info.id in self._asked:
+            return False
+        if settings.base_url.rstrip("/") != info.default_base_url.rstrip("/"):
             return False
         self._asked.add(info.id)
         kept = model_list.load(self.folder, info.id, settings.base_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -82,10 +83,12 @@ def test_a_stale_list_is_asked_on_a_worker_kept_and_the_tk_thread_told(tmp_path:
         )
         stale = model_list.now_utc() - timedelta(days=2)
         model_list.save(tmp_path, ModelList("openai", (ListedModel("gpt-image-1"),), stale, base_url=settings.base_url))
-        assert lists.refresh_if_stale(OPENAI, settings, lambda _p: KEY)
+        # The stand-in plays api.openai.com: only a provider's own endpoint is asked unprompted.
+        playing = replace(OPENAI, default_base_url=settings.base_url)
+        assert lists.refresh_if_stale(playing, settings, lambda _p: KEY)
         assert told.wait(10), "the worker never posted"
         # Asked once per session, however often the menu is rebuilt.
-        assert not lists.refresh_if_stale(OPENAI, settings, lambda _p: KEY)
+        assert not lists.refresh_if_stale(playing, settings, lambda _p: KEY)
     assert posted == [MenuCommand(model_menu.REFRESHED, "openai")]
     assert server.requests[0].path == "/v1/models"
     assert threads == ["models-openai"]  # posted from the worker, never run on the caller's (Tk) thread
@@ -106,7 +109,17 @@ def test_a_fresh_list_is_not_asked_again(tmp_path: Path) -> None:
     def no_key(_provider: str) -> str:
         raise AssertionError("the key must not be read for a fresh list")
 
-    assert not lists.refresh_if_stale(OPENAI, settings, no_key)
+    assert not lists.refresh_if_stale(replace(OPENAI, default_base_url=settings.base_url), settings, no_key)
+
+
+def test_a_server_of_your_own_is_never_asked_unprompted(tmp_path: Path) -> None:
+    lists = model_menu.ModelLists(tmp_path, lambda _c: None)
+    mine = ProviderSettings("openai", base_url="http://127.0.0.1:9/v1")
+
+    def no_key(_provider: str) -> str:
+        raise AssertionError("the key must not be read for a server the tray will not ask")
+
+    assert not lists.refresh_if_stale(OPENAI, mine, no_key)
 
 
 def test_another_servers_list_is_not_taken_for_this_ones(tmp_path: Path) -> None:

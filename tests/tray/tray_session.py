@@ -20,8 +20,6 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from core import model_list
-from core.model_list import ListedModel, ModelList
 from tests.desktop.capture.screens import noise, paint_root
 from tests.virtual_desktop import VirtualDesktop, _stop, virtual_desktop
 
@@ -221,9 +219,6 @@ def running_tray(
     (folder / "tmp").mkdir()
     (folder / "run").mkdir(mode=0o700)
     config = write_config(folder, base_url, extra=extra_config, photoroom_url=photoroom_url)
-    # A fresh model list: the tray's daily refresh (tray.model_menu) would otherwise ask the scripted stand-in.
-    fresh = ModelList("openai", (ListedModel("gpt-image-2.6-flare"),), model_list.now_utc(), base_url=base_url)
-    model_list.save(folder / "state" / "ai-image-studio", fresh)
     env = {
         **desktop.env,
         "HOME": str(folder),
