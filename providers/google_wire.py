@@ -79,8 +79,10 @@ def build_body(
     if image_config:
         config["imageConfig"] = image_config
     if thinking_level:
-        # nano-banana-2.1: "minimal" is the speed setting, "medium" the default (PROVIDERS.md).
-        config["thinkingConfig"] = {"thinkingLevel": thinking_level}
+        # nano-banana-2.1: "minimal" is the speed setting, "medium" the default (PROVIDERS.md). Sent as
+        # the enum's own name (ThinkingConfig.ThinkingLevel: MINIMAL, LOW, MEDIUM, HIGH in Google's
+        # API reference), the form proto-JSON always accepts.
+        config["thinkingConfig"] = {"thinkingLevel": thinking_level.upper()}
     return {"contents": [{"role": "user", "parts": parts}], "generationConfig": config}
 
 

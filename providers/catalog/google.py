@@ -14,6 +14,8 @@ Sources, read 2026-12-01:
   shutdown "earliest October 2026" (PROVIDERS.md: listed for 2026-10-02); preview image ids shut
   down 2026-06-25 (third-party digest of the same page, dev.to 2026-09).
 - laozhang.ai's 2.1 guide (2026-10-14): 2.1 answers 400 to a 512 imageSize; 1K/2K/4K accepted.
+- Google's API reference, GenerationConfig.ThinkingConfig.ThinkingLevel (docs.cloud.google.com,
+  aiplatform v1, 2026): MINIMAL, LOW, MEDIUM, HIGH; the wire sends the upper-case enum name.
 Not confirmed from Google's own page: thinkingLevel on gemini-3-pro-image and the lite model, and
 the lite model's imageSize choices; here thinkingLevel is offered on 2.1 only.
 """

@@ -38,7 +38,8 @@ LIVE_MODELS = {
     "gemini-3-pro-image": (ASPECT_RATIOS, False),
     "gemini-3.1-flash-lite-image": (ASPECT_RATIOS, False),
 }
-THINKING_LEVELS = frozenset({"minimal", "medium", "high"})
+# ThinkingConfig.ThinkingLevel enum names; nano-banana-2.1 takes these three (PROVIDERS.md).
+THINKING_LEVELS = frozenset({"MINIMAL", "MEDIUM", "HIGH"})
 # Shut down or restricted: generateContent answers 404 (PROVIDERS.md; Gemini deprecations page).
 RETIRED = frozenset(
     {
@@ -194,7 +195,7 @@ def model_refusal(recorded: Recorded) -> Refusal | None:
     problem = None
     if ratio is not None and ratio not in ratios:
         problem = f"aspectRatio {ratio} is not supported by {model}"
-    elif level is not None and (not thinks or level not in THINKING_LEVELS):
+    elif level is not None and (not thinks or str(level).upper() not in THINKING_LEVELS):
         problem = f"thinkingLevel {level!r} is not supported by {model}"
     return Refusal(problem, error(400, "INVALID_ARGUMENT", problem)) if problem else None
 

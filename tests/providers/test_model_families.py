@@ -117,7 +117,7 @@ def test_a_strip_goes_to_nano_banana_2_1_as_8_1_with_the_speed_setting() -> None
         run(provider(server, SleepLog()), request, key=KEY)
     config = server.requests[0].json()["generationConfig"]
     assert config["imageConfig"] == {"aspectRatio": "8:1"}
-    assert config["thinkingConfig"] == {"thinkingLevel": "minimal"}
+    assert config["thinkingConfig"] == {"thinkingLevel": "MINIMAL"}
 
 
 def test_the_same_strip_on_gemini_3_pro_image_gets_a_ratio_that_model_takes() -> None:
