@@ -143,3 +143,13 @@ def test_a_gemini_answer_with_a_sunset_header_is_used_and_the_sunset_said() -> N
         result = run(provider(server, SleepLog()), gemini.edit(), key=KEY)
     assert result.notes[-1].startswith("Google Gemini says gemini-nano-banana-2.1 is deprecated (since 2026-11-01)")
     assert "'python main.py models google'" in result.notes[-1]
+
+
+def test_a_self_hosted_servers_models_are_all_offered_when_none_looks_like_an_image_model() -> None:
+    from providers.openai_models import parse_models
+
+    body = {"object": "list", "data": [{"id": "sdxl"}, {"id": "flux-dev", "shutdown_date": None}, {"bad": 1}]}
+    assert [m.id for m in parse_models(body, "X", images_only=False)] == ["flux-dev", "sdxl"]
+    assert parse_models(body, "X", images_only=True) == ()
+    mixed = {"data": [{"id": "gpt-6.1-sol"}, {"id": "gpt-image-2", "shutdown_date": "2027-04-21"}]}
+    assert [(m.id, m.shutdown_date) for m in parse_models(mixed, "X")] == [("gpt-image-2", "2027-04-21")]
