@@ -85,6 +85,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         save_setting=set_value_in_file,
         history_file=paths.state_dir() / "prompt-history.txt",
         log_file=log_file,
+        models_dir=paths.state_dir(),
     )
     instance.serve(lambda request: events.post(event_for_handoff(request)))
     root = tk.Tk(className="ai-image-studio")

@@ -21,7 +21,7 @@ FAKE_KEY = "sk-bench-not-a-real-key"
 _SETTINGS = """\
 default_provider: openai
 providers:
-  openai: {{model: gpt-image-1, base_url: "{base_url}", timeout: 30}}
+  openai: {{model: gpt-image-2.6-flare, base_url: "{base_url}", timeout: 30}}
 hotkeys: {{capture: "<ctrl>+<shift>+e", clipboard: null}}
 presets:
   - {{name: copy, provider: none}}

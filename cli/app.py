@@ -9,7 +9,16 @@ import argparse
 import logging
 from collections.abc import Callable
 
-from cli import autostart_cmd, capture_cmd, config_cmd, desktop_entry_cmd, edit_cmd, keys_cmd, providers_cmd
+from cli import (
+    autostart_cmd,
+    capture_cmd,
+    config_cmd,
+    desktop_entry_cmd,
+    edit_cmd,
+    keys_cmd,
+    models_cmd,
+    providers_cmd,
+)
 from cli.context import CliContext
 from core.errors import AppError
 from core.version import __version__
@@ -24,6 +33,7 @@ COMMANDS: tuple[tuple[str, object], ...] = (
     ("keys", keys_cmd),
     ("config", config_cmd),
     ("providers", providers_cmd),
+    ("models", models_cmd),
     ("autostart", autostart_cmd),
     ("install-desktop-entry", desktop_entry_cmd),
 )

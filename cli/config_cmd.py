@@ -27,6 +27,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.say(f"{ctx.config_path} does not exist yet; the defaults are used (the app writes it on first start).")
         return 0
     config = ctx.config  # raises ConfigError, which main turns into exit code 2
+    for notice in config.notices:
+        ctx.say(f"Warning: {notice}")
     presets = len(config.presets)
     print(f"{ctx.config_path}: OK ({presets} presets, default provider {config.default_provider})", file=ctx.stdout)
     _check_hotkeys(ctx)

@@ -46,6 +46,14 @@ class KnownProvider(Protocol):
     def default_base_url(self) -> str: ...
     @property
     def default_model(self) -> str | None: ...
+    def options_for(self, model: str | None) -> OptionsSpec: ...
+    def retirement(self, model: str | None) -> Retirement | None: ...
+
+
+class Retirement(Protocol):
+    """A model the provider has shut down (``providers.base.RetiredModel``)."""
+
+    def advice(self, model: str) -> str: ...
 
 
 def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]:
@@ -113,6 +121,8 @@ class Config:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     jobs: JobSettings = field(default_factory=JobSettings)
     path: Path | None = None
+    # Said by `config check` and the tray: a configured model the provider has shut down (issue 11).
+    notices: tuple[str, ...] = ()
 
     def preset(self, name: str) -> Preset:
         for preset in self.presets:
@@ -228,6 +238,7 @@ class _Checker:
         self.doc = document
         self.catalog = catalog
         self.source = source
+        self.models: dict[str, str | None] = {}
 
     def fail(self, path: Path_, message: str, *, at_key: bool = False) -> ConfigError:
         line = self.doc.key_line_of(path) if at_key else self.doc.line_of(path)
@@ -257,6 +268,7 @@ class _Checker:
         default = top.get("default_provider", "openai")
         if not isinstance(default, str) or default not in self.catalog:
             raise self.fail(("default_provider",), f"{default!r} is not a provider ({self.provider_list()})")
+        self.models = {provider_id: settings.model for provider_id, settings in providers.items()}
         presets = self.presets(top.get("presets"))
         active = top.get("active_preset")
         if active is not None and (not isinstance(active, str) or active not in {p.name for p in presets}):
@@ -264,6 +276,7 @@ class _Checker:
         hotkeys = self.hotkeys(top.get("hotkeys"))
         self.check_hotkeys_unique(hotkeys, presets)
         return Config(
+            notices=self.retired_models(providers, presets),
             default_provider=str(default),
             providers=MappingProxyType(providers),
             presets=presets,
@@ -292,7 +305,7 @@ class _Checker:
                 raise self.fail((*path, "model"), f"{model!r} is not a model name")
             timeout = self.positive((*path, "timeout"), entry.get("timeout", 180))
             connect = self.positive((*path, "connect_timeout"), entry.get("connect_timeout", 10))
-            options = self.options((*path, "options"), known.options, entry.get("options"))
+            options = self.options((*path, "options"), known, entry.get("options"), model)
             result[provider_id] = ProviderSettings(
                 id=provider_id,
                 base_url=str(base_url).rstrip("/"),
@@ -309,14 +322,21 @@ class _Checker:
             raise self.fail(path, f"{value!r} must be a number of seconds above 0")
         return float(value)
 
-    def options(self, path: Path_, spec: OptionsSpec, value: object) -> dict[str, object]:
+    def options(self, path: Path_, known: KnownProvider, value: object, model: str | None) -> dict[str, object]:
+        """The options, checked against what ``model`` takes (options are per model family, issue 11)."""
         if value is None:
             return {}
         if not isinstance(value, dict):
             raise self.fail(path, "must be a mapping of option names to values")
+        own_model = value.get("model")
+        model = own_model if isinstance(own_model, str) and own_model.strip() else model
+        spec = known.options_for(model)
         try:
             return check_options(spec, value)
         except SpecError as error:
+            if error.key in known.options and error.key not in spec:
+                message = f"is not taken by the model {model} (pick another model, or leave this option out)"
+                raise self.fail((*path, error.key), message) from None
             raise self.fail((*path, error.key), error.message) from None
 
     def presets(self, value: object) -> tuple[Preset, ...]:
@@ -355,7 +375,7 @@ class _Checker:
             known = self.catalog[str(provider)]
             if mode is not None and mode not in known.mode_ids:
                 raise self.fail((*path, "mode"), f"{mode!r} is not a mode of {provider} ({', '.join(known.mode_ids)})")
-            options = self.options((*path, "options"), known.options, entry.get("options"))
+            options = self.options((*path, "options"), known, entry.get("options"), self.models.get(str(provider)))
         elif mode is not None or entry.get("options"):
             raise self.fail(path, "a preset without a provider takes no mode or options")
         hotkey = entry.get("hotkey")
@@ -369,6 +389,27 @@ class _Checker:
             options=MappingProxyType(options),
             hotkey=hotkey,
         )
+
+    def retired_models(self, providers: Mapping[str, ProviderSettings], presets: tuple[Preset, ...]) -> tuple[str, ...]:
+        """Each configured model the provider has shut down, with the model to use instead.
+
+        A notice, not an error: the rest of the file is still good, and the job's own 404 names the fix too.
+        """
+        found: list[str] = []
+        for provider_id, settings in providers.items():
+            retired = self.catalog[provider_id].retirement(settings.model)
+            if retired is not None:
+                line = self.doc.line_of(("providers", provider_id, "model"))
+                where = f"line {line}, " if line else ""
+                found.append(f"{where}providers.{provider_id}.model: {retired.advice(str(settings.model))}.")
+        for preset in presets:
+            model = preset.options.get("model")
+            retired = self.catalog[preset.provider].retirement(str(model)) if preset.needs_provider and model else None
+            if retired is not None:
+                found.append(f"preset '{preset.name}' options.model: {retired.advice(str(model))}.")
+        for notice in found:
+            log.info("settings: %s", notice)
+        return tuple(found)
 
     def hotkeys(self, value: object) -> HotkeySettings:
         entry = self.mapping(value, ("hotkeys",), frozenset({"capture", "clipboard"}))

@@ -13,13 +13,15 @@ default_provider: openai
 
 # Per-provider settings. base_url must be https, except for servers on this computer (localhost).
 # timeout: seconds to wait for a whole answer; connect_timeout: seconds to reach the server.
+# Models: 'python main.py models openai' lists what your key can use. gpt-image-2.6-sunburst is the
+# precise-edit choice for OpenAI, gemini-3-pro-image the quality choice for Google.
 providers:
-  openai:    {model: gpt-image-1, base_url: "https://api.openai.com/v1", timeout: 180}
-  google:    {model: gemini-2.5-flash-image, base_url: "https://generativelanguage.googleapis.com/v1beta"}
+  openai:    {model: gpt-image-2.6-flare, base_url: "https://api.openai.com/v1", timeout: 180}
+  google:    {model: gemini-nano-banana-2.1, base_url: "https://generativelanguage.googleapis.com/v1beta"}
   ideogram:  {base_url: "https://api.ideogram.ai"}
   photoroom: {base_url: "https://sdk.photoroom.com"}
   # A self-hosted server that speaks OpenAI's image API (LocalAI, LiteLLM, ...).
-  openai-compatible: {model: gpt-image-1, base_url: "http://localhost:8080/v1"}
+  openai-compatible: {model: gpt-image-2.6-flare, base_url: "http://localhost:8080/v1"}
 
 # Global hotkeys, in pynput's notation. null turns one off. They are taken from every other program,
 # so the defaults use Print Screen, which no browser, editor or terminal binds (docs/adr/015).

@@ -6,7 +6,10 @@ A provider never looks up its own key or settings: both are resolved outside (``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
 from providers.sizing import SizeRule
@@ -16,7 +19,7 @@ if TYPE_CHECKING:
 
     from core.config import ProviderSettings
     from core.models import EditRequest, EditResult, ProgressSink
-    from core.schema import OptionsSpec
+    from core.schema import Field, OptionsSpec
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,51 @@ class InputLimits:
     aspect_ratios: tuple[str, ...] = ()
 
 
+def _no_options() -> Mapping[str, Field]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """What one family of a provider's models takes: options are declared per family, not per provider.
+
+    A model belongs to the family with the longest matching prefix. ``options`` replace the
+    provider-wide field of the same name (``quality`` gains ``xhigh|max`` on gpt-image-2.5/2.6);
+    ``refused`` are options the family answers 400 to, so they are refused in words before sending;
+    ``dropped`` are ones the provider documents as "omit this parameter" for the family: they are
+    left out with a log line and a note (``input_fidelity`` on gpt-image-2+);
+    ``aspect_ratios`` are the output shapes it takes, where the provider speaks in ratios.
+    """
+
+    name: str
+    prefixes: tuple[str, ...]
+    options: Mapping[str, Field] = field(default_factory=_no_options)
+    refused: frozenset[str] = frozenset()
+    dropped: frozenset[str] = frozenset()
+    aspect_ratios: tuple[str, ...] = ()
+
+    def matches(self, model: str) -> int:
+        """The length of the longest prefix of ``model`` this family claims (0: not this family)."""
+        return max((len(prefix) for prefix in self.prefixes if model.startswith(prefix)), default=0)
+
+
+@dataclass(frozen=True)
+class RetiredModel:
+    """A model id the provider has shut down (``id`` may be a glob such as ``*-image-preview``)."""
+
+    id: str
+    shutdown: str
+    successor: str
+    source: str = ""
+
+    def matches(self, model: str) -> bool:
+        return fnmatchcase(model, self.id)
+
+    def advice(self, model: str) -> str:
+        """``model`` (one id this record covers) in words, with what to use instead."""
+        return f"{model} was shut down on {self.shutdown}; use {self.successor} instead"
+
+
 @dataclass(frozen=True)
 class ProviderInfo:
     """A provider described as data: shown in menus, checked by the config, used by fitting."""
@@ -66,6 +114,8 @@ class ProviderInfo:
     # longest match winning, else ``size_rule``; None keeps the legacy ``limits.sizes`` behaviour.
     size_rule: SizeRule | None = None
     size_rules: tuple[tuple[str, SizeRule], ...] = ()
+    families: tuple[ModelFamily, ...] = ()
+    retired: tuple[RetiredModel, ...] = ()
 
     @property
     def mode_ids(self) -> tuple[str, ...]:
@@ -77,6 +127,34 @@ class ProviderInfo:
         if matches:
             return max(matches, key=lambda match: len(match[0]))[1]
         return self.size_rule
+
+    def family(self, model: str | None) -> ModelFamily | None:
+        """The family ``model`` belongs to, or None for a model this version does not know.
+
+        Then every provider-wide option is allowed: the live list may name models newer than this code.
+        """
+        if not model:
+            return None
+        scored = [(family.matches(model), family) for family in self.families]
+        best = max(scored, key=lambda pair: pair[0], default=(0, None))
+        return best[1] if best[0] else None
+
+    def options_for(self, model: str | None) -> OptionsSpec:
+        """The options ``model`` takes: the provider's, with its family's choices and refusals applied."""
+        family = self.family(model)
+        if family is None:
+            return self.options
+        left_out = family.refused | family.dropped
+        merged = {name: spec for name, spec in self.options.items() if name not in left_out}
+        merged.update(family.options)
+        return MappingProxyType(merged)
+
+    def retirement(self, model: str | None) -> RetiredModel | None:
+        """The shutdown record for ``model``, if it is one this provider has retired."""
+        if not model:
+            return None
+        name = model.strip().removeprefix("models/")
+        return next((entry for entry in self.retired if entry.matches(name)), None)
 
     def mode(self, mode_id: str) -> ModeInfo:
         for mode in self.modes:

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
+from httpx import codes
 
-from core.errors import ConfigError
+from core.errors import BadRequestError, ConfigError, InputError, ProviderError
 from core.models import EditRequest, EditResult
-from providers import fitting, images, sizing
-from providers.catalog.google import ASPECT_RATIOS, INFO
+from core.schema import SpecError, check_options
+from providers import fitting, google_models, images, sizing
+from providers.catalog.google import DEFAULT_MODEL, INFO, aspect_ratios_for
+from providers.deprecation import deprecation_note
 from providers.google_wire import build_body, classify, parse_answer
 from providers.http import HttpPolicy, send
 
@@ -50,13 +53,14 @@ class GoogleProvider:
     def model_for(self, options: dict[str, object]) -> str:
         chosen = options.get("model") or self.settings.model or INFO.default_model
         if not isinstance(chosen, str) or not chosen.strip():
-            message = "no Gemini model is set; name one such as gemini-2.5-flash-image"
+            message = f"no Gemini model is set; name one such as {DEFAULT_MODEL}"
             raise ConfigError(message, key="providers.google.model")
         return chosen.strip()
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
         options = {**self.settings.options, **request.options}
         model = self.model_for(options)
+        self._for_model(model, options)
         aspect = options.get("aspectRatio")
         inline: tuple[str, str] | None = None
         plan: sizing.Plan | None = None
@@ -67,7 +71,7 @@ class GoogleProvider:
                 plan = sizing.plan(request.image.size, rule)
                 aspect = plan.request
             if aspect is None:
-                aspect = fitting.nearest_aspect_ratio(*request.image.size, ASPECT_RATIOS)
+                aspect = fitting.nearest_aspect_ratio(*request.image.size, aspect_ratios_for(model))
             if request.mode == "edit":
                 image = fitting.frame(request.image, plan) if plan is not None else request.image
                 fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
@@ -77,6 +81,7 @@ class GoogleProvider:
             inline,
             aspect_ratio=str(aspect) if aspect else None,
             image_size=str(options["imageSize"]) if options.get("imageSize") else None,
+            thinking_level=str(options["thinkingLevel"]) if options.get("thinkingLevel") else None,
         )
         url = generate_url(self.settings.base_url, model)
 
@@ -84,20 +89,64 @@ class GoogleProvider:
             return httpx.Request("POST", url, json=body, headers={KEY_HEADER: key})
 
         log.info("google: %s with %s (aspect %s)", request.mode, model, aspect or "model default")
-        answer = await send(
-            self.client,
-            INFO.display_name,
-            build,
-            self.settings,
-            progress,
-            lambda failed: classify(failed, model=model, known_models=INFO.models),
-            key_headers=(KEY_HEADER,),
-            policy=self.policy,
-        )
+        try:
+            answer = await send(
+                self.client,
+                INFO.display_name,
+                build,
+                self.settings,
+                progress,
+                lambda failed: classify(failed, model=model, known_models=self._usable()),
+                key_headers=(KEY_HEADER,),
+                policy=self.policy,
+            )
+        except BadRequestError as error:
+            if error.status != codes.NOT_FOUND:
+                raise
+            raise await self._not_found(error, model, key) from None
         found = parse_answer(answer.json(), INFO.display_name)
         decoded = (images.decode_image(data, INFO.display_name) for data in found.images)
         pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=found.notes)
+        fix = "'python main.py models google' lists the models this key can use."
+        warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
+        notes = (*found.notes, *([warned] if warned else []))
+        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=notes)
+
+    def _for_model(self, model: str, options: dict[str, object]) -> None:
+        """The model family's rules, before anything is sent: an option or value it refuses is said in words."""
+        spec = INFO.options_for(model)
+        for name in list(options):
+            if name not in spec and name in INFO.options:
+                raise InputError(
+                    f"{INFO.display_name} {model} does not take '{name}'; leave it out or pick another model."
+                )
+        try:
+            check_options(spec, {name: value for name, value in options.items() if name in spec})
+        except SpecError as error:
+            raise InputError(f"{INFO.display_name} {model}: {error}") from None
+
+    def _usable(self) -> tuple[str, ...]:
+        return tuple(model for model in INFO.models if INFO.retirement(model) is None)
+
+    async def _not_found(self, error: BadRequestError, model: str, key: str) -> BadRequestError:
+        """A 404 names the image models the key can use, from one (free) list call."""
+        try:
+            usable = await google_models.list_models(
+                self.client, self.settings, key, policy=google_models.single_attempt(self.policy)
+            )
+        except ProviderError as failure:
+            log.info("google: could not list models after a 404: %s", failure)
+            return error
+        if not usable:
+            return error
+        names = ", ".join(m.id for m in usable if INFO.retirement(m.id) is None) or ", ".join(m.id for m in usable)
+        return BadRequestError(
+            INFO.display_name,
+            f"the model '{model}' was not found for this key (it may have been shut down). "
+            f"Image models this key can use: {names}. "
+            "Set providers.google.model in the settings file or run 'python main.py models google'.",
+            status=error.status,
+        )
 
 
 def create(settings: ProviderSettings, client: httpx.AsyncClient) -> GoogleProvider:

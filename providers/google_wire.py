@@ -58,7 +58,12 @@ class FoundImages:
 
 
 def build_body(
-    prompt: str, inline: tuple[str, str] | None, *, aspect_ratio: str | None, image_size: str | None
+    prompt: str,
+    inline: tuple[str, str] | None,
+    *,
+    aspect_ratio: str | None,
+    image_size: str | None,
+    thinking_level: str | None = None,
 ) -> dict[str, object]:
     """The documented request: text part, then the image as ``inline_data`` (mime type, base64)."""
     parts: list[dict[str, object]] = [{"text": prompt}]
@@ -73,6 +78,11 @@ def build_body(
     config: dict[str, object] = {"responseModalities": ["TEXT", "IMAGE"]}
     if image_config:
         config["imageConfig"] = image_config
+    if thinking_level:
+        # nano-banana-2.1: "minimal" is the speed setting, "medium" the default (PROVIDERS.md). Sent as
+        # the enum's own name (ThinkingConfig.ThinkingLevel: MINIMAL, LOW, MEDIUM, HIGH in Google's
+        # API reference), the form proto-JSON always accepts.
+        config["thinkingConfig"] = {"thinkingLevel": thinking_level.upper()}
     return {"contents": [{"role": "user", "parts": parts}], "generationConfig": config}
 
 

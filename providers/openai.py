@@ -8,15 +8,18 @@ Wire details and error mapping: ``providers.openai_wire``.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import httpx
 
-from core.errors import InputError, ProviderError
+from core.errors import BadRequestError, InputError, ProviderError
 from core.models import EditRequest, EditResult, ProgressEvent
-from providers import fitting, openai_wire, sizing
+from core.schema import SpecError, check_options
+from providers import fitting, openai_models, openai_wire, sizing
 from providers.base import ProviderInfo
-from providers.catalog.openai import COMPATIBLE_INFO, INFO
+from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO
+from providers.deprecation import deprecation_note
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
 from providers.images import decode_image
 
@@ -46,7 +49,7 @@ class OpenAIProvider:
         self.policy = policy
 
     def model_for(self, options: dict[str, object]) -> str:
-        chosen = options.get("model") or self.settings.model or self.info.default_model or "gpt-image-1"
+        chosen = options.get("model") or self.settings.model or self.info.default_model or DEFAULT_MODEL
         return str(chosen)
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
@@ -58,26 +61,42 @@ class OpenAIProvider:
         progress(ProgressEvent("preparing"))
         model = self.model_for(options)
         plan: sizing.Plan | None = None
+        dropped = self._for_model(model, options)
         if request.mode == "edit":
             build, notes, plan = self._edit(request, options, model, key)
         else:
             build, notes = self._generate(request, options, model, key)
+        notes = dropped + notes
 
         def classify(answer: Answer) -> ProviderError:
             return openai_wire.classify(
                 answer, provider=self.info.display_name, provider_id=self.info.id, model=model, key=key
             )
 
-        answer = await send(
-            self.client,
-            self.info.display_name,
-            build,
-            self.settings,
-            progress,
-            classify,
-            key_headers=(KEY_HEADER,),
-            policy=self.policy,
-        )
+        try:
+            answer = await send(
+                self.client,
+                self.info.display_name,
+                build,
+                self.settings,
+                progress,
+                classify,
+                key_headers=(KEY_HEADER,),
+                policy=self.policy,
+            )
+        except BadRequestError as error:
+            if error.status != HTTPStatus.NOT_FOUND:
+                raise
+            raise await openai_models.not_found_with_models(
+                error,
+                self.client,
+                self.settings,
+                key,
+                model=model,
+                provider=self.info.display_name,
+                provider_id=self.info.id,
+                policy=self.policy,
+            ) from None
         images = []
         for item in openai_wire.parse_items(answer, self.info.display_name):
             data = item.data
@@ -89,7 +108,9 @@ class OpenAIProvider:
             # The answer is the padded frame: cut the crop's own region back out (issue 11, ADR 020).
             images.append(fitting.unframe(image, plan) if plan is not None else image)
         progress(ProgressEvent("done"))
-        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
+        fix = f"'python main.py models {self.info.id}' lists the models this key can use."
+        warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)
+        return EditResult(self.info.id, tuple(images), model=model, notes=(*notes, *([warned] if warned else [])))
 
     def _check(self, request: EditRequest, options: dict[str, object]) -> None:
         """What OpenAI would refuse with a 400 (and bill nothing for), said before sending."""
@@ -100,6 +121,36 @@ class OpenAIProvider:
             raise InputError(f"{name} takes prompts of at most {openai_wire.MAX_PROMPT} characters.")
         if options.get("background") == "transparent" and options.get("output_format") == "jpeg":
             raise InputError(f"{name}: a transparent background needs output_format png or webp, not jpeg.")
+
+    def _for_model(self, model: str, options: dict[str, object]) -> list[str]:
+        """Apply the model family's rules before sending.
+
+        Refused options are dropped (said in a note and the log, as OpenAI's own docs say "omit
+        this parameter"); a value the model does not take is refused in words.
+        """
+        family = self.info.family(model)
+        dropped = sorted(family.dropped) if family is not None else []
+        notes = []
+        for name in dropped:
+            if options.pop(name, None) is not None:
+                log.info("%s: %s is not sent to %s (OpenAI: omit it for this model)", self.info.id, name, model)
+                notes.append(f"'{name}' is not available on {model}; it was not sent.")
+        for name in sorted(family.refused) if family is not None else []:
+            if options.get(name) is not None:
+                raise InputError(
+                    f"{self.info.display_name} {model} does not take '{name}'; leave it out or pick another model."
+                )
+        spec = self.info.options_for(model)
+        try:
+            check_options(spec, {name: value for name, value in options.items() if name in spec})
+        except SpecError as error:
+            raise InputError(f"{self.info.display_name} {model}: {error}") from None
+        rule = self.info.size_rule_for(model)
+        size = options.get("size")
+        problem = sizing.size_problem(str(size), rule) if size is not None and rule is not None else None
+        if problem is not None:
+            raise InputError(f"{self.info.display_name} {model}: size {problem}.")
+        return notes
 
     def _headers(self, key: str) -> dict[str, str]:
         # A self-hosted server may need no key at all; then no Authorization header is sent.
@@ -124,8 +175,6 @@ class OpenAIProvider:
         notes = []
         if options.get("moderation") is not None:
             notes.append("'moderation' applies only to generate; it was not sent with the edit.")
-        if options.get("input_fidelity") is not None and not openai_wire.supports_input_fidelity(model):
-            notes.append(f"'input_fidelity' is not available on {model}; it was not sent.")
         fields = openai_wire.form_text(
             {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.EDIT_FIELDS, model)}
         )

@@ -6,7 +6,7 @@ Kept apart from ``providers.openai`` so the mapping from the published contract 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -25,8 +25,28 @@ from providers.http import Answer
 from providers.images import decode_base64
 
 # Sent on the multipart edit as form fields; ``moderation`` is NOT one of them (generations only).
-EDIT_FIELDS = ("model", "n", "size", "quality", "background", "output_format", "output_compression", "input_fidelity")
-GENERATE_FIELDS = ("model", "n", "size", "quality", "background", "output_format", "output_compression", "moderation")
+EDIT_FIELDS = (
+    "model",
+    "n",
+    "size",
+    "quality",
+    "complexity",
+    "background",
+    "output_format",
+    "output_compression",
+    "input_fidelity",
+)
+GENERATE_FIELDS = (
+    "model",
+    "n",
+    "size",
+    "quality",
+    "complexity",
+    "background",
+    "output_format",
+    "output_compression",
+    "moderation",
+)
 MAX_QUOTED = 300
 MAX_PROMPT = 32_000
 
@@ -39,18 +59,16 @@ class ResultItem:
     url: str | None = None
 
 
-def supports_input_fidelity(model: str) -> bool:
-    """``input_fidelity`` is refused by the -mini models (PROVIDERS.md)."""
-    return "mini" not in model
+def option_fields(
+    options: Mapping[str, object], allowed: tuple[str, ...], model: str, refused: Collection[str] = ()
+) -> dict[str, object]:
+    """The options this endpoint takes, with the model; the rest are left out, never sent.
 
-
-def option_fields(options: Mapping[str, object], allowed: tuple[str, ...], model: str) -> dict[str, object]:
-    """The options this endpoint takes, with the model; the rest are left out, never sent."""
+    So is what the model's family refuses (``input_fidelity`` on gpt-image-2+ answers 400).
+    """
     fields: dict[str, object] = {"model": model}
     for name in allowed:
-        if name == "model" or options.get(name) is None:
-            continue
-        if name == "input_fidelity" and not supports_input_fidelity(model):
+        if name == "model" or name in refused or options.get(name) is None:
             continue
         fields[name] = options[name]
     return fields

@@ -10,13 +10,18 @@ import importlib
 from typing import TYPE_CHECKING
 
 from core.errors import ConfigError
+from core.model_list import CATALOG, LIVE, ListedModel, ModelList, now_utc
 from providers.catalog import google, ideogram, openai, photoroom
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     import httpx
 
     from core.config import ProviderSettings
     from providers.base import Provider, ProviderFactory, ProviderInfo
+
+    ModelLister = Callable[[httpx.AsyncClient, ProviderSettings, str], Awaitable[tuple[ListedModel, ...]]]
 
 # Provider id -> (module, factory function); module names, not modules, so nothing heavy loads here.
 FACTORIES: tuple[tuple[str, str, str], ...] = (
@@ -42,3 +47,31 @@ def create_provider(provider_id: str, settings: ProviderSettings, client: httpx.
             return factory(settings, client)
     known = ", ".join(known_id for known_id, _, _ in FACTORIES)
     raise ConfigError(f"'{provider_id}' is not a provider this version can run (providers: {known})")
+
+
+# Provider id -> (module, async list function) for providers that publish what a key can use.
+LISTERS: tuple[tuple[str, str, str], ...] = (
+    ("openai", "providers.openai_models", "list_openai"),
+    ("openai-compatible", "providers.openai_models", "list_compatible"),
+    ("google", "providers.google_models", "list_models"),
+)
+
+
+def can_list_models(provider_id: str) -> bool:
+    return any(known_id == provider_id for known_id, _, _ in LISTERS)
+
+
+def catalog_models(info: ProviderInfo) -> ModelList:
+    """The built-in list: the fallback when the provider cannot be asked (offline, no key)."""
+    models = tuple(ListedModel(model) for model in info.models)
+    return ModelList(info.id, models, now_utc(), source=CATALOG)
+
+
+async def fetch_models(provider_id: str, settings: ProviderSettings, client: httpx.AsyncClient, key: str) -> ModelList:
+    """Ask the provider which models ``key`` can use; a ``core.errors.ProviderError`` when it cannot answer."""
+    for known_id, module_name, function in LISTERS:
+        if known_id == provider_id:
+            lister: ModelLister = getattr(importlib.import_module(module_name), function)
+            models = await lister(client, settings, key)
+            return ModelList(provider_id, models, now_utc(), source=LIVE, base_url=settings.base_url)
+    raise ConfigError(f"'{provider_id}' does not publish a model list")

@@ -73,6 +73,39 @@ def parse_shape(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def size_problem(text: str, rule: SizeRule) -> str | None:
+    """Why ``WxH`` is not a size ``rule`` takes, in words; None when it is (or is ``auto``)."""
+    if text.strip().lower() == "auto":
+        return None
+    if rule.sizes:
+        return None if text in rule.sizes else f"'{text}' is not one of {', '.join(rule.sizes)}, auto"
+    try:
+        width, height = parse_shape(text)
+    except ValueError:
+        return f"'{text}' is not a size: write it as WIDTHxHEIGHT, e.g. 1536x1024"
+    area = width * height
+    top = f"{rule.max_pixels:,}" if rule.max_pixels is not None else "any number of"
+    checks = (
+        (
+            rule.multiple > 1 and bool(width % rule.multiple or height % rule.multiple),
+            f"both sides must be divisible by {rule.multiple}",
+        ),
+        (
+            rule.max_ratio is not None and max(width, height) > rule.max_ratio * min(width, height),
+            f"the sides may differ by at most {rule.max_ratio or 0:g}:1",
+        ),
+        (
+            rule.max_side is not None and max(width, height) > rule.max_side,
+            f"the longest side may be at most {rule.max_side}",
+        ),
+        (
+            area < rule.min_pixels or (rule.max_pixels is not None and area > rule.max_pixels),
+            f"it has {area:,} pixels; {rule.min_pixels:,} to {top} are accepted",
+        ),
+    )
+    return next((f"'{text}': {why}" for failed, why in checks if failed), None)
+
+
 def _log_ratio(width: float, height: float) -> float:
     return math.log(width / height)
 

@@ -36,6 +36,7 @@ from tray.events import (
 from tray.flow import JobFlow
 from tray.hotkeys import bindings_from_config
 from tray.key_status import KeyStatusBoard
+from tray.model_menu import ModelLists
 from tray.parts import AppParts
 from tray.plan import plan_capture
 from tray.results import Naming
@@ -58,6 +59,7 @@ class TrayApp:
         self.flow = JobFlow(root, parts, self.history, parts.events.post, self.refresh)
         self.selector = parts.make_selector(root)
         self.actions = MenuActions(self)
+        self.models = ModelLists(parts.models_dir, parts.events.post)
         self._selecting = False
         self._watch: SettingsWatch | None = None
         self._quitting = False
@@ -90,6 +92,8 @@ class TrayApp:
             self.tell(f"Screen capture is not available: {error}")
         if self._config_problem:
             self.tell(f"Your settings file has a problem, so the defaults are used: {self._config_problem}")
+        for notice in self.config.notices:
+            self.tell(f"Your settings name a model that no longer works: {notice}")
         log.info("tray app running")
 
     def _install_signal_handlers(self) -> None:
@@ -135,6 +139,10 @@ class TrayApp:
         self.parts.tray_icon.show_state(state)
         self.parts.tray_icon.show_menu(menu.build_menu(self.menu_state()))
         self.key_status.fetch_if_stale()
+        provider = self.actions.current_provider()
+        if provider in self.parts.catalog:
+            info, settings = self.parts.catalog[provider], self.config.provider(provider)
+            self.models.refresh_if_stale(info, settings, self.parts.keys.get)
 
     def menu_state(self) -> menu.MenuState:
         config = self.config
@@ -154,6 +162,7 @@ class TrayApp:
             remove_background_after=config.jobs.remove_background_after,
             start_at_login=login.is_enabled() if login is not None else None,
             running_jobs=self.flow.running,
+            models=self._model_items(),
         )
 
     def has_key(self, provider_id: str) -> bool | None:
@@ -161,6 +170,11 @@ class TrayApp:
         if not self.parts.catalog[provider_id].needs_key:
             return True
         return self.key_status.has_key(provider_id)
+
+    def _model_items(self) -> tuple[menu.MenuItem, ...]:
+        provider = self.actions.current_provider()
+        info = self.parts.catalog.get(provider)
+        return self.models.items(info, self.config.provider(provider)) if info is not None else ()
 
     # Capture: overlay -> prompt bar -> job (tray.flow).
 

@@ -53,6 +53,7 @@ class MenuState:
     remove_background_after: bool
     start_at_login: bool | None
     running_jobs: int = 0
+    models: tuple[MenuItem, ...] = ()  # the Model submenu (tray.model_menu); empty hides it
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def build_menu(state: MenuState) -> tuple[MenuItem, ...]:
         MenuItem("Open image...", OPEN_IMAGE),
         SEPARATOR,
         MenuItem("Provider", children=providers),
+        *((MenuItem("Model", children=state.models),) if state.models else ()),
         MenuItem("Preset", children=presets),
         MenuItem("Output", children=outputs),
         MenuItem("Remove background afterwards", REMOVE_BACKGROUND, checked=state.remove_background_after),

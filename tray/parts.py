@@ -92,6 +92,7 @@ class AppParts:
     save_setting: Callable[[Path, tuple[str | int, ...], str | bool | None], None]
     history_file: Path | None = None
     log_file: Path | None = None
+    models_dir: Path | None = None  # where the model lists are kept (tray.model_menu); None: built-in only
 
 
 class Lazy(Generic[T]):

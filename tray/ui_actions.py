@@ -13,7 +13,7 @@ from core.errors import AppError
 from desktop.autostart.base import launch_command
 from overlay.about import AboutWindow
 from overlay.key_dialog import KeyDialog
-from tray import menu
+from tray import menu, model_menu
 from tray.events import CaptureRequested, MenuCommand
 from tray.key_status import KeyStatusBoard
 from tray.parts import AppParts
@@ -60,6 +60,8 @@ class MenuActions:
             menu.AUTOSTART: lambda _v: self.toggle_autostart(),
             menu.ABOUT: lambda _v: self.about(),
             menu.QUIT: lambda _v: self.app.quit(),
+            model_menu.CHOOSE: self.choose_model,
+            model_menu.REFRESHED: lambda _v: self.app.refresh(),
         }
         handler = handlers.get(command.action)
         if handler is None:
@@ -87,6 +89,10 @@ class MenuActions:
                 self.app.save_setting(("active_preset",), None)
 
         self.ask_key(provider_id, then=save, only_if_missing=True)
+
+    def choose_model(self, value: str) -> None:
+        provider_id, model_id = model_menu.parse_choice(value)
+        self.app.save_setting(("providers", provider_id, "model"), model_id)
 
     def toggle_remove_background(self) -> None:
         turn_on = not self.app.config.jobs.remove_background_after

@@ -49,7 +49,7 @@ def test_unknown_command_is_a_usage_error_with_exit_2() -> None:
 def test_config_check_names_line_7_of_a_bad_hotkey_and_exits_2(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(
-        "# my settings\ndefault_provider: openai\nproviders:\n  openai: {model: gpt-image-1}\n"
+        "# my settings\ndefault_provider: openai\nproviders:\n  openai: {model: gpt-image-2.6-flare}\n"
         "presets:\n  - {name: copy, provider: none}\nhotkeys: {capture: '<ctrl>+<bogus>'}\n"
     )
     result = run_main("--config", str(config), "config", "check")

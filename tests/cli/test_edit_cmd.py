@@ -32,7 +32,8 @@ def run_edit(
     config = tmp_path / "config.yaml"
     config.write_text(
         "providers:\n"
-        f'  openai: {{model: gpt-image-1, base_url: "{server.url}/v1", timeout: {timeout}, connect_timeout: 2}}\n'
+        f'  openai: {{model: gpt-image-2.6-flare, base_url: "{server.url}/v1", timeout: {timeout}, '
+        "connect_timeout: 2}\n"
         f'  openai-compatible: {{model: local-model, base_url: "{server.url}/v1", timeout: {timeout}}}\n',
         encoding="utf-8",
     )
@@ -106,7 +107,8 @@ def test_generate_with_options_sends_json_and_writes_the_image(tmp_path: Path, p
     assert result.returncode == 0, result.stderr
     assert server.invalid == []
     assert server.requests[0].json()["moderation"] == "low"
-    assert server.requests[0].json()["size"] == "1536x1024"
+    # The INPUT's 3:2 shape, as gpt-image-2.6 takes any 16-aligned size (ADR 020)
+    assert server.requests[0].json()["size"] == "1200x800"
     written = Image.open(out)
     assert (written.format, written.size) == ("WEBP", (64, 64))
 
@@ -246,11 +248,13 @@ def test_a_drawn_mask_reaches_openai_transparent_where_to_edit(tmp_path: Path, p
             tmp_path, server, str(photo), "--provider", "openai", "--prompt", "p", "--mask", str(mask_file),
             "--output", str(out),
         )  # fmt: skip
-    # THEN OpenAI gets an RGBA mask of the image's size, transparent exactly there
+    # THEN OpenAI gets an RGBA mask of the sent image's size (the 300x200 photo enlarged four times to
+    # reach gpt-image-2's minimum, ADR 020), transparent exactly there
     assert result.returncode == 0, result.stderr
     assert server.invalid == []
     alpha = Image.open(io.BytesIO(server.requests[0].form()["mask"].data)).getchannel("A")
-    assert (alpha.getpixel((50, 100)), alpha.getpixel((250, 100))) == (0, 255)
+    assert alpha.size == (1200, 800)
+    assert (alpha.getpixel((200, 400)), alpha.getpixel((1000, 400))) == (0, 255)
 
 
 def test_a_mask_for_a_mode_without_masks_is_a_usage_error(tmp_path: Path, photo: Path) -> None:

@@ -39,10 +39,10 @@ def error_of(text: str) -> ConfigError:
 def test_defaults_have_the_documented_shape() -> None:
     config = default_config(CATALOG)
     assert config.default_provider == "openai"
-    assert config.providers["openai"].model == "gpt-image-1"
+    assert config.providers["openai"].model == "gpt-image-2.6-flare"
     assert config.providers["openai"].base_url == "https://api.openai.com/v1"
     assert config.providers["openai"].timeout == 180
-    assert config.providers["google"].model == "gemini-2.5-flash-image"
+    assert config.providers["google"].model == "gemini-nano-banana-2.1"
     assert config.providers["photoroom"].base_url == "https://sdk.photoroom.com"
     assert config.hotkeys.capture == "<ctrl>+<print_screen>"
     assert config.hotkeys.clipboard == "<ctrl>+<shift>+<print_screen>"
@@ -67,7 +67,7 @@ def test_bad_hotkey_on_line_7_names_file_line_and_key() -> None:
         [
             "default_provider: openai",
             "providers:",
-            "  openai: {model: gpt-image-1}",
+            "  openai: {model: gpt-image-2.6-flare}",
             "presets:",
             "  - {name: copy, provider: none}",
             "hotkeys:",
@@ -84,7 +84,11 @@ def test_bad_hotkey_on_line_7_names_file_line_and_key() -> None:
     [
         ("output:\n  mode: clipboard\n  colour: red\n", 3, "output.colour: is not a known setting"),
         ("frobnicate: 1\n", 1, "frobnicate: is not a known setting"),
-        ("providers:\n  openai:\n    model: gpt-image-1\n    temperature: 2\n", 4, "providers.openai.temperature"),
+        (
+            "providers:\n  openai:\n    model: gpt-image-2.6-flare\n    temperature: 2\n",
+            4,
+            "providers.openai.temperature",
+        ),
         ("providers:\n  dalle: {}\n", 2, "providers.dalle: is not a known setting"),
         ("presets:\n  - {name: a, provider: openai, mode: paint}\n", 2, "'paint' is not a mode of openai"),
         ("presets:\n  - {name: a, provider: openai, options: {size: 12x12}}\n", 2, "presets[0].options.size"),

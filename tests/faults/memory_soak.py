@@ -81,7 +81,7 @@ def soak(jobs: int, base_url: str, *, trim: bool = False) -> dict[str, object]:
     runner = JobRunner(max_concurrent=2)
     runner.start()
     client = build_http_client()
-    settings = ProviderSettings("openai", base_url=base_url, model="gpt-image-1", timeout=60)
+    settings = ProviderSettings("openai", base_url=base_url, model="gpt-image-2.6-flare", timeout=60)
     provider = create_provider("openai", settings, client)
     crop = Image.frombytes("RGB", (800, 600), os.urandom(800 * 600 * 3))
     gc.collect()

@@ -140,7 +140,8 @@ CASES: dict[str, Case] = {
                 "out of credits"),
     "403": Case("openai", scripted(error_answer(403, None, "Organization must be verified."), requests=1),
                 "may not use"),
-    "404": Case("openai", scripted(error_answer(404, "model_not_found", "No such model."), requests=1),
+    # The 404 itself is not retried; one GET /v1/models follows, to name the models the key can use.
+    "404": Case("openai", scripted(error_answer(404, "model_not_found", "No such model."), requests=2),
                 "was not found"),
     "413": Case("openai", scripted(error_answer(413, None, "Request too large."), requests=1), "too large"),
     "422": Case("ideogram", scripted(ideo.safety_error(), requests=1), "safety check"),

@@ -38,7 +38,8 @@ def screen() -> Iterator[tuple[VirtualDesktop, Image.Image]]:
 def settings(tmp_path: Path, base_url: str, prompt: str) -> Path:
     path = tmp_path / "settings.yaml"
     path.write_text(
-        f'providers:\n  openai: {{model: gpt-image-1, base_url: "{base_url}/v1", timeout: 20, connect_timeout: 2}}\n'
+        f'providers:\n  openai: {{model: gpt-image-2.6-flare, base_url: "{base_url}/v1", timeout: 20, '
+        "connect_timeout: 2}\n"
         "presets:\n"
         "  - {name: copy, provider: none}\n"
         f'  - {{name: restyle, provider: openai, mode: edit, prompt: "{prompt}"}}\n',
@@ -52,7 +53,9 @@ def test_a_provider_preset_sends_the_region_with_its_prompt_and_saves_the_answer
 ) -> None:
     desktop, pattern = screen
     output = tmp_path / "out.png"
-    with LoopbackServer([images_answer(png((48, 32)))], validator=OpenAISpec(KEY)) as server:
+    # The 300x200 region goes enlarged four times by whole pixels (gpt-image-2's 655,360-pixel minimum,
+    # ADR 020); the answer at that size comes back reduced to the region.
+    with LoopbackServer([images_answer(png((1200, 800)))], validator=OpenAISpec(KEY)) as server:
         config = settings(tmp_path, server.url, "Redraw as a watercolor")
         env = {"OPENAI_API_KEY": KEY, **NO_KEYRING}
         with capture(
@@ -66,8 +69,10 @@ def test_a_provider_preset_sends_the_region_with_its_prompt_and_saves_the_answer
     assert server.invalid == []
     form = server.requests[0].form()
     assert form["prompt"].data == b"Redraw as a watercolor"
+    region = pattern.crop((100, 100, 400, 300))
     with Image.open(io.BytesIO(form["image"].data)) as sent:
-        assert sent.convert("RGB").tobytes() == pattern.crop((100, 100, 400, 300)).tobytes()
+        assert sent.size == (1200, 800)
+        assert sent.convert("RGB").tobytes() == region.resize((1200, 800), Image.Resampling.NEAREST).tobytes()
     with Image.open(output) as written:
         assert written.size == (300, 200)
         assert written.convert("RGB").getpixel((150, 100)) == (200, 40, 40)

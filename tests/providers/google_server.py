@@ -2,9 +2,13 @@
 
 Google publishes no OpenAPI file for the Gemini API, so the check is written from its REST reference
 (``models.generateContent``, ``Content``/``Part``/``Blob``, ``GenerationConfig.imageConfig``) and
-``../shared/PROVIDERS.md``: the model in the path, the key only in ``x-goog-api-key``, the prompt as a
+``../shared/PROVIDERS.md`` (2026-12-01; see specs/README.md):
+the model in the path, the key only in ``x-goog-api-key``, the prompt as a
 text part, the image as ``inline_data`` with ``mime_type`` and base64 ``data`` that really is that
 kind of image, ``responseModalities`` asking for images, and only documented ``imageConfig`` values.
+It answers like today's API: 404 NOT_FOUND for shut-down ids, 400 INVALID_ARGUMENT for a ratio or
+thinking level the model does not take. The model facts are written here, not imported from the
+code under test, and ``GET /v1beta/models`` is served in pages (``models_pages``).
 """
 
 from __future__ import annotations
@@ -22,16 +26,46 @@ from PIL import Image
 from core.config import ProviderSettings
 from core.models import EditRequest
 from providers.google import GoogleProvider
-from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
+from tests.providers.loopback import LoopbackServer, Recorded, Refusal, Reply, SleepLog
 from tests.providers.provider_run import picture, policy
 
 PATH = re.compile(r"^/v1beta/models/(?P<model>[A-Za-z0-9.\-_]+):generateContent$")
 ASPECT_RATIOS = frozenset({"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"})
+STRIP_RATIOS = frozenset({"1:4", "4:1", "1:8", "8:1"})
+# Model -> the ratios it takes, and whether it takes a thinking level (PROVIDERS.md, 2026-12-01).
+LIVE_MODELS = {
+    "gemini-nano-banana-2.1": (ASPECT_RATIOS | STRIP_RATIOS, True),
+    "gemini-3-pro-image": (ASPECT_RATIOS, False),
+    "gemini-3.1-flash-lite-image": (ASPECT_RATIOS, False),
+}
+# ThinkingConfig.ThinkingLevel enum names; nano-banana-2.1 takes these three (PROVIDERS.md).
+THINKING_LEVELS = frozenset({"MINIMAL", "MEDIUM", "HIGH"})
+# Shut down or restricted: generateContent answers 404 (PROVIDERS.md; Gemini deprecations page).
+RETIRED = frozenset(
+    {
+        "gemini-2.5-flash-image",
+        "gemini-3.1-flash-image",
+        "gemini-3-pro-image-preview",
+        "gemini-3.1-flash-image-preview",
+        "gemini-2.5-flash-image-preview",
+        "imagen-4.0-generate-001",
+    }
+)
 IMAGE_SIZES = frozenset({"1K", "2K", "4K"})
 MIME_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 TOP_KEYS = frozenset({"contents", "generationConfig", "safetySettings", "systemInstruction", "tools", "toolConfig"})
 CONFIG_KEYS = frozenset(
-    {"responseModalities", "imageConfig", "candidateCount", "temperature", "topP", "topK", "seed", "stopSequences"}
+    {
+        "responseModalities",
+        "imageConfig",
+        "thinkingConfig",
+        "candidateCount",
+        "temperature",
+        "topP",
+        "topK",
+        "seed",
+        "stopSequences",
+    }
 )
 MAX_REQUEST = 20 * 1024 * 1024
 RPC = "type.googleapis.com/google.rpc."
@@ -44,9 +78,13 @@ class GeminiShape:
     key: str
     images: int | None = None
 
-    def __call__(self, recorded: Recorded) -> str | None:
+    def __call__(self, recorded: Recorded) -> str | Refusal | None:
+        if recorded.method == "GET" and recorded.path == "/v1beta/models":
+            return None if recorded.headers.get("x-goog-api-key") == self.key else "the list call lacks the key"
         problems = self.problems(recorded)
-        return "; ".join(problems) if problems else None
+        if problems:
+            return "; ".join(problems)
+        return model_refusal(recorded)
 
     def problems(self, recorded: Recorded) -> list[str]:
         found: list[str] = []
@@ -134,11 +172,51 @@ def config_problems(config: object) -> list[str]:
     if not isinstance(image_config, dict):
         return [*found, "imageConfig must be an object"]
     found += [f"unknown imageConfig field {key!r}" for key in image_config if key not in {"aspectRatio", "imageSize"}]
-    if "aspectRatio" in image_config and image_config["aspectRatio"] not in ASPECT_RATIOS:
+    if "aspectRatio" in image_config and image_config["aspectRatio"] not in ASPECT_RATIOS | STRIP_RATIOS:
         found.append(f"aspectRatio {image_config['aspectRatio']!r} is not documented")
     if "imageSize" in image_config and image_config["imageSize"] not in IMAGE_SIZES:
         found.append(f"imageSize {image_config['imageSize']!r} is not 1K, 2K or 4K")
     return found
+
+
+def model_refusal(recorded: Recorded) -> Refusal | None:
+    """What today's API refuses of a well-formed request: a shut-down id, a ratio or level the model lacks."""
+    match = PATH.match(recorded.path)
+    model = match["model"] if match else ""
+    if model in RETIRED or model.endswith("-preview"):
+        message = f"models/{model} is not found for API version v1beta, or is not supported for generateContent."
+        return Refusal(f"retired model {model}", error(404, "NOT_FOUND", message))
+    if model not in LIVE_MODELS:
+        return None  # an id this stand-in does not know: the test scripts the answer itself
+    ratios, thinks = LIVE_MODELS[model]
+    config = recorded.json().get("generationConfig", {})
+    ratio = config.get("imageConfig", {}).get("aspectRatio")
+    level = config.get("thinkingConfig", {}).get("thinkingLevel")
+    problem = None
+    if ratio is not None and ratio not in ratios:
+        problem = f"aspectRatio {ratio} is not supported by {model}"
+    elif level is not None and (not thinks or str(level).upper() not in THINKING_LEVELS):
+        problem = f"thinkingLevel {level!r} is not supported by {model}"
+    return Refusal(problem, error(400, "INVALID_ARGUMENT", problem)) if problem else None
+
+
+def models_pages(*pages: tuple[str, ...]) -> list[Reply]:
+    """``GET /v1beta/models`` answers, one per page, each with ``nextPageToken`` but the last."""
+    replies = []
+    for number, ids in enumerate(pages):
+        models = [
+            {
+                "name": f"models/{model}",
+                "displayName": model,
+                "supportedGenerationMethods": ["generateContent", "countTokens"],
+            }
+            for model in (*ids, "gemini-3.6-flash", "text-embedding-004")
+        ]
+        body: dict[str, object] = {"models": models}
+        if number + 1 < len(pages):
+            body["nextPageToken"] = f"page-{number + 1}"
+        replies.append(Reply.json(body))
+    return replies
 
 
 def sent_image(recorded: Recorded) -> Image.Image:
@@ -162,7 +240,7 @@ def image_answer(png: bytes, *, text: str = "Here is the edited image.", thought
         {
             "candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP", "index": 0}],
             "usageMetadata": {"promptTokenCount": 1290, "candidatesTokenCount": 1290, "totalTokenCount": 2580},
-            "modelVersion": "gemini-2.5-flash-image",
+            "modelVersion": "gemini-nano-banana-2.1",
             "responseId": "abc123",
         }
     )
@@ -172,11 +250,11 @@ def blocked_by_finish(reason: str = "IMAGE_SAFETY", text: str | None = None) -> 
     candidate: dict[str, object] = {"finishReason": reason, "index": 0}
     if text:
         candidate["content"] = {"role": "model", "parts": [{"text": text}]}
-    return Reply.json({"candidates": [candidate], "modelVersion": "gemini-2.5-flash-image"})
+    return Reply.json({"candidates": [candidate], "modelVersion": "gemini-nano-banana-2.1"})
 
 
 def blocked_prompt(reason: str = "PROHIBITED_CONTENT") -> Reply:
-    return Reply.json({"promptFeedback": {"blockReason": reason}, "modelVersion": "gemini-2.5-flash-image"})
+    return Reply.json({"promptFeedback": {"blockReason": reason}, "modelVersion": "gemini-nano-banana-2.1"})
 
 
 def error(status: int, rpc_status: str, message: str, *details: dict[str, object]) -> Reply:
@@ -210,7 +288,7 @@ def rate_limited(delay: str = "19s", quota_id: str = "GenerateRequestsPerMinuteP
                 {
                     "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
                     "quotaId": quota_id,
-                    "quotaDimensions": {"location": "global", "model": "gemini-2.5-flash-image"},
+                    "quotaDimensions": {"location": "global", "model": "gemini-nano-banana-2.1"},
                     "quotaValue": "10",
                 }
             ],
@@ -227,7 +305,7 @@ RESULT = picture((96, 64), (10, 180, 60))
 
 def settings(server: LoopbackServer, timeout: float = 10.0) -> ProviderSettings:
     return ProviderSettings(
-        "google", base_url=server.url + "/v1beta", model="gemini-2.5-flash-image", timeout=timeout, connect_timeout=2
+        "google", base_url=server.url + "/v1beta", model="gemini-nano-banana-2.1", timeout=timeout, connect_timeout=2
     )
 
 

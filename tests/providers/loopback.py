@@ -15,7 +15,10 @@ Use::
   socket with RST before answering), ``truncate`` (declare the full Content-Length, send only that
   many bytes, then close), ``chunked`` (no Content-Length: the size is unknown until the end).
 - ``validator``: called with each ``Recorded`` request in the server thread; a returned string means
-  "invalid": the server answers 400 with it and keeps it in ``server.invalid`` (tests assert it is empty).
+  "invalid": the server answers 400 with it and keeps it in ``server.invalid``. A returned ``Refusal``
+  is a violation answered the way the real API answers it (404 ``model_not_found`` for a retired
+  model). Fail closed: leaving the ``with`` block with a violation recorded fails the test that sent
+  it, unless the test said ``server.expect_violations()`` (it is testing the refusal itself).
 - ``Recorded`` keeps method, path, query, headers (lower-case names), the raw body and the client's
   port (``peer_port``: equal across requests means one reused connection); ``form()``
   parses a multipart body into ``{name: Part}``, ``json()`` parses a JSON one.
@@ -117,6 +120,18 @@ class Reply:
         return cls(body=data, headers={"content-type": content_type})
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A contract violation, answered as the real API would (its status and error body)."""
+
+    problem: str
+    reply: Reply
+
+
+class ContractViolationError(AssertionError):
+    """A request broke the provider's published contract; raised when the stand-in stops."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -209,7 +224,10 @@ class LoopbackServer:
     """A scripted HTTP server on 127.0.0.1 (see the module docstring)."""
 
     def __init__(
-        self, replies: Iterable[Reply] = (), *, validator: Callable[[Recorded], str | None] | None = None
+        self,
+        replies: Iterable[Reply] = (),
+        *,
+        validator: Callable[[Recorded], str | Refusal | None] | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._script: list[Reply] = list(replies)
@@ -217,6 +235,7 @@ class LoopbackServer:
         self.requests: list[Recorded] = []
         self.invalid: list[str] = []
         self.unexpected: list[Recorded] = []
+        self.violations_expected = False
         self.stopping = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
@@ -239,6 +258,9 @@ class LoopbackServer:
             self.requests.append(recorded)
             if self._validator is not None:
                 problem = self._validator(recorded)
+                if isinstance(problem, Refusal):
+                    self.invalid.append(problem.problem)
+                    return problem.reply
                 if problem:
                     self.invalid.append(problem)
                     return Reply.json({"error": {"message": problem, "type": "invalid_request_error"}}, status=400)
@@ -247,6 +269,11 @@ class LoopbackServer:
                 return Reply(status=599, body=b"no scripted reply left")
             reply = self._script.pop(0)
         return reply.respond(recorded) if reply.respond is not None else reply
+
+    def expect_violations(self) -> LoopbackServer:
+        """This test sends a bad request on purpose and asserts on ``invalid`` itself."""
+        self.violations_expected = True
+        return self
 
     def start(self) -> LoopbackServer:
         self._thread.start()
@@ -268,6 +295,8 @@ class LoopbackServer:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+        if kind is None and self.invalid and not self.violations_expected:
+            raise ContractViolationError("requests broke the provider's contract: " + " | ".join(self.invalid))
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """A stand-in for OpenAI's image API: checks each request against the published spec, answers like OpenAI.
 
-``../shared/specs/openai-images-subset.yaml`` is read by openapi-core, which checks the path, the
-bearer security scheme and the body (multipart for edits, JSON for generations) against the
+``tests/providers/specs/openai-images.yaml`` (vendored; see its header) is read by openapi-core, which
+checks the path, the bearer security scheme and the body (multipart for edits, JSON for generations) against the
 operation's schema: required fields, enums, ranges. Closed here, beyond openapi-core: multipart
 text parts are cast to their declared type (a form only carries text), a field the schema does not
 declare is refused (``moderation`` on the multipart edit is the case that matters), the key must be
 the expected one, image parts must open in Pillow, and a mask must be a PNG with alpha the image's size.
+Today's API rules (retired ids, sizes, per-model options) are ``tests.providers.openai_contract``:
+a request that breaks one is answered as OpenAI answers it and fails the test that sent it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from openapi_core.datatypes import RequestParameters
 from PIL import Image
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from tests.providers.loopback import Recorded, Reply
+from tests.providers import openai_contract
+from tests.providers.loopback import Recorded, Refusal, Reply
 
-SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
-SPEC_FILE = SPECS / "openai-images-subset.yaml"
+SPECS = Path(__file__).resolve().parent / "specs"
+SPEC_FILE = SPECS / "openai-images.yaml"
 SERVER = "https://api.openai.com"
 INTEGER_FIELDS = frozenset({"n", "output_compression", "partial_images"})
 
@@ -146,10 +149,24 @@ class OpenAISpec:
     key: str
     checked: list[str] = field(default_factory=list)
 
-    def __call__(self, recorded: Recorded) -> str | None:
+    def __call__(self, recorded: Recorded) -> str | Refusal | None:
         problems = self.problems(recorded)
         self.checked.append(recorded.path)
-        return "; ".join(problems) or None
+        if problems:
+            return "; ".join(problems)
+        return self.refusal(recorded)
+
+    def refusal(self, recorded: Recorded) -> Refusal | None:
+        """A well-formed request today's API still refuses (a retired model, a size, an option)."""
+        if recorded.path.endswith("/images/edits"):
+            form = recorded.form()
+            fields = {name: part.text for name, part in form.items() if part.filename is None}
+            files = frozenset(name for name, part in form.items() if part.filename is not None)
+            return openai_contract.refusal(fields, files)
+        if recorded.path.endswith("/images/generations"):
+            body = recorded.json()
+            return openai_contract.refusal({k: str(v) for k, v in body.items()}, frozenset())
+        return None
 
     def problems(self, recorded: Recorded) -> list[str]:
         expected = f"Bearer {self.key}" if self.key else None

@@ -26,13 +26,13 @@ def test_edit_sends_the_crop_inline_with_the_nearest_aspect_ratio_and_returns_th
 
     assert server.invalid == []
     sent = server.requests[0]
-    assert sent.path == "/v1beta/models/gemini-2.5-flash-image:generateContent"
+    assert sent.path == "/v1beta/models/gemini-nano-banana-2.1:generateContent"
     body = sent.json()
     assert body["contents"][0]["parts"][0] == {"text": "make it snow"}
     assert body["generationConfig"]["imageConfig"] == {"aspectRatio": "16:9"}
     assert same_pixels(gemini.sent_image(sent), picture((160, 90)))
     assert same_pixels(result.image, RESULT)
-    assert result.model == "gemini-2.5-flash-image"
+    assert result.model == "gemini-nano-banana-2.1"
     assert result.notes == ("Here is the edited image.",)
     assert "uploading" in progress.stages()
 

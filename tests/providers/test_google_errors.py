@@ -38,19 +38,32 @@ def test_403_permission_denied_is_an_auth_error() -> None:
     assert len(server.requests) == 1
 
 
-def test_unknown_model_404_names_the_model_and_the_known_ones() -> None:
+def test_unknown_model_404_names_the_image_models_the_key_can_use() -> None:
+    # GIVEN a model the key cannot use; the key sees two image models over two pages
     reply = gemini.error(404, "NOT_FOUND", "models/gemini-9-image is not found for API version v1beta.")
+    pages = gemini.models_pages(("gemini-nano-banana-2.1",), ("gemini-3-pro-image",))
     request = EditRequest(mode="edit", prompt="x", image=picture(), options={"model": "gemini-9-image"})
     with (
-        LoopbackServer([reply], validator=gemini.GeminiShape(KEY, images=1)) as server,
+        LoopbackServer([reply, *pages], validator=gemini.GeminiShape(KEY, images=1)) as server,
         pytest.raises(BadRequestError) as raised,
     ):
         run(provider(server, SleepLog()), request, key=KEY)
-
+    # THEN the error names both, read across the pages, and no text model
     assert server.requests[0].path == "/v1beta/models/gemini-9-image:generateContent"
+    assert [r.query.get("pageToken") for r in server.requests[1:]] == [None, ["page-1"]]
     message = str(raised.value)
     assert "'gemini-9-image' was not found" in message
-    assert "gemini-2.5-flash-image, gemini-3.1-flash-image, gemini-3-pro-image" in message
+    assert "Image models this key can use: gemini-3-pro-image, gemini-nano-banana-2.1." in message
+    assert "gemini-3.6-flash" not in message
+
+
+def test_a_retired_model_is_answered_404_by_the_stand_in() -> None:
+    request = EditRequest(mode="edit", prompt="x", image=picture(), options={"model": "gemini-2.5-flash-image"})
+    with LoopbackServer(gemini.models_pages(("gemini-nano-banana-2.1",)), validator=gemini.GeminiShape(KEY)) as server:
+        server.expect_violations()
+        with pytest.raises(BadRequestError, match=r"gemini-nano-banana-2\.1"):
+            run(provider(server, SleepLog()), request, key=KEY)
+    assert server.invalid == ["retired model gemini-2.5-flash-image"]
 
 
 def test_429_resource_exhausted_waits_the_retry_info_delay_then_succeeds() -> None:

@@ -16,9 +16,10 @@ from PIL import Image, ImageChops, ImageStat
 from core.config import ProviderSettings
 from core.models import EditRequest, EditResult
 from providers import openai
-from providers.catalog.openai import INFO
+from providers.base import ProviderInfo
+from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import build_http_client
-from tests.providers.loopback import LoopbackServer, ProgressLog, Recorded, Reply
+from tests.providers.loopback import LoopbackServer, ProgressLog, Recorded, Refusal, Reply
 from tests.providers.openai_server import OpenAISpec, images_answer, size_problems
 
 KEY = "sk-proj-test-0123456789abcdef"
@@ -43,12 +44,12 @@ def faithful(recorded: Recorded) -> Reply:
     return images_answer(buffer.getvalue(), size=form["size"].text)
 
 
-def run(server: LoopbackServer, request: EditRequest, model: str) -> EditResult:
-    settings = ProviderSettings(INFO.id, base_url=server.url + "/v1", model=model, timeout=20, connect_timeout=2)
+def run(server: LoopbackServer, request: EditRequest, model: str, info: ProviderInfo = INFO) -> EditResult:
+    settings = ProviderSettings(info.id, base_url=server.url + "/v1", model=model, timeout=20, connect_timeout=2)
 
     async def go() -> EditResult:
         async with build_http_client() as client:
-            provider = openai.OpenAIProvider(settings, client, info=INFO)
+            provider = openai.OpenAIProvider(settings, client, info=info)
             return await provider.run(request, key=KEY, progress=ProgressLog())
 
     return asyncio.run(go())
@@ -70,7 +71,6 @@ def difference(result: Image.Image, original: Image.Image) -> float:
         ("gpt-image-2.6-flare", (1920, 1080), "1920x1088"),  # 16-aligned by 8 rows of padding
         ("gpt-image-2.5-sunburst", (2400, 300), "2400x800"),  # 8:1: padded to the 3:1 limit
         ("gpt-image-2", (200, 150), "1008x752"),  # below 655,360 px: 5x whole pixels up, back down
-        ("gpt-image-1", (1536, 512), "1536x1024"),  # fixed sizes only: padded to the nearest
     ],
 )
 def test_a_crop_comes_back_in_its_own_shape_without_distortion(model: str, crop: tuple[int, int], size: str) -> None:
@@ -84,6 +84,25 @@ def test_a_crop_comes_back_in_its_own_shape_without_distortion(model: str, crop:
     width, _, height = size.partition("x")
     assert uploaded == (int(width), int(height))  # the frame itself: no shape change before sending
     assert result.image.size == crop
+    assert difference(result.image, original) < 12
+
+
+class SelfHostedSpec(OpenAISpec):
+    """A self-hosted server speaks OpenAI's wire format but keeps serving models OpenAI shut down."""
+
+    def refusal(self, recorded: Recorded) -> Refusal | None:
+        return None
+
+
+def test_a_self_hosted_server_with_fixed_sizes_gets_the_crop_padded_to_the_nearest_and_cut_back() -> None:
+    # GIVEN an OpenAI-compatible server still serving gpt-image-1, whose only sizes are three fixed ones
+    original = strip((1536, 512))
+    with LoopbackServer([Reply(respond=faithful)], validator=SelfHostedSpec(KEY)) as server:
+        result = run(server, EditRequest("edit", prompt="keep it", image=original), "gpt-image-1", COMPATIBLE_INFO)
+    # THEN the 3:1 strip went padded into 1536x1024 and came back as the strip, undistorted
+    assert server.invalid == []
+    assert sent(server) == ("1536x1024", (1536, 1024))
+    assert result.image.size == (1536, 512)
     assert difference(result.image, original) < 12
 
 

@@ -1,6 +1,6 @@
 """OpenAI's image edit endpoint on loopback for the tray's end-to-end tests.
 
-Requests are checked against ``../shared/specs/openai-images-subset.yaml`` by the providers' own
+Requests are checked against ``tests/providers/specs/openai-images.yaml`` by the providers' own
 stand-in (``tests.providers.openai_server.OpenAISpec``, passed as the server's validator); here the
 image part must also be exactly the expected crop, pixel for pixel. The client sends the crop in a
 frame of the size it asks for (ADR 020): centred, padded, and below the model's pixel floor enlarged
