@@ -11,24 +11,17 @@ import argparse
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
 
 from cli.context import CliContext, end_on_sigterm
 from core.config import NO_PROVIDER, Config, Preset, ProviderSettings
+from core.delivery import Destination, Naming, PngClipboard
+from core.delivery import deliver as deliver_images
 from core.errors import CaptureError, ConfigError, InputError, NotYetError
 from core.models import EditRequest, EditResult, Monitor, Selection
-from core.output import (
-    EXTENSIONS,
-    NameFields,
-    encode_image,
-    output_target,
-    render_file_name,
-    write_file,
-    write_new_file,
-)
+from core.output import output_target
 from providers.base import ModeInfo, ProviderInfo
 
 log = logging.getLogger(__name__)
@@ -44,15 +37,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     source.add_argument("--file", metavar="FILE", help="select on an image file")
     parser.add_argument("--output", metavar="FILE", help="write the result to FILE")
     parser.add_argument("--copy", action="store_true", help="put the result on the clipboard")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Where a region goes: a named file, the clipboard, and/or a new file in the output folder."""
-
-    output: Path | None
-    copy: bool
-    folder_save: bool
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -174,13 +158,14 @@ def _configured_copy(config: Config) -> Preset:
     return preset if not preset.needs_provider else COPY_PRESET
 
 
-def plan_delivery(args: argparse.Namespace, config: Config) -> Delivery:
+def plan_delivery(args: argparse.Namespace, config: Config) -> Destination:
     # The same check as edit's, before the screen freezes: a FIFO, device or unknown extension (issue 16).
-    output = output_target(args.output)[0] if args.output else None
-    if output is not None or args.copy:
-        return Delivery(output, bool(args.copy), folder_save=False)
-    mode = config.output.mode
-    return Delivery(None, copy=mode in {"clipboard", "both"}, folder_save=mode in {"save", "both"})
+    if args.output:
+        output, fmt = output_target(args.output)
+        return Destination(file=output, file_format=fmt, copy=bool(args.copy))
+    if args.copy:
+        return Destination(copy=True)
+    return Destination.from_output(config.output)
 
 
 def select_region(args: argparse.Namespace, ctx: CliContext) -> Selection | None:
@@ -222,21 +207,18 @@ def _monitors(ctx: CliContext) -> tuple[Monitor, ...]:
         method.close()
 
 
-def deliver(crop: Image.Image, preset: Preset, delivery: Delivery, ctx: CliContext) -> None:
-    size = f"{crop.width}x{crop.height}"
-    if delivery.output is not None:
-        fmt = delivery.output.suffix.lower().lstrip(".")
-        path = write_file(encode_image(crop, fmt), delivery.output, private=False)
-        ctx.say(f"Saved {size} to {path}")
-    if delivery.folder_save:
-        settings = ctx.config.output
-        fields = NameFields(preset.name, preset.provider, preset.mode or "", crop.width, crop.height, datetime.now())
-        stem = render_file_name(settings.pattern, fields)
-        extension = EXTENSIONS.get(settings.format, f".{settings.format}")
-        path = write_new_file(encode_image(crop, settings.format), settings.folder, stem, extension)
-        ctx.say(f"Saved {size} to {path}")
-    if delivery.copy:
+def deliver(image: Image.Image, preset: Preset, destination: Destination, ctx: CliContext) -> None:
+    """Through the pipeline the tray uses (core.delivery): nothing changes if any part fails."""
+
+    def clipboard() -> PngClipboard:
         from desktop.clipboard.system import system_clipboard
 
-        system_clipboard(ctx.env).write_png(encode_image(crop, "png"))
+        return system_clipboard(ctx.env)
+
+    naming = Naming(preset.name, preset.provider, preset.mode or "")
+    done = deliver_images([image], destination, naming, clipboard)
+    size = f"{done.width}x{done.height}"
+    for path in done.files:
+        ctx.say(f"Saved {size} to {path}")
+    if done.copied:
         ctx.say(f"Copied {size} to the clipboard.")

@@ -23,9 +23,10 @@ from typing import IO, TYPE_CHECKING
 from PIL import Image, UnidentifiedImageError
 
 from cli.context import CliContext
+from core.delivery import Destination, Naming, PngClipboard, deliver
 from core.errors import InputError, NoImageError
 from core.models import EditRequest, EditResult, ProgressEvent
-from core.output import encode_image, output_target, write_file, write_new_file
+from core.output import encode_image, output_target
 from core.schema import SpecError, options_from_text
 from providers import fitting, sizing
 from providers.registry import create_provider
@@ -204,31 +205,39 @@ def _deliver(
     job: Job,
     checked: tuple[Path, str] | None,
 ) -> int:
+    """Standard output here; files and the clipboard through the tray's pipeline (core.delivery)."""
     fmt = checked[1] if checked is not None else "png" if args.output == STDIO else config.output.format
-    first = encode_image(images[0], fmt)
     code = 0
     if args.output == STDIO:
         stream = getattr(ctx.stdout, "buffer", None)
         if stream is None:
             raise InputError("Standard output cannot take binary data here; use --output FILE.")
-        code = 0 if _write_out(stream, first) else PIPE_CLOSED_EXIT
+        code = 0 if _write_out(stream, encode_image(images[0], fmt)) else PIPE_CLOSED_EXIT
+        destination = Destination(copy=bool(args.copy))
     elif checked is not None:
-        target = write_file(first, checked[0], private=False)
-        ctx.say(f"Saved {target}")
-        _save_extras(images[1:], target, fmt, ctx)
+        destination = Destination(file=checked[0], file_format=fmt, copy=bool(args.copy))
     elif not args.copy:
         folder = Path.cwd() if args.input == STDIO else Path(args.input).resolve().parent
         stem = f"{Path(args.input).stem}-{job.info.id}-{job.mode.id}"
-        extension = "." + ("jpg" if fmt == "jpeg" else fmt)
-        target = write_new_file(first, folder, stem, extension)
-        ctx.say(f"Saved {target}")
-        _save_extras(images[1:], target, fmt, ctx)
-    if args.copy:
+        destination = Destination(folder=folder, folder_format=fmt, stem=stem)
+    else:
+        destination = Destination(copy=True)
+
+    def clipboard() -> PngClipboard:
         from desktop.clipboard.system import system_clipboard
 
-        system_clipboard(ctx.env).write_png(first if fmt == "png" else encode_image(images[0], "png"))
+        return system_clipboard(ctx.env)
+
+    done = deliver([images[0]] if args.output == STDIO else images, destination, _naming(job), clipboard)
+    for path in done.files:
+        ctx.say(f"Saved {path}")
+    if done.copied:
         ctx.say("Copied the result to the clipboard.")
     return code
+
+
+def _naming(job: Job) -> Naming:
+    return Naming(preset="", provider=job.info.id, mode=job.mode.id)
 
 
 def _write_out(stream: IO[bytes], data: bytes) -> bool:
@@ -244,13 +253,6 @@ def _write_out(stream: IO[bytes], data: bytes) -> bool:
             os.close(devnull)
         return False
     return True
-
-
-def _save_extras(images: list[Image.Image], first: Path, fmt: str, ctx: CliContext) -> None:
-    """With n > 1, the other images go beside the first as NAME-2, NAME-3..., never replacing a file."""
-    for number, image in enumerate(images, start=2):
-        saved = write_new_file(encode_image(image, fmt), first.parent, f"{first.stem}-{number}", first.suffix)
-        ctx.say(f"Saved {saved}")
 
 
 class ProgressPrinter:

@@ -19,6 +19,7 @@ import stat
 import string
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -186,11 +187,15 @@ def write_new_file(data: bytes, folder: Path, stem: str, extension: str) -> Path
     raise OutputError(f"Too many files named {stem}* in {folder}.")
 
 
-def write_file(data: bytes, target: Path, *, private: bool = True) -> Path:
+def write_file(
+    data: bytes, target: Path, *, private: bool = True, before_replace: Callable[[], None] | None = None
+) -> Path:
     """Write ``data`` to ``target`` (replacing it) only once all of it is on disk.
 
     ``private`` files (settings, history, the instance token) are 0600; a result the person asked
     for (``private=False``) gets the mode their umask gives, like any file they create.
+    ``before_replace`` runs when the data is on disk beside the target, just before it takes the
+    target's place; if it raises, the target is left as it was (core.delivery: the clipboard).
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -203,7 +208,8 @@ def write_file(data: bytes, target: Path, *, private: bool = True) -> Path:
     if existing is not None and not stat.S_ISREG(existing):
         raise OutputError(f"{target} is {kind_of(existing)}, not a file; nothing was written.")
     remove_leftover_parts(target.parent)
-    _write_atomically(data, target, overwrite=True, mode=PRIVATE_FILE_MODE if private else NEW_FILE_MODE)
+    mode = PRIVATE_FILE_MODE if private else NEW_FILE_MODE
+    _write_atomically(data, target, overwrite=True, mode=mode, before_replace=before_replace)
     return target
 
 
@@ -233,7 +239,9 @@ def _create_temp(folder: Path, mode: int) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
-def _write_atomically(data: bytes, target: Path, *, overwrite: bool, mode: int) -> None:
+def _write_atomically(
+    data: bytes, target: Path, *, overwrite: bool, mode: int, before_replace: Callable[[], None] | None = None
+) -> None:
     try:
         handle, temp = _create_temp(target.parent, mode)
     except OSError as error:
@@ -243,6 +251,8 @@ def _write_atomically(data: bytes, target: Path, *, overwrite: bool, mode: int) 
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        if before_replace is not None:
+            before_replace()
         if overwrite:
             temp.replace(target)
         else:

@@ -7,8 +7,8 @@ library: the needs are a handful of scalar kinds, and the messages must carry YA
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -38,6 +38,8 @@ class Field:
     max_length: int | None = None
     nullable: bool = False
     help: str = ""
+    # A text rule data cannot say (a provider's size rule): the reason in words, or None when it fits.
+    rule: Callable[[str], str | None] | None = field(default=None, compare=False)
 
     def check(self, value: object) -> object:
         if value is None:
@@ -78,6 +80,9 @@ class Field:
             raise ValueError(f"{value!r} is not text")
         if self.max_length is not None and len(value) > self.max_length:
             raise ValueError(f"is {len(value)} characters long; at most {self.max_length} are accepted")
+        problem = self.rule(value) if self.rule is not None else None
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     def _check_choice(self, value: object) -> str:
@@ -129,8 +134,13 @@ def number(minimum: float | None = None, maximum: float | None = None, help: str
     return Field("float", minimum=minimum, maximum=maximum, help=help)
 
 
-def text(max_length: int | None = None, help: str = "", nullable: bool = False) -> Field:  # noqa: A002
-    return Field("str", max_length=max_length, help=help, nullable=nullable)
+def text(
+    max_length: int | None = None,
+    help: str = "",  # noqa: A002
+    nullable: bool = False,
+    rule: Callable[[str], str | None] | None = None,
+) -> Field:
+    return Field("str", max_length=max_length, help=help, nullable=nullable, rule=rule)
 
 
 def flag(help: str = "") -> Field:  # noqa: A002

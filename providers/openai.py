@@ -145,11 +145,6 @@ class OpenAIProvider:
             check_options(spec, {name: value for name, value in options.items() if name in spec})
         except SpecError as error:
             raise InputError(f"{self.info.display_name} {model}: {error}") from None
-        rule = self.info.size_rule_for(model)
-        size = options.get("size")
-        problem = sizing.size_problem(str(size), rule) if size is not None and rule is not None else None
-        if problem is not None:
-            raise InputError(f"{self.info.display_name} {model}: size {problem}.")
         return notes
 
     def _headers(self, key: str) -> dict[str, str]:

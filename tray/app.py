@@ -15,9 +15,11 @@ from pathlib import Path
 from tkinter import filedialog
 
 from core.config import load_config, load_or_defaults
+from core.delivery import Naming
 from core.errors import AppError, BusyError, ConfigError
 from core.hotkeys import parse_hotkey
 from core.models import Rect, Screenshot, Selection
+from core.planning import plan_capture
 from core.prompt_history import PromptHistory
 from overlay.runner import pointer_monitor
 from overlay.sources import clipboard_image, file_image
@@ -38,8 +40,6 @@ from tray.hotkeys import bindings_from_config
 from tray.key_status import KeyStatusBoard
 from tray.model_menu import ModelLists
 from tray.parts import AppParts
-from tray.plan import plan_capture
-from tray.results import Naming
 from tray.settings_watch import SettingsWatch
 from tray.ui_actions import MenuActions
 

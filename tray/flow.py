@@ -16,11 +16,13 @@ from pathlib import Path
 from PIL import Image
 
 from core.config import Config
+from core.delivery import Delivery, Destination, Naming, deliver
 from core.errors import AppError
 from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.jobs import JobHandle
 from core.keys import KeyStore
 from core.models import EditRequest, Rect
+from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from core.prompt_history import PromptHistory
 from desktop.notify.base import Notification, NotificationAction
 from overlay.memory import release_memory
@@ -29,8 +31,6 @@ from overlay.toast import ProgressToast
 from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
-from tray.plan import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
-from tray.results import Delivery, Naming, deliver
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,7 @@ class JobFlow:
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
 
     def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
-        clipboard = self._parts.clipboard() if config.output.mode in {"clipboard", "both"} else None
-        return deliver(image, config.output, naming, clipboard)
+        return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
 
     def _job_failed(self, running: Running, event: JobFailed) -> None:
         if event.cancelled:

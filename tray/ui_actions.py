@@ -10,6 +10,7 @@ from typing import Protocol
 
 from core.config import Config, write_defaults_if_missing
 from core.errors import AppError
+from core.planning import REMOVE_BACKGROUND_PROVIDER, plan_capture
 from desktop.autostart.base import launch_command
 from overlay.about import AboutWindow
 from overlay.key_dialog import KeyDialog
@@ -17,7 +18,6 @@ from tray import menu, model_menu
 from tray.events import CaptureRequested, MenuCommand
 from tray.key_status import KeyStatusBoard
 from tray.parts import AppParts
-from tray.plan import REMOVE_BACKGROUND_PROVIDER, plan_capture
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from types import MappingProxyType
 
 from core.schema import choice, integer, text
 from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, RetiredModel
-from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED
+from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED, size_problem
 
 DEFAULT_MODEL = "gpt-image-2.6-flare"
 PRECISE_MODEL = "gpt-image-2.6-sunburst"
@@ -56,7 +56,10 @@ OPTIONS = MappingProxyType(
 # with `complexity`; only 2.5 and 2.6 render at xhigh|max.
 # gpt-image-2 and later take any size within their rule (providers/sizing.py GPT_IMAGE_2); the
 # provider checks a given WxH against it and says why before anything is sent.
-FREE_SIZE = text(help="auto or WxH: sides divisible by 16, at most 3:1, longest 3840, 655,360-8,294,400 pixels")
+FREE_SIZE = text(
+    help="auto or WxH: sides divisible by 16, at most 3:1, longest 3840, 655,360-8,294,400 pixels",
+    rule=lambda value: size_problem(value, GPT_IMAGE_2),
+)
 FAMILIES = (
     ModelFamily(
         "gpt-image-2.6",

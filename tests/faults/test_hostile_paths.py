@@ -28,10 +28,11 @@ from PIL import Image
 
 from core.output import NameFields, render_file_name, write_new_file
 from core.yaml_edit import set_value_in_file
-from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, Scene, config_text, listing
+from tests.faults.harness import KEYS, MAIN, OLD_OUTPUT, Scene, config_text, listing, picture
 from tests.overlay.tk_helpers import pump, root  # noqa: F401 (root is a fixture)
 from tests.providers.loopback import LoopbackServer
 from tests.providers.openai_server import OpenAISpec, images_answer, png
+from tests.providers.provider_run import png_bytes
 from tests.tray.tray_session import wait_for
 from tests.virtual_desktop import VirtualDesktop
 from tray.settings_watch import SettingsWatch
@@ -230,7 +231,12 @@ def test_a_part_file_left_by_a_killed_save_is_removed_at_the_next_save_but_a_fre
 
 def test_output_dash_into_a_closed_pipe_ends_quietly_with_141(tmp_path: Path) -> None:
     scene = Scene(tmp_path)
-    with LoopbackServer([images_answer(noise_png(400))], validator=OpenAISpec(KEY)) as server:
+    # An input gpt-image-2.6 takes at its own size (16-aligned, over 655,360 pixels: ADR 020), so the
+    # noise answer comes back whole, far bigger than the pipe's buffer.
+    picture((1280, 1024)).save(scene.input)
+    scene.before = listing(scene.work)
+    answer = Image.frombytes("RGB", (1280, 1024), random.Random(16).randbytes(1280 * 1024 * 3))
+    with LoopbackServer([images_answer(png_bytes(answer))], validator=OpenAISpec(KEY)) as server:
         config = scene.config(config_text("openai", server.url + "/v1", extra="output: {match_size: false}\n"))
         process = subprocess.Popen([sys.executable, str(MAIN), "--config", str(config), "edit", str(scene.input),
                                     "--provider", "openai", "--prompt", "p", "--output", "-"],

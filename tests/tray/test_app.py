@@ -22,6 +22,7 @@ from core.config import ProviderSettings
 from core.jobs import JobRunner
 from core.keys import KeyStore
 from core.models import Rect, Selection
+from core.planning import plan_capture
 from core.yaml_edit import set_value_in_file
 from desktop.autostart.xdg import XdgAutostart
 from desktop.capture.system import system_capture
@@ -40,7 +41,6 @@ from tray.events import CaptureRequested, EventQueue, MenuCommand
 from tray.hotkeys import HotkeyBinding
 from tray.menu import MenuItem
 from tray.parts import AppParts, Lazy
-from tray.plan import plan_capture
 
 pytestmark = pytest.mark.desktop
 

@@ -25,6 +25,7 @@ from core.jobs import JobRunner
 from core.keyring_worker import KeyBackend
 from core.keys import KeyStore
 from core.models import Rect
+from core.planning import plan_capture
 from core.yaml_edit import set_value_in_file
 from desktop.capture.system import system_capture
 from desktop.clipboard.xclip import XclipClipboard
@@ -40,7 +41,6 @@ from tray.app import TrayApp
 from tray.events import EventQueue
 from tray.key_status import ASKING, LOCKED
 from tray.parts import AppParts, Lazy
-from tray.plan import plan_capture
 
 pytestmark = pytest.mark.desktop
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.config import parse_config
+from core.delivery import Naming
 from core.output import NameFields, render_file_name
+from core.planning import plan_capture
 from providers.registry import provider_catalog
 from tray.flow import naming_for
-from tray.plan import plan_capture
-from tray.results import Naming
 
 CATALOG = provider_catalog()
 SETTINGS = """\

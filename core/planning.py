@@ -1,4 +1,4 @@
-"""What a capture will do, decided from the settings before the overlay opens.
+"""What a capture will do, decided from the settings before the overlay opens (tray and CLI alike).
 
 The rule: a named preset (from a hotkey or the hand-off) wins, then the active preset, and with
 no preset the provider chosen in the menu (``default_provider``) runs its default mode. A preset
@@ -11,9 +11,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
 from core.config import Config
-from providers.base import ProviderInfo
+
+
+class ModeDescription(Protocol):
+    """What planning reads of one of a provider's modes (``providers.base.ModeInfo`` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def needs_prompt(self) -> bool: ...
+    @property
+    def needs_image(self) -> bool: ...
+
+
+class ProviderDescription(Protocol):
+    """What planning reads of a provider's declaration; ``core`` knows no provider (issue 12)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def default_mode(self) -> str: ...
+    def mode(self, mode_id: str) -> ModeDescription: ...
+
 
 REMOVE_BACKGROUND_PROVIDER = "photoroom"
 REMOVE_BACKGROUND_MODE = "remove-background"
@@ -40,7 +66,7 @@ class Plan:
         return self.provider_id is not None and self.needs_prompt
 
 
-def plan_capture(config: Config, catalog: Mapping[str, ProviderInfo], preset_name: str | None = None) -> Plan:
+def plan_capture(config: Config, catalog: Mapping[str, ProviderDescription], preset_name: str | None = None) -> Plan:
     """Raises ``ConfigError`` when ``preset_name`` names no preset (the message lists them)."""
     name = preset_name or config.active_preset
     after = config.jobs.remove_background_after

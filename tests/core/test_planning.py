@@ -1,4 +1,4 @@
-"""What a capture will do, decided from the settings (tray.plan)."""
+"""What a capture will do, decided from the settings (core.planning)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 from core.config import Config, parse_config
 from core.errors import ConfigError
+from core.planning import NO_PRESET, plan_capture
 from providers.registry import provider_catalog
-from tray.plan import NO_PRESET, plan_capture
 
 CATALOG = provider_catalog()
 
