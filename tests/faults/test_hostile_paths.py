@@ -10,7 +10,6 @@ driven directly: it needs no window.
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import signal
@@ -40,15 +39,6 @@ from tray.settings_watch import SettingsWatch
 BOUND_S = 20.0
 KEY = KEYS["OPENAI_API_KEY"]
 BIDI = "\u202e\u2066\u200f\u061c"
-
-
-def noise_png(side: int) -> bytes:
-    """Noise does not compress: a PNG bigger than a pipe's 64 KiB buffer."""
-    generator = random.Random(16)
-    image = Image.frombytes("RGB", (side, side), bytes(generator.getrandbits(8) for _ in range(side * side * 3)))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def edit(scene: Scene, url: str, *args: str, extra: str = "") -> subprocess.CompletedProcess[str]:
