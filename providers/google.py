@@ -88,8 +88,11 @@ class GoogleProvider:
             policy=self.policy,
         )
         found = parse_answer(answer.json(), INFO.display_name)
-        pictures = tuple(images.decode_image(data, INFO.display_name) for data in found.images)
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=found.notes)
+        notes = list(found.notes)
+        # Gemini draws one image per request; a longer list is kept to it, as with OpenAI's n (issue 16).
+        kept = images.keep_asked(found.images, 1, INFO.display_name, notes)
+        pictures = images.decode_all(kept, INFO.display_name)
+        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=tuple(notes))
 
 
 def create(settings: ProviderSettings, client: httpx.AsyncClient) -> GoogleProvider:

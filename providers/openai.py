@@ -18,7 +18,7 @@ from providers import fitting, openai_wire
 from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, INFO
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
-from providers.images import decode_image
+from providers.images import decode_all, keep_asked
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
@@ -77,16 +77,19 @@ class OpenAIProvider:
             key_headers=(KEY_HEADER,),
             policy=self.policy,
         )
-        images = []
-        for item in openai_wire.parse_items(answer, self.info.display_name):
+        blobs = []
+        items = openai_wire.parse_items(answer, self.info.display_name)
+        for item in keep_asked(items, options.get("n"), self.info.display_name, notes):
             data = item.data
             if data is None and item.url is not None:
                 data = await download(
-                    self.client, self.info.display_name, item.url, self.settings, progress, policy=self.policy
-                )
-            images.append(decode_image(data or b"", self.info.display_name))
+                    self.client, self.info.display_name, item.url, self.settings, progress,
+                    policy=self.policy, deadline=answer.deadline,
+                )  # fmt: skip
+            blobs.append(data or b"")
+        images = decode_all(blobs, self.info.display_name)
         progress(ProgressEvent("done"))
-        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes))
+        return EditResult(self.info.id, images, model=model, notes=tuple(notes))
 
     def _check(self, request: EditRequest, options: dict[str, object]) -> None:
         """What OpenAI would refuse with a 400 (and bill nothing for), said before sending."""
