@@ -112,6 +112,8 @@ async def read_limited(
                 if now - last >= PROGRESS_INTERVAL:
                     last = now
                     progress(ProgressEvent("downloading", sent_bytes=received, total_bytes=declared, attempt=attempt))
+            if inflate is not None:
+                inflate.finish()
             body = b"".join(chunks)
         finally:
             await response.aclose()
@@ -134,10 +136,12 @@ class _Inflater:
         self._engine = zlib.decompressobj(WBITS[encoding])
         self._may_be_raw = encoding == "deflate"
         self._provider = provider
+        self._fed = False
 
     def __call__(self, data: bytes, room: int) -> bytes:
         out: list[bytes] = []
         produced = 0
+        self._fed = self._fed or bool(data)
         while data and not self._engine.eof:
             try:
                 piece = self._engine.decompress(data, room - produced + 1)
@@ -154,6 +158,14 @@ class _Inflater:
                 break
             data = self._engine.unconsumed_tail
         return b"".join(out)
+
+    def finish(self) -> None:
+        """A compressed body that ends before its own end marker was cut off or is garbage.
+
+        An empty body (a redirect or 204 that still names an encoding) is no body at all, not a broken one.
+        """
+        if self._fed and not self._engine.eof:
+            raise BadResponseError(self._provider, "answered with a compressed body that is broken or cut short.")
 
 
 def _decoder(header: str, provider: str) -> _Inflater | None:
