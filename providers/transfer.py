@@ -31,6 +31,7 @@ MB = 1024 * 1024
 # Progress is reported at most this often while bytes flow, so a sink that repaints is not flooded.
 PROGRESS_INTERVAL = 0.1
 # The one layer we decode ourselves, with zlib's window bits for each (16+: gzip header and trailer).
+INFLATE_STEP = MB
 WBITS = MappingProxyType({"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS})
 
 
@@ -103,11 +104,12 @@ async def read_limited(
                 wire += len(raw)
                 if wire > limit:
                     raise _too_big(provider, limit)
-                chunk = inflate(raw, limit - received) if inflate is not None else raw
-                received += len(chunk)
+                # Unpacked pieces are kept as they come: joining them per chunk would hold a bomb twice.
+                pieces = inflate(raw, limit - received) if inflate is not None else (raw,)
+                received += sum(len(piece) for piece in pieces)
                 if received > limit:
                     raise _too_big(provider, limit)
-                chunks.append(chunk)
+                chunks.extend(pieces)
                 now = time.monotonic()
                 if now - last >= PROGRESS_INTERVAL:
                     last = now
@@ -138,13 +140,14 @@ class _Inflater:
         self._provider = provider
         self._fed = False
 
-    def __call__(self, data: bytes, room: int) -> bytes:
+    def __call__(self, data: bytes, room: int) -> list[bytes]:
         out: list[bytes] = []
         produced = 0
         self._fed = self._fed or bool(data)
         while data and not self._engine.eof:
             try:
-                piece = self._engine.decompress(data, room - produced + 1)
+                # At most a step at a time: one 64 KB chunk of a bomb would otherwise unpack to 64 MB at once.
+                piece = self._engine.decompress(data, min(INFLATE_STEP, room - produced + 1))
             except zlib.error:
                 if self._may_be_raw:
                     # "deflate" is meant to be zlib-wrapped; some servers send it raw (httpx allows both).
@@ -157,7 +160,7 @@ class _Inflater:
             if produced > room:
                 break
             data = self._engine.unconsumed_tail
-        return b"".join(out)
+        return out
 
     def finish(self) -> None:
         """A compressed body that ends before its own end marker was cut off or is garbage.
