@@ -33,14 +33,13 @@ import httpx
 from core.errors import (
     BadResponseError,
     CancelledError,
-    ConfigError,
     ConnectionFailedError,
     ProviderError,
     ProviderTimeoutError,
     ServerError,
 )
 from core.models import ProgressEvent, ProgressSink
-from providers.proxies import RoutedTransport, is_loopback
+from providers.proxies import RoutedTransport, has_real_port, is_loopback, is_secure, require_secure, same_origin
 from providers.redact import key_variants, without_secrets
 from providers.retry import RetryPolicy, header_delay, status_may_retry
 from providers.transfer import Answer, CountingStream, read_limited
@@ -55,6 +54,7 @@ __all__ = [
     "RequestBuilder",
     "build_http_client",
     "download",
+    "has_real_port",
     "is_loopback",
     "is_secure",
     "require_secure",
@@ -67,7 +67,6 @@ log = logging.getLogger(__name__)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Never carried to another origin, whatever the provider's own key header is called.
 CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
-MAX_PORT = 65535
 
 
 @dataclass(frozen=True)
@@ -96,30 +95,6 @@ def build_http_client(env: Mapping[str, str] | None = None) -> httpx.AsyncClient
         trust_env=False,
         timeout=httpx.Timeout(180.0, connect=10.0),
     )
-
-
-def is_secure(url: httpx.URL) -> bool:
-    """Https anywhere, plain http only to this computer: a key never crosses a network in clear text."""
-    return url.scheme == "https" or (url.scheme == "http" and is_loopback(url.host))
-
-
-def has_real_port(url: httpx.URL) -> bool:
-    """A port a socket can take; httpx parses ``:99999`` and the socket layer then raises OverflowError."""
-    return url.port is None or 0 < url.port <= MAX_PORT
-
-
-def require_secure(url: httpx.URL, provider: str) -> None:
-    if not is_secure(url):
-        raise ConfigError(
-            f"{provider}: refusing to send a request to {url.scheme}://{url.host}: only https is allowed "
-            "(plain http only for servers on this computer). Fix the base_url in the settings file."
-        )
-    if not has_real_port(url):
-        raise ConfigError(f"{provider}: the port {url.port} in the base_url is not a port (1-65535). Fix the settings.")
-
-
-def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
-    return (first.scheme, first.host, first.port) == (second.scheme, second.host, second.port)
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Which way a request goes: straight to this computer, or through the proxy the environment names.
+"""Which way a request goes: whether it may go at all, straight to this computer, or through a proxy.
+
+A request goes only over https, or plain http to this computer, and only to a real port.
 
 httpx's own ``trust_env`` sends every request through ``HTTP_PROXY``/``HTTPS_PROXY``, loopback ones
 too: with a local ``base_url`` over plain http that put ``Authorization: Bearer <key>`` in clear text
@@ -26,16 +28,42 @@ from core.errors import ConfigError
 log = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = frozenset({"localhost", "::1"})
+MAX_PORT = 65535
 
 
 def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+    # Exactly the names and addresses that never leave this computer; nothing that only looks like one.
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_secure(url: httpx.URL) -> bool:
+    """Https anywhere, plain http only to this computer: a key never crosses a network in clear text."""
+    return url.scheme == "https" or (url.scheme == "http" and is_loopback(url.host))
+
+
+def has_real_port(url: httpx.URL) -> bool:
+    """A port a socket can take; httpx parses ``:99999`` and the socket layer then raises OverflowError."""
+    return url.port is None or 0 < url.port <= MAX_PORT
+
+
+def require_secure(url: httpx.URL, provider: str) -> None:
+    if not is_secure(url):
+        raise ConfigError(
+            f"{provider}: refusing to send a request to {url.scheme}://{url.host}: only https is allowed "
+            "(plain http only for servers on this computer). Fix the base_url in the settings file."
+        )
+    if not has_real_port(url):
+        raise ConfigError(f"{provider}: the port {url.port} in the base_url is not a port (1-65535). Fix the settings.")
+
+
+def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
+    return (first.scheme, first.host, first.port) == (second.scheme, second.host, second.port)
 
 
 def proxy_for(url: httpx.URL, env: Mapping[str, str]) -> str | None:
