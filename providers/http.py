@@ -40,7 +40,7 @@ from core.errors import (
 )
 from core.models import ProgressEvent, ProgressSink
 from providers.proxies import RoutedTransport, has_real_port, is_loopback, is_secure, require_secure, same_origin
-from providers.redact import key_variants, without_secrets
+from providers.redact import key_variants, success_without_secrets, without_secrets
 from providers.retry import RetryPolicy, header_delay, status_may_retry
 from providers.transfer import Answer, CountingStream, read_limited
 
@@ -128,7 +128,8 @@ class _Call:
                 await self.wait(number, None, broken, attempt)
                 continue
             if answer.status < httpx.codes.BAD_REQUEST:
-                return answer
+                # Parsers quote a 2xx's text too (Gemini's text parts in a refusal), so it is blanked as well.
+                return success_without_secrets(answer, self.secrets)
             error = self.classify(without_secrets(answer, self.secrets))
             if not (status_may_retry(answer.status) and error.retryable) or number >= retry.max_retries:
                 raise error

@@ -20,6 +20,9 @@ from providers.transfer import Answer
 BLANK = b"***"
 # Classifiers quote a few hundred characters; an error body is never needed past this.
 MAX_ERROR_BYTES = 1024 * 1024
+# In a successful answer only the start of a string is ever quoted (a note, a refusal); the rest of a
+# long one is image data, checked for the key as it is, not in every spelling (1.7 s per 20 MB).
+QUOTED_PREFIX = 64 * 1024
 LATIN_1_END = 0x100
 _WIDE = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
@@ -62,6 +65,41 @@ def blank(content: bytes, secrets: Collection[str]) -> bytes:
     for secret in secrets:
         content = _pattern(secret).sub(BLANK, content)
     return content
+
+
+def success_without_secrets(answer: Answer, secrets: Collection[str]) -> Answer:
+    """A 2xx answer with the key blanked wherever a parser could quote it (Gemini's text parts ...)."""
+    if not secrets or not answer.content or answer.content_type.startswith("image/"):
+        return answer
+    if len(answer.content) <= MAX_ERROR_BYTES:
+        return replace(answer, content=blank(answer.content, secrets))
+    literal = answer.content
+    for secret in secrets:
+        literal = literal.replace(secret.encode(), BLANK)
+    try:
+        body = json.loads(literal)
+        cleaned, changed = _scrubbed(body, secrets)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return replace(answer, content=literal)
+    if not changed:
+        return replace(answer, content=literal)
+    return replace(answer, content=json.dumps(cleaned, ensure_ascii=False).encode())
+
+
+def _scrubbed(value: object, secrets: Collection[str]) -> tuple[object, bool]:
+    if isinstance(value, str):
+        head = value[:QUOTED_PREFIX].encode("utf-8", "surrogatepass")
+        clean = blank(head, secrets)
+        if clean == head:
+            return value, False
+        return clean.decode("utf-8", "replace") + value[QUOTED_PREFIX:], True
+    if isinstance(value, list):
+        pairs = [_scrubbed(item, secrets) for item in value]
+        return [item for item, _ in pairs], any(changed for _, changed in pairs)
+    if isinstance(value, dict):
+        entries = {key: _scrubbed(item, secrets) for key, item in value.items()}
+        return {key: item for key, (item, _) in entries.items()}, any(changed for _, changed in entries.values())
+    return value, False
 
 
 def without_secrets(answer: Answer, secrets: Collection[str]) -> Answer:

@@ -115,6 +115,15 @@ def test_echoed_keys_are_blanked_in_every_spelling() -> None:
     assert KEY not in blank(wide, secret).decode("utf-8")
 
 
+def test_a_key_echoed_in_a_successful_answer_is_blanked_in_its_text_but_image_data_is_kept() -> None:
+    image = base64.b64encode(b"\x89PNG" + bytes(range(256)) * 8000).decode()
+    body = f'{{"data": [{{"b64_json": "{image}"}}], "note": "used {hostile.json_escaped(KEY)}"}}'
+    with LoopbackServer([Reply(body=body.encode(), headers=hostile.JSON)]) as server:
+        answer = run_send(server)
+    assert answer.json()["note"] == "used ***"
+    assert answer.json()["data"][0]["b64_json"] == image
+
+
 def test_retry_after_values_a_server_may_send_never_raise() -> None:
     assert header_delay({"retry-after": "Fri, 31 Dec 99999 23:59:59 GMT"}) is None
     assert header_delay({"retry-after": "nan"}) is None

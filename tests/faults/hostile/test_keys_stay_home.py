@@ -89,11 +89,20 @@ def _google_echo(key: str) -> Reply:
     return Reply(status=400, body=json.dumps(payload).encode("utf-16"), headers=hostile.JSON)
 
 
+def _google_200_echo(key: str) -> Reply:
+    """A 200 without an image whose text part quotes the key: its words become the refusal's message."""
+    padding = '{"inlineData": {"mimeType": "text/plain", "data": "' + "A" * (2 * 1024 * 1024) + '"}}'
+    text = '{"text": "I cannot use the key ' + hostile.json_escaped(key) + '."}'
+    body = '{"candidates": [{"content": {"parts": [' + padding + ", " + text + ']}, "finishReason": "STOP"}]}'
+    return Reply(body=body.encode(), headers=hostile.JSON)
+
+
 ECHOES = {
     "openai-json-u-escapes": ("openai", "OPENAI_API_KEY", _openai_echo),
     "ideogram-percent-encoded": ("ideogram", "IDEOGRAM_API_KEY", _ideogram_echo),
     "photoroom-base64": ("photoroom", "PHOTOROOM_API_KEY", _photoroom_echo),
     "google-utf16-json": ("google", "GEMINI_API_KEY", _google_echo),
+    "google-200-text-part-past-1-mb": ("google", "GEMINI_API_KEY", _google_200_echo),
 }
 
 
