@@ -97,6 +97,25 @@ def bypassed(host: str, no_proxy: str) -> bool:
     return False
 
 
+def _proxy_transport(proxy: str, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """A transport through ``proxy``, or ``ConfigError`` in words (never quoting it: it may hold a password)."""
+    unusable = ConfigError(
+        "The proxy named by HTTPS_PROXY/ALL_PROXY cannot be used (only http:// and https:// proxies on a "
+        "real port are supported). Fix the variable, or add the host to NO_PROXY."
+    )
+    try:
+        url = httpx.URL(proxy)
+    except httpx.InvalidURL:
+        raise unusable from None
+    # A port past 65535 reaches the socket layer as an OverflowError, not as a connect error.
+    if url.scheme not in {"http", "https"} or not url.host or not has_real_port(url):
+        raise unusable
+    try:
+        return httpx.AsyncHTTPTransport(proxy=proxy, limits=limits, trust_env=True)
+    except (ValueError, ImportError):
+        raise unusable from None
+
+
 class RoutedTransport(httpx.AsyncBaseTransport):
     """Direct for loopback, the environment's proxy for https elsewhere (see the module docstring)."""
 
@@ -110,13 +129,7 @@ class RoutedTransport(httpx.AsyncBaseTransport):
     def _through(self, proxy: str) -> httpx.AsyncHTTPTransport:
         transport = self._proxied.get(proxy)
         if transport is None:
-            try:
-                transport = httpx.AsyncHTTPTransport(proxy=proxy, limits=self._limits, trust_env=True)
-            except (ValueError, ImportError, httpx.InvalidURL):
-                raise ConfigError(
-                    "The proxy named by HTTPS_PROXY/ALL_PROXY cannot be used (only http:// and https:// "
-                    "proxies are supported). Fix the variable, or add the host to NO_PROXY."
-                ) from None
+            transport = _proxy_transport(proxy, self._limits)
             self._proxied[proxy] = transport
         return transport
 

@@ -172,3 +172,17 @@ def test_a_loopback_request_ignores_every_proxy_variable() -> None:
     with LoopbackServer([Reply(body=b"{}")]) as server:
         assert asyncio.run(go(server)) == 200
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("proxy", ["socks5://127.0.0.1:1080", "http://127.0.0.1:99999", "http://:80", "ftp://proxy"])
+def test_a_proxy_variable_that_cannot_work_is_a_config_error_in_words(proxy: str) -> None:
+    async def go() -> None:
+        transport = RoutedTransport({"HTTPS_PROXY": f"{proxy}", "NO_PROXY": ""}, httpx.Limits())
+        try:
+            await transport.handle_async_request(httpx.Request("GET", "https://api.example.com/"))
+        finally:
+            await transport.aclose()
+
+    with pytest.raises(ConfigError, match="HTTPS_PROXY/ALL_PROXY cannot be used") as caught:
+        asyncio.run(go())
+    assert proxy not in str(caught.value)
