@@ -161,7 +161,7 @@ class _Call:
                     f"redirected to an insecure address ({request.url.scheme}://{request.url.host}); "
                     "nothing was sent there. Check the base_url in the settings file.",
                 )
-            # A compressed answer is counted before it unpacks only if it is not compressed at all.
+            # No compression asked for: the answer is counted as it arrives, with nothing to unpack (issue 16).
             request.headers["accept-encoding"] = "identity"
             request.extensions["timeout"] = self.timeouts()
             total = int(request.headers.get("content-length", "0") or 0)
