@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import logging
 import os
 import warnings
@@ -23,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 from PIL import Image, UnidentifiedImageError
 
 from cli.context import CliContext
+from core import pixels
 from core.delivery import Destination, Naming, PngClipboard, deliver
 from core.errors import InputError, NoImageError
 from core.models import EditRequest, EditResult, ProgressEvent
@@ -168,10 +168,13 @@ def _read_image(name: str, ctx: CliContext) -> Image.Image:
         with warnings.catch_warnings():
             # Pillow warns on stderr past 89 MP; a big photo is no attack, and fitting shrinks it (issue 6).
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            # Named formats only: %!PS must never reach Ghostscript (issue 16).
+            image = pixels.open_lazily(data, pixels.INPUT_FORMATS)
             image.load()
+            # A phone photo is sent the way it is shown; odd modes become ones every encoder takes.
+            image = pixels.storable(pixels.upright(image))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise NoImageError(f"{label} is not an image this app can open (png, jpeg, webp, ...).") from None
+        raise NoImageError(f"{label} is not an image this app can open (png, jpeg, webp, bmp, tiff or gif).") from None
     return image
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from core import geometry
+from core import geometry, pixels
 from core.errors import InputError, NoImageError
 from core.models import Monitor, Rect, Screenshot
 from desktop.clipboard.base import ClipboardMethod
@@ -116,17 +116,24 @@ def _opaque(image: Image.Image) -> Image.Image:
 
 
 def open_image_bytes(data: bytes, what: str) -> Image.Image:
-    """Decode PNG, JPEG, BMP/DIB, WebP or TIFF bytes; errors name ``what`` they came from."""
+    """Decode PNG, JPEG, BMP/DIB, WebP, TIFF or GIF bytes, and no other kind (``core.pixels``, issue 16).
+
+    Errors name ``what`` the bytes came from.
+    """
     try:
         with warnings.catch_warnings():
             # Our own limit below replaces Pillow's warning; its hard error stays as a backstop.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = pixels.open_lazily(data, pixels.INPUT_FORMATS)
             _refuse_huge(image.size, what)
             image.load()
     except Image.DecompressionBombError:
         raise InputError(f"The image on {what} is too large to open safely.") from None
-    except (UnidentifiedImageError, OSError, ValueError) as error:
+    except UnidentifiedImageError:
+        raise InputError(
+            f"The image on {what} cannot be read (not a PNG, JPEG, WebP, BMP, TIFF or GIF image)."
+        ) from None
+    except (OSError, ValueError, SyntaxError) as error:
         raise InputError(f"The image on {what} cannot be read ({error}).") from None
     return image
 
@@ -177,8 +184,12 @@ def file_image(path: Path) -> Image.Image:
 
 
 def _usable(image: Image.Image) -> Image.Image:
-    """Palette and odd modes become RGB(A) so that crops encode the same everywhere."""
+    """Upright as viewers show it (EXIF), and in RGB(A) so that crops encode the same everywhere.
+
+    Odd modes (CMYK, 16-bit, float, LAB ...) go through ``core.pixels.storable`` first, so every
+    mode ends as RGB or RGBA and a crop of it can always be sent and saved.
+    """
+    image = pixels.storable(pixels.upright(image))
     if image.mode in {"RGB", "RGBA"}:
         return image
-    has_alpha = image.mode in {"LA", "PA"} or (image.mode == "P" and "transparency" in image.info)
-    return image.convert("RGBA" if has_alpha else "RGB")
+    return image.convert("RGBA" if "A" in image.getbands() else "RGB")

@@ -105,12 +105,15 @@ class GoogleProvider:
                 raise
             raise await self._not_found(error, model, key) from None
         found = parse_answer(answer.json(), INFO.display_name)
-        decoded = (images.decode_image(data, INFO.display_name) for data in found.images)
+        notes = list(found.notes)
+        # Gemini draws one image per request; a longer list is kept to it, as with OpenAI's n (issue 16).
+        kept = images.keep_asked(found.images, 1, INFO.display_name, notes)
+        decoded = images.decode_all(kept, INFO.display_name)
         pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
         fix = "'python main.py models google' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
-        notes = (*found.notes, *([warned] if warned else []))
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=notes)
+        notes += [warned] if warned else []
+        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=tuple(notes))
 
     def _for_model(self, model: str, options: dict[str, object]) -> None:
         """The model family's rules, before anything is sent: an option or value it refuses is said in words."""

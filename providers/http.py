@@ -5,10 +5,14 @@ bodies are rebuilt, never half-consumed), the names of the headers that carry it
 classifier that turns a failed answer into a ``core.errors.ProviderError``. ``send`` returns the
 answer fully read (within ``HttpPolicy.max_response_bytes``) or raises a ``core.errors`` error:
 
-- ``asyncio.timeout`` bounds the whole call, retries included (``ProviderSettings.timeout``); httpx's own
-  timeouts are per read/write, so they only add the connect timeout and a per-operation bound.
-- Redirects are followed here, not by httpx, so the key headers are dropped when the target is another
-  origin (scheme, host, port) and every hop is checked to be https (or loopback).
+- ``asyncio.timeout_at`` bounds the whole job, retries included (``ProviderSettings.timeout``): the
+  ``Answer`` carries that deadline and ``download`` of its result links keeps to it (issue 16); httpx's
+  own timeouts are per read/write, so they only add the connect timeout and a per-operation bound.
+- Redirects are followed here, not by httpx, so every credential (the key headers, Authorization,
+  Cookie, URL userinfo) is dropped when the target is another origin (scheme, host, port) and every
+  hop is checked to be https (or loopback) on a real port.
+- Answers are asked for without compression and read by ``providers.transfer`` within a limit on the
+  wire and after decoding; loopback hosts never go through a proxy (``providers.proxies``, ADR 022).
 - Cancelling the task aborts the request and raises ``core.errors.CancelledError``.
 - No message or log line ever contains a header value; the key lives only in the request.
 
@@ -18,9 +22,9 @@ Streaming one request up and its answer down is ``providers.transfer``'s job; ``
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-from collections.abc import Callable, Collection
+import os
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -29,13 +33,14 @@ import httpx
 from core.errors import (
     BadResponseError,
     CancelledError,
-    ConfigError,
     ConnectionFailedError,
     ProviderError,
     ProviderTimeoutError,
     ServerError,
 )
 from core.models import ProgressEvent, ProgressSink
+from providers.proxies import RoutedTransport, has_real_port, is_loopback, is_secure, require_secure, same_origin
+from providers.redact import key_variants, success_without_secrets, without_secrets
 from providers.retry import RetryPolicy, header_delay, status_may_retry
 from providers.transfer import Answer, CountingStream, read_limited
 
@@ -49,6 +54,7 @@ __all__ = [
     "RequestBuilder",
     "build_http_client",
     "download",
+    "has_real_port",
     "is_loopback",
     "is_secure",
     "require_secure",
@@ -59,7 +65,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-LOOPBACK_NAMES = frozenset({"localhost", "::1"})
+# Never carried to another origin, whatever the provider's own key header is called.
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 
 
 @dataclass(frozen=True)
@@ -75,40 +82,19 @@ Classifier = Callable[[Answer], ProviderError]
 RequestBuilder = Callable[[], httpx.Request]
 
 
-def build_http_client() -> httpx.AsyncClient:
-    """The app's one client: pooled connections, no automatic redirects (``send`` follows them)."""
+def build_http_client(env: Mapping[str, str] | None = None) -> httpx.AsyncClient:
+    """The app's one client: pooled connections, no automatic redirects (``send`` follows them).
+
+    ``trust_env=False``: proxies are chosen by ``providers.proxies`` (never for loopback) and no
+    ``.netrc`` password is ever added to a request.
+    """
+    limits = httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=60)
     return httpx.AsyncClient(
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=16, max_keepalive_connections=8, keepalive_expiry=60),
+        transport=RoutedTransport(os.environ if env is None else env, limits),
+        trust_env=False,
         timeout=httpx.Timeout(180.0, connect=10.0),
     )
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def is_secure(url: httpx.URL) -> bool:
-    """Https anywhere, plain http only to this computer: a key never crosses a network in clear text."""
-    return url.scheme == "https" or (url.scheme == "http" and is_loopback(url.host))
-
-
-def require_secure(url: httpx.URL, provider: str) -> None:
-    if not is_secure(url):
-        raise ConfigError(
-            f"{provider}: refusing to send a request to {url.scheme}://{url.host}: only https is allowed "
-            "(plain http only for servers on this computer). Fix the base_url in the settings file."
-        )
-
-
-def same_origin(first: httpx.URL, second: httpx.URL) -> bool:
-    return (first.scheme, first.host, first.port) == (second.scheme, second.host, second.port)
 
 
 @dataclass
@@ -142,8 +128,9 @@ class _Call:
                 await self.wait(number, None, broken, attempt)
                 continue
             if answer.status < httpx.codes.BAD_REQUEST:
-                return answer
-            error = self.classify(_without(answer, self.secrets))
+                # Parsers quote a 2xx's text too (Gemini's text parts in a refusal), so it is blanked as well.
+                return success_without_secrets(answer, self.secrets)
+            error = self.classify(without_secrets(answer, self.secrets))
             if not (status_may_retry(answer.status) and error.retryable) or number >= retry.max_retries:
                 raise error
             server_delay = getattr(error, "retry_after", None)
@@ -165,9 +152,8 @@ class _Call:
         request = self.build()
         original = request.url
         require_secure(request.url, self.provider)
-        # A server may echo the key back in its error text, which classifiers quote (issue 6).
-        values = [request.headers[name] for name in self.key_headers if name in request.headers]
-        self.secrets = tuple(part for value in values for part in {value, *value.split()[-1:]} if part.strip())
+        # A server may echo the key back in its error text, which classifiers quote (issues 6, 16).
+        self.secrets = key_variants(request.headers[name] for name in self.key_headers if name in request.headers)
         for _hop in range(self.policy.max_redirects + 1):
             if not is_secure(request.url):
                 raise BadResponseError(
@@ -175,6 +161,8 @@ class _Call:
                     f"redirected to an insecure address ({request.url.scheme}://{request.url.host}); "
                     "nothing was sent there. Check the base_url in the settings file.",
                 )
+            # No compression asked for: the answer is counted as it arrives, with nothing to unpack (issue 16).
+            request.headers["accept-encoding"] = "identity"
             request.extensions["timeout"] = self.timeouts()
             total = int(request.headers.get("content-length", "0") or 0)
             if total and isinstance(request.stream, httpx.AsyncByteStream):
@@ -192,7 +180,14 @@ class _Call:
         raise BadResponseError(self.provider, "redirected too many times; check the base_url in the settings file.")
 
     def redirected(self, request: httpx.Request, original: httpx.URL, answer: Answer, location: str) -> httpx.Request:
-        target = request.url.join(location)
+        try:
+            target = request.url.join(location)
+        except (httpx.InvalidURL, ValueError):
+            target = None
+        if target is None or not target.host or not has_real_port(target):
+            raise BadResponseError(
+                self.provider, "redirected to an address that is not valid; nothing was sent there. Check the base_url."
+            )
         if answer.status in {307, 308}:
             fresh = self.build()
             method, stream = fresh.method, fresh.stream
@@ -204,19 +199,13 @@ class _Call:
             for name in ("content-length", "content-type", "transfer-encoding"):
                 headers.pop(name, None)
         if not same_origin(original, target):
-            for name in self.key_headers:
+            for name in (*self.key_headers, *CREDENTIAL_HEADERS):
                 headers.pop(name, None)
+            # httpx turns URL userinfo into Basic auth on send: another origin gets none of it.
+            target = target.copy_with(userinfo=b"")
         headers["host"] = target.netloc.decode("ascii")
         log.info("%s: redirected (%d) to %s://%s", self.provider, answer.status, target.scheme, target.host)
         return httpx.Request(method, target, headers=headers, stream=stream)
-
-
-def _without(answer: Answer, secrets: Collection[str]) -> Answer:
-    """The answer with every key value blanked out, so no quoted server message can carry a key."""
-    content = answer.content
-    for secret in sorted(secrets, key=len, reverse=True):
-        content = content.replace(secret.encode(), b"***")
-    return replace(answer, content=content)
 
 
 async def send(
@@ -229,13 +218,17 @@ async def send(
     *,
     key_headers: Collection[str] = (),
     policy: HttpPolicy | None = None,
+    deadline: float | None = None,
 ) -> Answer:
-    """Send with the shared policy; a 2xx/3xx ``Answer``, or a ``core.errors`` error (see module doc)."""
+    """Send with the shared policy; a 2xx/3xx ``Answer``, or a ``core.errors`` error (see module doc).
+
+    ``deadline`` (event-loop time) is the job's, when this call is part of one already under way.
+    """
     call = _Call(client, provider, build, settings, progress, classify, key_headers, policy or HttpPolicy())
+    call.deadline = deadline if deadline is not None else asyncio.get_running_loop().time() + settings.timeout
     try:
-        async with asyncio.timeout(settings.timeout):
-            call.deadline = asyncio.get_running_loop().time() + settings.timeout
-            return await call.run()
+        async with asyncio.timeout_at(call.deadline):
+            return replace(await call.run(), deadline=call.deadline)
     except TimeoutError:
         raise ProviderTimeoutError(
             provider,
@@ -265,21 +258,28 @@ async def download(
     progress: ProgressSink,
     *,
     policy: HttpPolicy | None = None,
+    deadline: float | None = None,
 ) -> bytes:
-    """Fetch a result link (Ideogram, ``url`` answers): same limits and retries, and never a key header."""
+    """Fetch a result link (Ideogram, ``url`` answers): same limits and retries, and never a key header.
+
+    Pass the answer's ``deadline``: the links are part of the job, not a new one (issue 16).
+    """
     try:
         target = httpx.URL(url)
     except httpx.InvalidURL:
         raise BadResponseError(provider, "answered with a result link that is not a valid URL.") from None
     if not is_secure(target):
         raise BadResponseError(provider, f"answered with a result link that is not https ({target.host}); not fetched.")
+    if not has_real_port(target) or not target.host:
+        raise BadResponseError(provider, "answered with a result link that is not a valid URL.")
 
     def build() -> httpx.Request:
         return httpx.Request("GET", target)
 
     answer = await send(
-        client, provider, build, settings, progress, lambda a: _download_error(a, provider), policy=policy
-    )
+        client, provider, build, settings, progress, lambda a: _download_error(a, provider),
+        policy=policy, deadline=deadline,
+    )  # fmt: skip
     if answer.status >= httpx.codes.MULTIPLE_CHOICES:
         raise _download_error(answer, provider)
     return answer.content

@@ -153,18 +153,20 @@ class IdeogramProvider:
         )  # fmt: skip
         notes += self._deprecation(answer, request.mode)
         links = parse_answer(answer.json())
-        pictures = []
-        for link in links.urls:
-            # The signed link expires: fetch now, and never with the key.
-            data_bytes = await download(
-                self.client, INFO.display_name, link, self.settings, progress, policy=self.policy
-            )
-            picture = images.decode_image(data_bytes, INFO.display_name)
-            pictures.append(fitting.unframe(picture, plan) if plan is not None else picture)
         notes += [f"{request.mode} does not take {name}; it was left out." for name in form.ignored]
+        # The signed links expire within minutes: fetch now, never with the key, within the job's deadline.
+        blobs = [
+            await download(
+                self.client, INFO.display_name, link, self.settings, progress,
+                policy=self.policy, deadline=answer.deadline,
+            )
+            for link in images.keep_asked(links.urls, options.get("num_images"), INFO.display_name, notes)
+        ]  # fmt: skip
+        decoded = images.decode_all(blobs, INFO.display_name)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
         if links.withheld:
             notes.append(f"{links.withheld} result(s) were withheld by Ideogram's safety check.")
-        return EditResult(provider_id=INFO.id, images=tuple(pictures), notes=tuple(notes))
+        return EditResult(provider_id=INFO.id, images=pictures, notes=tuple(notes))
 
     def _deprecation(self, answer: Answer, mode: str) -> list[str]:
         notice = deprecation_notice(answer)

@@ -1,26 +1,35 @@
 """Checking what a provider sent back: is it an image Pillow can open, and not a decompression bomb?
 
-A result is shown, pasted and saved, so it is decoded fully here, once, before anyone sees it. The
-pixel limit is checked on the header before any pixel is allocated; Pillow's own global limit is left
-alone (no module-level state is changed), only its warnings are silenced while we check our own.
+A result is shown, pasted and saved, so it is decoded fully here, once, before anyone sees it. Only
+PNG, JPEG and WebP are tried (``core.pixels``: ``%!PS`` must never reach Ghostscript, issue 16), and a
+result in a mode PNG cannot store is converted here, before anything is saved. The pixel limits, one
+per image and one for the whole answer, are checked on the headers before any pixel is allocated;
+Pillow's own global limit is left alone (no module-level state is changed), only its warnings are
+silenced while we check our own.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import io
 import logging
 import warnings
+from collections.abc import Sequence
+from typing import TypeVar
 
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import BadResponseError
+from core.pixels import RESULT_FORMATS, open_lazily, storable
 
 log = logging.getLogger(__name__)
 
 # 4K squared is 16.7 MP; 80 MP leaves room for any real result and refuses absurd headers.
 DEFAULT_MAX_PIXELS = 80_000_000
+# All images of one answer together (issue 16: twelve 8880x8880 PNGs took 3.9 GiB). Ten 4K-square
+# results are 168 MP; 200 MP is about 800 MB of RGBA at most, decoded one after the other.
+MAX_JOB_PIXELS = 200_000_000
+T = TypeVar("T")
 NOT_AN_IMAGE = "answered something that is not an image. Try again; if it keeps happening, check the base_url."
 
 
@@ -31,14 +40,15 @@ def decode_image(data: bytes, provider: str, *, max_pixels: int = DEFAULT_MAX_PI
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+            probe = open_lazily(data, RESULT_FORMATS)
             width, height = probe.size
             if width * height > max_pixels:
                 raise _bomb(provider, width, height)
             probe.verify()
             # verify() leaves the image unusable; a second open decodes the pixels for real.
-            image = Image.open(io.BytesIO(data))
+            image = open_lazily(data, RESULT_FORMATS)
             image.load()
+            image = storable(image)
     except Image.DecompressionBombError:
         raise BadResponseError(
             provider,
@@ -49,6 +59,38 @@ def decode_image(data: bytes, provider: str, *, max_pixels: int = DEFAULT_MAX_PI
         log.info("%s: result not decodable (%s)", provider, type(error).__name__)
         raise BadResponseError(provider, NOT_AN_IMAGE) from None
     return image
+
+
+def decode_all(
+    blobs: Sequence[bytes], provider: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_total: int = MAX_JOB_PIXELS
+) -> tuple[Image.Image, ...]:
+    """Every result decoded, after their headers together were checked against ``max_total`` pixels."""
+    total = 0
+    for data in blobs:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                width, height = open_lazily(data, RESULT_FORMATS).size
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+            continue  # decode_image below says what is wrong with this one
+        total += width * height
+    if total > max_total:
+        raise BadResponseError(
+            provider,
+            f"answered with {len(blobs)} images of {total / 1e6:.0f} million pixels in all, more than the "
+            f"{max_total // 1_000_000} million one job may hold; they were refused.",
+        )
+    return tuple(decode_image(data, provider, max_pixels=max_pixels) for data in blobs)
+
+
+def keep_asked(items: Sequence[T], asked: object, provider: str, notes: list[str]) -> list[T]:
+    """At most the ``n`` images asked for (1 when not asked): a server may not fill a folder (issue 16)."""
+    wanted = asked if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0 else 1
+    if len(items) <= wanted:
+        return list(items)
+    log.info("%s: the answer held %d images, %d asked for; the rest were dropped", provider, len(items), wanted)
+    notes.append(f"{provider} sent {len(items)} images where {wanted} was asked for; only the first {wanted} kept.")
+    return list(items[:wanted])
 
 
 def _bomb(provider: str, width: int, height: int) -> BadResponseError:

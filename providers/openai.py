@@ -21,7 +21,7 @@ from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO
 from providers.deprecation import deprecation_note
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
-from providers.images import decode_image
+from providers.images import decode_all, keep_asked
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
@@ -97,16 +97,21 @@ class OpenAIProvider:
                 provider_id=self.info.id,
                 policy=self.policy,
             ) from None
-        images = []
-        for item in openai_wire.parse_items(answer, self.info.display_name):
+        blobs = []
+        items = openai_wire.parse_items(answer, self.info.display_name)
+        for item in keep_asked(items, options.get("n"), self.info.display_name, notes):
             data = item.data
             if data is None and item.url is not None:
                 data = await download(
-                    self.client, self.info.display_name, item.url, self.settings, progress, policy=self.policy
-                )
-            image = decode_image(data or b"", self.info.display_name)
-            # The answer is the padded frame: cut the crop's own region back out (issue 11, ADR 020).
-            images.append(fitting.unframe(image, plan) if plan is not None else image)
+                    self.client, self.info.display_name, item.url, self.settings, progress,
+                    policy=self.policy, deadline=answer.deadline,
+                )  # fmt: skip
+            blobs.append(data or b"")
+        # The answer is the padded frame: cut the crop's own region back out (issue 11, ADR 020).
+        images = [
+            fitting.unframe(image, plan) if plan is not None else image
+            for image in decode_all(blobs, self.info.display_name)
+        ]
         progress(ProgressEvent("done"))
         fix = f"'python main.py models {self.info.id}' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)

@@ -8,6 +8,7 @@ Image calls are billed per attempt, so retries are few and only for answers that
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import re
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,6 +20,8 @@ RETRY_STATUSES = frozenset({408, 409, 429})
 NEVER_RETRY_STATUSES = frozenset({400, 401, 402, 403, 422})
 SERVER_ERROR_FLOOR = 500
 MAX_SERVER_DELAY = 120.0
+# Longer than any deadline: a server's "wait a year" is a wait longer than the job may take.
+FOREVER = 365 * 24 * 3600.0
 _GOOGLE_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -53,27 +56,43 @@ def status_may_retry(status: int) -> bool:
 
 
 def header_delay(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
-    """Seconds asked for by ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date), if any."""
-    millis = headers.get("retry-after-ms")
+    """Seconds asked for by ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date), if any.
+
+    A server's value is never trusted to be sane (issue 16): ``nan``, ``1e999``, a date in year 99999
+    or one that overflows the clock all end as a finite number or None, never an exception.
+    """
+    millis = _seconds(headers.get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
+        return millis / 1000
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return _finite((when - (now or datetime.now(UTC))).total_seconds())
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _seconds(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return _finite(float(value))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _finite(seconds: float) -> float | None:
+    """Seconds from now, at least 0; None for nan; infinity as a very long wait (capped later)."""
+    if math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), FOREVER)
 
 
 def retry_info_delay(body: object) -> float | None:

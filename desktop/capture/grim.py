@@ -39,7 +39,7 @@ def read_grim_output(completed: subprocess.CompletedProcess[bytes]) -> Image.Ima
         message = completed.stderr.decode(errors="replace").strip() or f"exit code {completed.returncode}"
         raise CaptureError(f"grim could not capture the screen: {message}")
     try:
-        with Image.open(io.BytesIO(completed.stdout)) as opened:
+        with Image.open(io.BytesIO(completed.stdout), formats=["PPM"]) as opened:
             return opened.convert("RGB")
     except (UnidentifiedImageError, OSError) as failure:
         raise CaptureError(f"grim wrote something that is not an image: {failure}") from None

@@ -111,7 +111,7 @@ class PortalCapture:
     def grab(self) -> tuple[Screenshot, ...]:
         path = self._ask_portal()
         try:
-            with Image.open(path) as opened:
+            with Image.open(path, formats=["PNG", "JPEG"]) as opened:
                 image = opened.convert("RGB")
         except OSError as failure:
             raise CaptureError(f"Cannot read the screenshot the desktop portal saved at {path}: {failure}") from None

@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 
 from core.errors import ClipboardError
+from desktop.child_env import helper_env
 
 TIMEOUT = 5.0
 
@@ -17,7 +18,7 @@ TIMEOUT = 5.0
 def hand_to_owner(argv: Sequence[str], data: bytes, env: Mapping[str, str], tool: str) -> None:
     """Run ``argv`` with ``data`` on stdin; a ``ClipboardError`` naming ``tool`` if it did not take it."""
     process = subprocess.Popen(  # noqa: S603 - fixed argv from the calling method, no shell
-        list(argv), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(env)
+        list(argv), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=helper_env(env)
     )
     assert process.stdin is not None  # noqa: S101 - Popen contract with stdin=PIPE
     assert process.stderr is not None  # noqa: S101

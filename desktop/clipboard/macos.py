@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from PIL import Image
 
 from core.errors import ClipboardError, NoImageError
+from desktop.child_env import helper_env
 from desktop.clipboard.base import ClipboardImage
 
 TIMEOUT = 10.0
@@ -80,7 +81,7 @@ def parse_read_result(stdout: bytes, stderr: bytes) -> ClipboardImage:
         return ClipboardImage(stdout[: end + 8] if end >= 0 else stdout, "image/png")
     if kind == "public.tiff" and stdout:
         try:
-            with Image.open(io.BytesIO(stdout)) as image:
+            with Image.open(io.BytesIO(stdout), formats=["TIFF"]) as image:
                 buffer = io.BytesIO()
                 image.save(buffer, "PNG")
         except (OSError, SyntaxError, ValueError) as error:
@@ -97,7 +98,7 @@ class MacClipboard:
     install_hint = "osascript is part of macOS; if it is missing, /usr/bin is not on PATH."
 
     def __init__(self, env: Mapping[str, str], platform: str = sys.platform) -> None:
-        self._env = dict(env)
+        self._env = helper_env(env)
         self._platform = platform
 
     def fits_this_system(self) -> bool:

@@ -42,7 +42,7 @@ Format = int | str  # a standard format number, or the name of a registered form
 def payloads(png: bytes) -> list[tuple[Format, bytes]]:
     """What ``write_png`` puts on the clipboard, in the order readers should prefer it."""
     try:
-        with Image.open(io.BytesIO(png)) as image:
+        with Image.open(io.BytesIO(png), formats=["PNG"]) as image:
             image.load()
             return [("PNG", png), (CF_DIBV5, dibv5_from_image(image)), (CF_DIB, dib_from_image(image))]
     except (OSError, SyntaxError, ValueError) as error:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping
 
 from core.errors import ClipboardError, NoImageError
+from desktop.child_env import helper_env
 from desktop.clipboard.base import ClipboardImage, session_type
 from desktop.clipboard.handover import hand_to_owner
 
@@ -43,7 +44,7 @@ class WlClipboard:
     )
 
     def __init__(self, env: Mapping[str, str], platform: str = sys.platform) -> None:
-        self._env = dict(env)
+        self._env = helper_env(env)
         self._platform = platform
 
     def fits_this_system(self) -> bool:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping
 
 from core.errors import ClipboardError, NoImageError
+from desktop.child_env import helper_env
 from desktop.clipboard.base import ClipboardImage, session_type
 from desktop.clipboard.handover import hand_to_owner
 
@@ -26,7 +27,7 @@ class XclipClipboard:
     install_hint = "Install xclip (Debian/Ubuntu: sudo apt install xclip; Fedora: sudo dnf install xclip)."
 
     def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = dict(env)
+        self._env = helper_env(env)
 
     def fits_this_system(self) -> bool:
         # XWayland also serves xclip, so it is a fallback on Wayland sessions that have DISPLAY.

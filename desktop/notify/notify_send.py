@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 
 from core.errors import AppError
+from desktop.child_env import helper_env
 from desktop.notify.base import ActionSink, Notification
 
 APP_NAME = "AI Image Studio"
@@ -20,7 +21,7 @@ class NotifySendNotifier:
     supports_actions = False
 
     def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = dict(env)
+        self._env = helper_env(env)
 
     def fits_this_system(self) -> bool:
         return sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))

@@ -22,18 +22,19 @@ from desktop.notify.system import known_methods, system_notifier
 from desktop.notify.tray_icon import TrayIconNotifier
 from tests.desktop.notify.notify_server import notification_server, session_bus
 
+# Helpers get a short environment (desktop/child_env.py, issue 16), so the log sits beside the script.
 RECORDER = """#!{python}
 import json, os, sys
-with open(os.environ["NOTIFY_LOG"], "a") as log:
+with open(os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "calls.jsonl"), "a") as log:
     log.write(json.dumps(sys.argv[1:]) + "\\n")
-sys.exit(int(os.environ.get("NOTIFY_EXIT", "0")))
+sys.exit({exit_code})
 """
 
 
 def fake_notify_send(folder: Path, *, exit_code: int = 0) -> dict[str, str]:
     folder.mkdir(exist_ok=True)
     program = folder / "notify-send"
-    program.write_text(RECORDER.format(python=sys.executable), encoding="utf-8")
+    program.write_text(RECORDER.format(python=sys.executable, exit_code=exit_code), encoding="utf-8")
     program.chmod(0o755)
     if exit_code:
         program.write_text(
