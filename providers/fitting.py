@@ -17,6 +17,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from PIL import Image, ImageOps
 
@@ -24,8 +25,8 @@ from core.errors import InputError
 from providers.base import InputLimits
 from providers.sizing import Plan, answer_box, nearest_shape, parse_shape
 
-MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+MIME_TYPES = MappingProxyType({"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"})
+EXTENSIONS = MappingProxyType({"PNG": "png", "JPEG": "jpg", "WEBP": "webp"})
 ALPHA_FORMATS = frozenset({"PNG", "WEBP"})
 EDIT = 255
 KEEP = 0

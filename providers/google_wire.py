@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from httpx import codes
 
@@ -32,21 +33,23 @@ RPC = "type.googleapis.com/google.rpc."
 MAX_NOTE = 300
 
 # What each finishReason / blockReason means, in words a person can act on.
-REASONS = {
-    "IMAGE_SAFETY": "Google's safety filters blocked the generated image",
-    "IMAGE_PROHIBITED_CONTENT": "Google blocked the generated image as prohibited content",
-    "PROHIBITED_CONTENT": "Google blocked the request as prohibited content",
-    "SAFETY": "Google's safety filters blocked the request",
-    "BLOCKLIST": "the prompt contains a term Google blocks",
-    "SPII": "the request seems to contain sensitive personal information, which Google blocks",
-    "RECITATION": "the result was too close to existing material, which Google blocks",
-    "IMAGE_RECITATION": "the generated image was too close to existing material, which Google blocks",
-    "NO_IMAGE": "the model did not produce an image for this prompt",
-    "IMAGE_OTHER": "the model could not produce an image",
-    "MAX_TOKENS": "the answer was cut off before an image was produced",
-    "STOP": "the model answered with text only",
-    "OTHER": "Google stopped the request for an unspecified reason",
-}
+REASONS = MappingProxyType(
+    {
+        "IMAGE_SAFETY": "Google's safety filters blocked the generated image",
+        "IMAGE_PROHIBITED_CONTENT": "Google blocked the generated image as prohibited content",
+        "PROHIBITED_CONTENT": "Google blocked the request as prohibited content",
+        "SAFETY": "Google's safety filters blocked the request",
+        "BLOCKLIST": "the prompt contains a term Google blocks",
+        "SPII": "the request seems to contain sensitive personal information, which Google blocks",
+        "RECITATION": "the result was too close to existing material, which Google blocks",
+        "IMAGE_RECITATION": "the generated image was too close to existing material, which Google blocks",
+        "NO_IMAGE": "the model did not produce an image for this prompt",
+        "IMAGE_OTHER": "the model could not produce an image",
+        "MAX_TOKENS": "the answer was cut off before an image was produced",
+        "STOP": "the model answered with text only",
+        "OTHER": "Google stopped the request for an unspecified reason",
+    }
+)
 
 
 @dataclass(frozen=True)

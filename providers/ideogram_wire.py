@@ -19,7 +19,9 @@ left out instead of being sent and refused.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from httpx import codes
 
@@ -38,26 +40,31 @@ from providers.http import Answer
 PROVIDER = "Ideogram"
 KEY_FIX = "Set a valid key with 'python main.py keys set ideogram' or the IDEOGRAM_API_KEY environment variable."
 
-ENDPOINTS = {
-    "precise-edit": "/v2/image/precise-edit/ideogram-4-5",
-    "remix": "/v2/image/remix/ideogram-3",
-    "edit": "/v2/image/inpaint/ideogram-3",
-    "replace-background": "/v1/ideogram-v3/replace-background",
-    "reframe": "/v2/image/reframe/ideogram-3",
-    "generate": "/v1/ideogram-v3/generate",
-}
+ENDPOINTS = MappingProxyType(
+    {
+        "precise-edit": "/v2/image/precise-edit/ideogram-4-5",
+        "remix": "/v2/image/remix/ideogram-3",
+        "edit": "/v2/image/inpaint/ideogram-3",
+        "replace-background": "/v1/ideogram-v3/replace-background",
+        "reframe": "/v2/image/reframe/ideogram-3",
+        "generate": "/v1/ideogram-v3/generate",
+    }
+)
 
 _COMMON = frozenset({"num_images", "seed", "rendering_speed", "style_preset"})
 # Option fields each endpoint's request schema declares (ReframeImageRequestV3 has no prompt, etc.).
-MODE_FIELDS: dict[str, frozenset[str]] = {
-    "generate": _COMMON | {"resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
-    "remix": _COMMON | {"image_weight", "resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
-    "edit": _COMMON | {"magic_prompt", "style_type"},
-    # Precise edit has its own small set: no style, no speed; ``quality`` tiers instead.
-    "precise-edit": frozenset({"num_images", "seed", "quality"}),
-    "replace-background": _COMMON | {"magic_prompt"},
-    "reframe": _COMMON | {"resolution"},
-}
+MODE_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "generate": _COMMON | {"resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
+        "remix": _COMMON
+        | {"image_weight", "resolution", "aspect_ratio", "magic_prompt", "negative_prompt", "style_type"},
+        "edit": _COMMON | {"magic_prompt", "style_type"},
+        # Precise edit has its own small set: no style, no speed; ``quality`` tiers instead.
+        "precise-edit": frozenset({"num_images", "seed", "quality"}),
+        "replace-background": _COMMON | {"magic_prompt"},
+        "reframe": _COMMON | {"resolution"},
+    }
+)
 MODE_TAKES_PROMPT = frozenset({"generate", "remix", "edit", "replace-background", "precise-edit"})
 
 
@@ -162,13 +169,15 @@ def classify(answer: Answer) -> ProviderError:
 
 _AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
 # 401 on most endpoints, 403 on remix: both mean the key.
-RULES: StatusRules = {
-    codes.UNAUTHORIZED: _AUTH,
-    codes.FORBIDDEN: _AUTH,
-    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (25 MB). ({words})"),
-    codes.UNPROCESSABLE_ENTITY: (
-        BlockedError,
-        "Ideogram's safety check refused the prompt or image: {words}. Change it and try again.",
-    ),
-    codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests at once ({words})."),
-}
+RULES: StatusRules = MappingProxyType(
+    {
+        codes.UNAUTHORIZED: _AUTH,
+        codes.FORBIDDEN: _AUTH,
+        codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than Ideogram accepts (25 MB). ({words})"),
+        codes.UNPROCESSABLE_ENTITY: (
+            BlockedError,
+            "Ideogram's safety check refused the prompt or image: {words}. Change it and try again.",
+        ),
+        codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests at once ({words})."),
+    }
+)

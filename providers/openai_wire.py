@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from types import MappingProxyType
 
 from core.errors import (
     AuthError,
@@ -175,14 +176,16 @@ def _too_many(f: _Failure) -> ProviderError:
     return RateLimitError(f.provider, "too many requests right now (rate limited). Wait a minute and try again.")
 
 
-BY_STATUS: dict[int, Callable[[_Failure], ProviderError]] = {
-    HTTPStatus.BAD_REQUEST: _bad_request,
-    HTTPStatus.UNAUTHORIZED: _unauthorized,
-    HTTPStatus.FORBIDDEN: _forbidden,
-    HTTPStatus.NOT_FOUND: _not_found,
-    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: _too_large,
-    HTTPStatus.TOO_MANY_REQUESTS: _too_many,
-}
+BY_STATUS: Mapping[int, Callable[[_Failure], ProviderError]] = MappingProxyType(
+    {
+        HTTPStatus.BAD_REQUEST: _bad_request,
+        HTTPStatus.UNAUTHORIZED: _unauthorized,
+        HTTPStatus.FORBIDDEN: _forbidden,
+        HTTPStatus.NOT_FOUND: _not_found,
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE: _too_large,
+        HTTPStatus.TOO_MANY_REQUESTS: _too_many,
+    }
+)
 
 
 def classify(answer: Answer, *, provider: str, provider_id: str, model: str, key: str) -> ProviderError:

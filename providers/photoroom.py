@@ -72,10 +72,10 @@ class PhotoRoomProvider:
             raise InputError(f"PhotoRoom's {request.mode} mode needs an image.")
         url, file_field, fields, ignored = self.plan(request)
         limits = INFO.limits if request.mode == "remove-background" else replace(INFO.limits, max_bytes=EDIT_MAX_BYTES)
-        upscale = dict(fields).get("upscale.mode")
-        if upscale in UPSCALE_MAX_SIDE:
+        upscale_side = UPSCALE_MAX_SIDE.get(dict(fields).get("upscale.mode") or "")
+        if upscale_side is not None:
             # Upscale refuses larger inputs; a uniform downscale keeps the shape, the 4x brings it back.
-            limits = replace(limits, max_side=UPSCALE_MAX_SIDE[upscale])
+            limits = replace(limits, max_side=upscale_side)
         fitted = fitting.fit_image(request.image, limits, INFO.display_name)
         files = [(file_field, (fitted.filename, fitted.data, fitted.mime))]
         data = dict(fields)

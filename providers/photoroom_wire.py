@@ -18,7 +18,9 @@ ai.preserve-hue-and-saturation``), ``expand`` (``expand.mode=ai.auto``, filling 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from httpx import codes
 
@@ -43,16 +45,24 @@ _OUTPUT = frozenset({"outputSize", "export.format"})
 BACKGROUND_FIELDS = frozenset({"background.color", "background.prompt", "background.seed"})
 EDIT_FIELDS = _OUTPUT | BACKGROUND_FIELDS
 # Per /v2/edit mode: (fields the person may set, fields the mode sets itself).
-V2_MODES: dict[str, tuple[frozenset[str], dict[str, str]]] = {
-    "edit": (_OUTPUT | {"editWithAI.seed"}, {"removeBackground": "false", "editWithAI.mode": "ai.auto"}),
-    "new-background": (EDIT_FIELDS, {}),
-    "remove-text": (_OUTPUT | {"textRemoval.mode"}, {"removeBackground": "false", "textRemoval.mode": "ai.all"}),
-    "relight": (_OUTPUT | {"lighting.mode"}, {"removeBackground": "false", "lighting.mode": "ai.auto"}),
-    "expand": (_OUTPUT | {"expand.seed", "background.color"}, {"removeBackground": "false", "expand.mode": "ai.auto"}),
-    "upscale": (frozenset({"upscale.mode", "export.format"}), {"removeBackground": "false", "upscale.mode": "ai.fast"}),
-}
+V2_MODES: Mapping[str, tuple[frozenset[str], dict[str, str]]] = MappingProxyType(
+    {
+        "edit": (_OUTPUT | {"editWithAI.seed"}, {"removeBackground": "false", "editWithAI.mode": "ai.auto"}),
+        "new-background": (EDIT_FIELDS, {}),
+        "remove-text": (_OUTPUT | {"textRemoval.mode"}, {"removeBackground": "false", "textRemoval.mode": "ai.all"}),
+        "relight": (_OUTPUT | {"lighting.mode"}, {"removeBackground": "false", "lighting.mode": "ai.auto"}),
+        "expand": (
+            _OUTPUT | {"expand.seed", "background.color"},
+            {"removeBackground": "false", "expand.mode": "ai.auto"},
+        ),
+        "upscale": (
+            frozenset({"upscale.mode", "export.format"}),
+            {"removeBackground": "false", "upscale.mode": "ai.fast"},
+        ),
+    }
+)
 # upscale.mode's documented input limits (the longest side, in pixels).
-UPSCALE_MAX_SIDE = {"ai.fast": 1000, "ai.slow": 512}
+UPSCALE_MAX_SIDE = MappingProxyType({"ai.fast": 1000, "ai.slow": 512})
 
 
 @dataclass(frozen=True)
@@ -149,14 +159,16 @@ def classify(answer: Answer) -> ProviderError:
 
 
 _AUTH = (AuthError, "the API key was rejected ({words}). " + KEY_FIX)
-RULES: StatusRules = {
-    codes.UNAUTHORIZED: _AUTH,
-    codes.FORBIDDEN: _AUTH,
-    codes.PAYMENT_REQUIRED: (
-        QuotaError,
-        "the account is out of API credits, or its plan does not include this ({words}). "
-        "Buy credits at https://app.photoroom.com/api-dashboard.",
-    ),
-    codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than PhotoRoom accepts ({words})."),
-    codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests ({words})."),
-}
+RULES: StatusRules = MappingProxyType(
+    {
+        codes.UNAUTHORIZED: _AUTH,
+        codes.FORBIDDEN: _AUTH,
+        codes.PAYMENT_REQUIRED: (
+            QuotaError,
+            "the account is out of API credits, or its plan does not include this ({words}). "
+            "Buy credits at https://app.photoroom.com/api-dashboard.",
+        ),
+        codes.REQUEST_ENTITY_TOO_LARGE: (TooLargeError, "the image is larger than PhotoRoom accepts ({words})."),
+        codes.TOO_MANY_REQUESTS: (RateLimitError, "too many requests ({words})."),
+    }
+)

@@ -31,6 +31,12 @@ def _mutable_constants(path: Path) -> list[str]:
     found = []
     for node in tree.body:
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        # ``__all__`` is read by tools, not by the app: a list there is the convention.
+        if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+            continue
         if value is not None and _is_mutable(value):
             found.append(f"{path.relative_to(REPO)}:{node.lineno}")
     return found

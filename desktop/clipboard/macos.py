@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from PIL import Image
 
@@ -57,12 +58,14 @@ console.log('kind:' + kind);
 undefined;
 """
 
-NO_IMAGE = {
-    "empty": "The clipboard is empty: copy an image first.",
-    "text": "The clipboard holds text, not an image: copy an image first.",
-    "file": "The clipboard holds a file, not an image: open it in Preview and copy the image itself.",
-    "none": "The clipboard holds no image in a format we can read (PNG or TIFF).",
-}
+NO_IMAGE = MappingProxyType(
+    {
+        "empty": "The clipboard is empty: copy an image first.",
+        "text": "The clipboard holds text, not an image: copy an image first.",
+        "file": "The clipboard holds a file, not an image: open it in Preview and copy the image itself.",
+        "none": "The clipboard holds no image in a format we can read (PNG or TIFF).",
+    }
+)
 
 
 def osascript_command() -> list[str]:

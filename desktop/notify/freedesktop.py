@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from queue import Empty, Queue
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from core.errors import AppError
@@ -30,7 +31,7 @@ OBJECT_PATH = "/org/freedesktop/Notifications"
 INTERFACE = "org.freedesktop.Notifications"
 APP_NAME = "AI Image Studio"
 CALL_TIMEOUT = 5.0
-URGENCY = {"low": 0, "normal": 1, "critical": 2}
+URGENCY = MappingProxyType({"low": 0, "normal": 1, "critical": 2})
 # The spec's key for a click on the notification itself (not on a button).
 DEFAULT_ACTION = "default"
 MAX_PENDING = 32
