@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from cli.app import build_parser, run_command
+from cli.app import build_parser, pinned_methods, run_command
 from cli.context import CliContext, end_on_sigterm
 from core.logsetup import configure_logging
 
@@ -112,7 +112,8 @@ def main() -> int:
         # the next X event: they keep SIGTERM's default (the tray installs its own, capture after its overlay).
         end_on_sigterm()
     configure_logging(logging.WARNING - 10 * min(args.verbose, 2))
-    ctx = CliContext(env=os.environ, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)
+    env = pinned_methods(args, os.environ)
+    ctx = CliContext(env=env, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr, config_arg=args.config)
     return run_command(args, ctx, start_tray)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from cli import (
     autostart_cmd,
@@ -43,6 +43,15 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on usage errors already; this only keeps messages in plain words."""
 
 
+PINS = (("capture", "AIIS_CAPTURE"), ("clipboard", "AIIS_CLIPBOARD"), ("notify", "AIIS_NOTIFY"))
+
+
+def pinned_methods(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, str]:
+    """The environment with ``--capture`` & co. written as the variables every part reads."""
+    pins = {variable: getattr(args, flag) for flag, variable in PINS if getattr(args, flag, None)}
+    return {**env, **pins}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py",
@@ -54,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", help="settings file to use (default: $AIIS_CONFIG, then the config folder)"
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr (-vv: debug)")
+    # Pin an OS method by name, as the AIIS_* variables do; the first usable one takes over if it fails.
+    for flag, variable in PINS:
+        parser.add_argument(f"--{flag}", metavar="METHOD", help=f"{flag} method to use (same as ${variable})")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for _name, module in COMMANDS:
         module.add_parser(subparsers)  # type: ignore[attr-defined]

@@ -8,14 +8,12 @@ without grabbing, so the overlay can place (withdrawn) windows before the hotkey
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from PIL import Image
 
-from core.errors import CaptureError
 from core.models import Monitor, Screenshot
-from desktop.methods import first_usable
 
 
 class CaptureMethod(Protocol):
@@ -44,30 +42,6 @@ class CaptureMethod(Protocol):
     def close(self) -> None:
         """Release connections and buffers the method keeps between grabs."""
         ...
-
-
-def choose_method(methods: Sequence[CaptureMethod]) -> CaptureMethod:
-    """The first method that fits and is installed; otherwise an error naming what to install."""
-    chosen, fitting = first_usable(methods)
-    if chosen is not None:
-        return chosen
-    if fitting:
-        hints = " ".join(method.install_hint for method in fitting)
-        names = ", ".join(method.name for method in fitting)
-        raise CaptureError(f"No screen capture method is installed for this desktop (tried {names}). {hints}")
-    raise CaptureError(
-        "No screen capture method fits this desktop session: run the app inside an X11 or Wayland "
-        "session (DISPLAY or WAYLAND_DISPLAY set), on Windows or on macOS."
-    )
-
-
-def session_type(env: Mapping[str, str]) -> str:
-    """``wayland``, ``x11`` or ``""``, from the variables a desktop session sets."""
-    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
-        return "wayland"
-    if env.get("DISPLAY"):
-        return "x11"
-    return ""
 
 
 def split_by_monitor(

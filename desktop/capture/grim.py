@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot
-from desktop.capture.base import session_type
+from desktop.methods import session_type
 
 TIMEOUT = 10.0
 # Desktops whose compositors lack wlr-screencopy: grim fails there with "compositor doesn't

@@ -25,7 +25,7 @@ from PIL import Image
 
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot
-from desktop.capture.base import session_type
+from desktop.methods import session_type
 
 if TYPE_CHECKING:
     from jeepney import Message

@@ -23,8 +23,9 @@ from PIL import Image
 from core.errors import CaptureError
 from core.geometry import virtual_bounds
 from core.models import Monitor, Rect, Screenshot
-from desktop.capture.base import session_type, split_by_monitor
+from desktop.capture.base import split_by_monitor
 from desktop.capture.mss_grab import MssGrabber
+from desktop.methods import session_type
 
 if TYPE_CHECKING:
     from Xlib.display import Display

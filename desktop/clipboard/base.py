@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
-
-from core.errors import ClipboardError
-from desktop.methods import first_usable
 
 
 @dataclass(frozen=True)
@@ -37,23 +33,3 @@ class ClipboardMethod(Protocol):
     def read_image(self) -> ClipboardImage:
         """The image on the clipboard, or ``NoImageError`` saying what is there instead."""
         ...
-
-
-def choose_method(methods: Sequence[ClipboardMethod]) -> ClipboardMethod:
-    """The first method that fits and is installed; otherwise an error naming what to install."""
-    chosen, fitting = first_usable(methods)
-    if chosen is not None:
-        return chosen
-    if fitting:
-        hints = "; ".join(method.install_hint for method in fitting)
-        raise ClipboardError(f"No clipboard tool is installed for this desktop. {hints}")
-    raise ClipboardError("No clipboard method fits this desktop session.")
-
-
-def session_type(env: Mapping[str, str]) -> str:
-    """``wayland``, ``x11`` or ``""``, from the variables a desktop session sets."""
-    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
-        return "wayland"
-    if env.get("DISPLAY"):
-        return "x11"
-    return ""

@@ -1,14 +1,23 @@
-"""The clipboard method for this system, chosen among the ones this build knows."""
+"""The clipboard method for this system, chosen among the ones this build knows (``AIIS_CLIPBOARD`` pins one)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
-from desktop.clipboard.base import ClipboardMethod, choose_method
+from core.errors import ClipboardError, NoImageError
+from desktop.clipboard.base import ClipboardImage, ClipboardMethod
 from desktop.clipboard.macos import MacClipboard
 from desktop.clipboard.windows import WindowsClipboard
 from desktop.clipboard.wlclipboard import WlClipboard
 from desktop.clipboard.xclip import XclipClipboard
+from desktop.methods import Capability, usable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CLIPBOARD = Capability("clipboard", "AIIS_CLIPBOARD", ClipboardError, "No clipboard method fits this desktop session.")
 
 
 def known_methods(env: Mapping[str, str]) -> list[ClipboardMethod]:
@@ -20,5 +29,44 @@ def known_methods(env: Mapping[str, str]) -> list[ClipboardMethod]:
     return [WindowsClipboard(), MacClipboard(env), WlClipboard(env), XclipClipboard(env)]
 
 
+class FallbackClipboard:
+    """The first usable method; when it fails, the next usable one, said in the log (issue 12).
+
+    "No image on the clipboard" is an answer, not a failure of the method: it is not retried.
+    """
+
+    def __init__(self, methods: list[ClipboardMethod]) -> None:
+        self._methods = methods
+        self.name = methods[0].name
+        self.install_hint = methods[0].install_hint
+
+    def fits_this_system(self) -> bool:
+        return True
+
+    def is_installed(self) -> bool:
+        return True
+
+    def write_png(self, data: bytes) -> None:
+        self._each(lambda method: method.write_png(data))
+
+    def read_image(self) -> ClipboardImage:
+        return self._each(lambda method: method.read_image())
+
+    def _each(self, call: Callable[[ClipboardMethod], T]) -> T:
+        while True:
+            method = self._methods[0]
+            try:
+                return call(method)
+            except NoImageError:
+                raise
+            except ClipboardError as error:
+                if len(self._methods) == 1:
+                    raise
+                self._methods.pop(0)
+                self.name = self._methods[0].name
+                log.warning("the clipboard through %s failed (%s); using %s", method.name, error, self.name)
+
+
 def system_clipboard(env: Mapping[str, str]) -> ClipboardMethod:
-    return choose_method(known_methods(env))
+    """The method to use here, or ``ClipboardError`` naming what to install."""
+    return FallbackClipboard(usable(known_methods(env), CLIPBOARD, env))

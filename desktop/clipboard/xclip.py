@@ -14,8 +14,9 @@ from collections.abc import Mapping
 
 from core.errors import ClipboardError, NoImageError
 from desktop.child_env import helper_env
-from desktop.clipboard.base import ClipboardImage, session_type
+from desktop.clipboard.base import ClipboardImage
 from desktop.clipboard.handover import hand_to_owner
+from desktop.methods import session_type
 
 IMAGE_TARGETS = ("image/png", "image/jpeg", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/webp", "image/tiff")
 TEXT_TARGETS = ("UTF8_STRING", "STRING", "TEXT", "text/plain", "text/plain;charset=utf-8")

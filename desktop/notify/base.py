@@ -7,12 +7,9 @@ them to its Tk queue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
-
-from core.errors import AppError
-from desktop.methods import first_usable
 
 MAX_TITLE_CHARS = 120
 MAX_BODY_CHARS = 1000
@@ -65,14 +62,3 @@ class NotifyMethod(Protocol):
     def close(self) -> None:
         """Release connections and forget pending action callbacks."""
         ...
-
-
-def choose_notifier(methods: Sequence[NotifyMethod]) -> NotifyMethod:
-    """The first method that fits and is installed; otherwise an error naming what to install."""
-    chosen, fitting = first_usable(methods)
-    if chosen is not None:
-        return chosen
-    if fitting:
-        hints = "; ".join(method.install_hint for method in fitting)
-        raise AppError(f"Notifications cannot be shown on this desktop. {hints}")
-    raise AppError("No notification method fits this desktop session.")

@@ -18,7 +18,7 @@ from queue import Empty, Queue
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from core.errors import AppError
+from core.errors import NotificationError
 from desktop.notify.base import ActionSink, Notification
 
 if TYPE_CHECKING:
@@ -101,13 +101,15 @@ class FreedesktopNotifier:
         except Exception as error:  # OSError, TimeoutError, or jeepney's RouterClosed when the bus went away
             # Start afresh next time: the bus may have been restarted (a new login, a crashed daemon).
             self.close()
-            raise AppError(f"The notification service did not answer ({error or type(error).__name__}).") from None
+            raise NotificationError(
+                f"The notification service did not answer ({error or type(error).__name__})."
+            ) from None
         try:
             from jeepney.wrappers import unwrap_msg
 
             (notification_id,) = unwrap_msg(reply)
         except DBusErrorResponse as error:
-            raise AppError(f"The notification service refused the notification ({error.name}).") from None
+            raise NotificationError(f"The notification service refused the notification ({error.name}).") from None
         if actions and on_action is not None:
             with self._lock:
                 self._callbacks[int(notification_id)] = (on_action, note.actions[0].id)
@@ -145,7 +147,7 @@ class FreedesktopNotifier:
         try:
             connection = open_dbus_connection(bus=self._address)
         except (OSError, ValueError, KeyError) as error:
-            raise AppError(f"The D-Bus session bus cannot be reached for notifications ({error}).") from None
+            raise NotificationError(f"The D-Bus session bus cannot be reached for notifications ({error}).") from None
         router = _quiet_router(DBusRouter, connection)
         rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH)
         router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
-from core.errors import AppError
+from core.errors import NotificationError
 from desktop.child_env import helper_env
 from desktop.notify.base import ActionSink, Notification
 
@@ -48,7 +48,7 @@ class MacNotifier:
         del on_action
         program = shutil.which("osascript", path=self._env.get("PATH"))
         if program is None:
-            raise AppError(f"osascript was not found. {self.install_hint}")
+            raise NotificationError(f"osascript was not found. {self.install_hint}")
         try:
             subprocess.run(  # noqa: S603 - fixed program and script; texts are arguments
                 osascript_argv(program, note.clipped()),
@@ -60,9 +60,9 @@ class MacNotifier:
             )
         except subprocess.CalledProcessError as error:
             detail = error.stderr.decode(errors="replace").strip()[:200]
-            raise AppError(f"The notification could not be shown ({detail or error.returncode}).") from None
+            raise NotificationError(f"The notification could not be shown ({detail or error.returncode}).") from None
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise AppError(f"osascript could not be run ({error}).") from None
+            raise NotificationError(f"osascript could not be run ({error}).") from None
 
     def close(self) -> None:
         return None

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
-from core.errors import AppError
+from core.errors import NotificationError
 from desktop.child_env import helper_env
 from desktop.notify.base import ActionSink, Notification
 
@@ -34,7 +34,7 @@ class NotifySendNotifier:
         note = note.clipped()
         program = shutil.which("notify-send", path=self._env.get("PATH"))
         if program is None:
-            raise AppError(f"notify-send is not installed. {self.install_hint}")
+            raise NotificationError(f"notify-send is not installed. {self.install_hint}")
         argv = [program, f"--app-name={APP_NAME}", f"--urgency={note.urgency}"]
         if note.timeout_ms >= 0:
             argv.append(f"--expire-time={note.timeout_ms}")
@@ -46,9 +46,9 @@ class NotifySendNotifier:
             )
         except subprocess.CalledProcessError as error:
             detail = error.stderr.decode(errors="replace").strip()[:200]
-            raise AppError(f"notify-send failed ({detail or error.returncode}).") from None
+            raise NotificationError(f"notify-send failed ({detail or error.returncode}).") from None
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise AppError(f"notify-send could not be run ({error}).") from None
+            raise NotificationError(f"notify-send could not be run ({error}).") from None
 
     def close(self) -> None:
         return None

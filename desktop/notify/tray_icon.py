@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from core.errors import AppError
+from core.errors import NotificationError
 from desktop.notify.base import ActionSink, Notification
 
 log = logging.getLogger(__name__)
@@ -40,12 +40,12 @@ class TrayIconNotifier:
         del on_action
         note = note.clipped()
         if self._icon is None:
-            raise AppError(f"There is no tray icon to show the notification. {self.install_hint}")
+            raise NotificationError(f"There is no tray icon to show the notification. {self.install_hint}")
         try:
             self._icon.notify(note.body or note.title, note.title)
         except Exception as error:  # pystray backends raise their own errors (GLib.Error, OSError)
             log.info("tray icon notification failed: %s", error)
-            raise AppError(f"The notification could not be shown ({error}).") from None
+            raise NotificationError(f"The notification could not be shown ({error}).") from None
 
     def close(self) -> None:
         return None

@@ -121,3 +121,15 @@ def test_keys_set_without_a_keyring_says_how_to_fix_it_and_exits_2(tmp_path: Pat
     assert result.returncode == 2
     assert "No OS keyring is available" in result.stderr
     assert "sk-abc-0123456789abcdef" not in result.stderr
+
+
+def test_a_pinned_capture_method_that_does_not_exist_is_named_with_the_known_ones(tmp_path: Path) -> None:
+    # GIVEN --capture naming a method this build does not have, WHEN a capture starts
+    result = run_main("--capture", "scrot", "capture", "--output", str(tmp_path / "out.png"))
+    # THEN it says which methods there are, before any window, and writes nothing
+    assert result.returncode == 1
+    assert (
+        "AIIS_CAPTURE=scrot names no screen capture method; known: x11, grim, xdg-desktop-portal, windows, macos"
+        in result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []

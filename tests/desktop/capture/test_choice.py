@@ -9,11 +9,12 @@ from PIL import Image
 
 from core.errors import CaptureError
 from core.models import Monitor, Rect
-from desktop.capture.base import choose_method, session_type, split_by_monitor
+from desktop.capture.base import split_by_monitor
 from desktop.capture.dpi import declare_dpi_awareness
 from desktop.capture.macos import MacCapture, points_to_monitor
-from desktop.capture.system import known_methods, system_capture
+from desktop.capture.system import CAPTURE, known_methods, system_capture
 from desktop.capture.windows import WindowsCapture, monitor_scale
+from desktop.methods import session_type, usable
 
 
 def _grim_on_path(folder: Path) -> str:
@@ -92,9 +93,9 @@ def test_the_first_method_that_fits_and_is_installed_wins() -> None:
         def close(self) -> None:
             pass
 
-    assert choose_method([Fake("a", False, True), Fake("b", True, False), Fake("c", True, True)]).name == "c"
+    assert usable([Fake("a", False, True), Fake("b", True, False), Fake("c", True, True)], CAPTURE, {})[0].name == "c"
     with pytest.raises(CaptureError, match="install b install c"):
-        choose_method([Fake("a", False, True), Fake("b", True, False), Fake("c", True, False)])
+        usable([Fake("a", False, True), Fake("b", True, False), Fake("c", True, False)], CAPTURE, {})
 
 
 @pytest.mark.parametrize(

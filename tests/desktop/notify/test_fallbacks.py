@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import AppError
-from desktop.notify.base import Notification, NotificationAction, choose_notifier
+from core.errors import AppError, NotificationError
+from desktop.notify.base import Notification, NotificationAction
 from desktop.notify.macos import MacNotifier, osascript_argv
 from desktop.notify.notify_send import NotifySendNotifier
-from desktop.notify.system import known_methods, system_notifier
+from desktop.notify.system import system_notifier
 from desktop.notify.tray_icon import TrayIconNotifier
 from tests.desktop.notify.notify_server import notification_server, session_bus
 
@@ -106,8 +106,8 @@ def test_with_nothing_installed_the_error_names_what_to_install(tmp_path: Path) 
     empty = tmp_path / "empty"
     empty.mkdir()
 
-    with pytest.raises(AppError, match="libnotify-bin"):
-        choose_notifier(known_methods({"PATH": str(empty)}))
+    with pytest.raises(NotificationError, match="libnotify-bin"):
+        system_notifier({"PATH": str(empty)})
 
 
 def test_osascript_gets_the_texts_as_arguments_not_as_script() -> None:
