@@ -70,13 +70,15 @@ def test_the_hotkey_pressed_20_times_in_a_second_opens_one_overlay_and_the_app_k
         tray.xdotool("keyup", "ctrl+shift")
         assert time.monotonic() - started < 1.5
         wait_for(lambda: overlays(tray) > 0, 10, "the selector overlay")
-        time.sleep(1.0)  # any queued presses would open more windows by now
-        assert overlays(tray) == 1
+        # The sign that every press was handled: the app logged each one, 19 of them as ignored.
+        ignored = "capture ignored: a selection or prompt is already open"
+        wait_for(lambda: tray.log.count(ignored) == 19, 10, "the other 19 presses handled")
         assert tray.log.count("capture requested") == 20, "every press reached the app"
-        assert tray.log.count("capture ignored: a selection or prompt is already open") == 19
+        assert overlays(tray) == 1
         tray.xdotool("key", "Escape")
         wait_for(lambda: overlays(tray) == 0, 10, "the overlay to close")
-        time.sleep(1.0)
+        # No press is left to handle (all 20 are in the log), so none can reopen it.
+        assert tray.log.count("capture requested") == 20
         assert overlays(tray) == 0, "queued hotkey presses reopened the overlay"
         # THEN the app still does a whole job
         select_and_prompt(tray)
@@ -192,8 +194,7 @@ def test_cancel_during_upload_or_download_closes_the_request_and_changes_nothing
         tray.set_clipboard_text("before cancel")
         select_and_prompt(tray, BIG)
         assert server.stalled.wait(20), f"the job never reached the {stage}"
-        time.sleep(0.5)
-        click_cancel(tray)
+        click_cancel(tray)  # waits for the toast's window
         tray.wait_log("cancelled")
         server.drain.set()
         assert server.closed_by_client.wait(10), "Cancel must close the HTTP connection"
@@ -310,7 +311,8 @@ def test_a_clipboard_without_a_usable_image_is_told_and_the_next_capture_still_o
                        timeout=10, check=True)  # fmt: skip
         tray.xdotool("key", "ctrl+shift+v")
         tray.wait_log("capture requested: clipboard")
-        time.sleep(1.0)
+        # The sign the request is over: the person was told what is wrong with the clipboard.
+        wait_for(lambda: "notification: " in tray.log.split("capture requested: clipboard", 1)[1], 15, "the message")
         assert overlays(tray) == 0
         # THEN the app is not stuck: the screen hotkey still opens the selector
         tray.xdotool("key", "ctrl+shift+e")
