@@ -85,6 +85,11 @@ class OverlayWindow:
         for widget in (self.canvas, self.bright, self.magnifier.widget, self.readout):
             widget.bind(sequence, lambda event: handler(self, event))
 
+    @property
+    def window_id(self) -> int:
+        """The toplevel's own X window (Tk's wrapper), which is what focus and grabs are given to."""
+        return int(self.top.wm_frame(), 16)
+
     def bind_key(self, handler: EventHandler) -> None:
         self.top.bind("<Key>", lambda event: handler(self, event))
 
