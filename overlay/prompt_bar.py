@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import Rect
+from overlay.focus import take_focus
 from overlay.placement import place_beside
 from tray.history import HistoryCursor
 
@@ -106,16 +107,17 @@ class PromptBar:
         size = (self.window.winfo_reqwidth(), self.window.winfo_reqheight())
         x, y = place_beside(self._spec.anchor, size, self._spec.screen)
         self.window.geometry(f"+{x}+{y}")
-        # Without a window manager (and with overrideredirect) nobody gives us focus: take it once
-        # the window is viewable (X refuses focus to an unmapped window).
-        self.window.bind("<Map>", lambda _event: self._take_focus())
+        # Without a window manager nobody gives us focus, and with one its focus-stealing
+        # prevention may refuse it: take it once the window is viewable (X refuses focus to an
+        # unmapped window), explicitly (overlay.focus, issue 17).
+        self.window.bind("<Map>", lambda event: self._take_focus() if event.widget is self.window else None)
         self.window.deiconify()
         self.window.lift()
 
     def _take_focus(self) -> None:
         if self._done:
             return
-        self.entry.focus_force()
+        take_focus(self.window, self.entry)
         self.entry.icursor("end")
         self.entry.selection_range(0, "end")
 

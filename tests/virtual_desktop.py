@@ -177,9 +177,14 @@ def _start_keyring(desktop: VirtualDesktop) -> None:
 
 def _start_wm(desktop: VirtualDesktop, wm: str) -> None:
     """Start ``wm`` and wait until it says it manages the screen (EWMH's supporting-WM check)."""
-    process = subprocess.Popen(
-        list(WM_COMMANDS[wm]), env=desktop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    env = dict(desktop.env)
+    if wm == "icewm":
+        # No taskbar: tests compare whole-screen captures with the painted pattern.
+        settings = Path(desktop.env["HOME"]) / "icewm"
+        settings.mkdir(exist_ok=True)
+        (settings / "preferences").write_text("ShowTaskBar=0\n", encoding="utf-8")
+        env["ICEWM_PRIVCFG"] = str(settings)
+    process = subprocess.Popen(list(WM_COMMANDS[wm]), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     desktop.processes.append(process)
     deadline = time.monotonic() + WM_DEADLINE
     while time.monotonic() < deadline:

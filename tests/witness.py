@@ -74,12 +74,12 @@ class Witness:
         """The log's length now: ``keys_since`` reads only what comes after it."""
         return len(self.lines())
 
-    def keys_since(self, mark: int = 0) -> list[str]:
-        return [line for line in self.lines()[mark:] if line.startswith(("press ", "release "))]
+    def keys_since(self, mark: int = 0, until: int | None = None) -> list[str]:
+        return [line for line in self.lines()[mark:until] if line.startswith(("press ", "release "))]
 
-    def leaked_since(self, mark: int = 0) -> list[str]:
-        """Every key after ``mark`` that is not a bare modifier: each one reached the app below."""
-        return [line for line in self.keys_since(mark) if line.split(" ", 1)[1] not in MODIFIERS]
+    def leaked_since(self, mark: int = 0, until: int | None = None) -> list[str]:
+        """Every key after ``mark`` (before ``until``) that is not a bare modifier: each reached the app below."""
+        return [line for line in self.keys_since(mark, until) if line.split(" ", 1)[1] not in MODIFIERS]
 
     def has_focus(self) -> bool:
         events = [line for line in self.lines() if line in {"focus-in", "focus-out"}]

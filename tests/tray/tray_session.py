@@ -1,8 +1,8 @@
 """The tray app as a person meets it, for end-to-end tests: a real ``main.py`` on a private desktop.
 
-``tray_desktop`` is an Xvfb with a private bus, an unlocked keyring, a system tray host (trayer) and
-a known pattern as the root window's background. ``TrayProcess`` is ``main.py`` started on it with
-a test settings file; it is driven with plain xdotool input (what a global hotkey listener sees)
+``tray_desktop`` is an Xvfb with a private bus, an unlocked keyring, a system tray host (trayer),
+optionally a window manager, and a known pattern as the root window's background. ``TrayProcess``
+is ``main.py`` started on it with a test settings file; it is driven with plain xdotool input (what a global hotkey listener sees)
 and read back through its log (``-v``), the clipboard (xclip) and the files it writes.
 """
 
@@ -45,8 +45,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def tray_desktop() -> Iterator[VirtualDesktop]:
-    with virtual_desktop(WIDTH, HEIGHT, keyring=True) as desktop:
+def tray_desktop(wm: str | None = None) -> Iterator[VirtualDesktop]:
+    """The desktop, under the window manager ``wm`` if given (``tests.virtual_desktop.WINDOW_MANAGERS``)."""
+    with virtual_desktop(WIDTH, HEIGHT, keyring=True, wm=wm) as desktop:
         tray_host = subprocess.Popen(
             [
                 "trayer",

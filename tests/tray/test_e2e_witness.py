@@ -1,0 +1,89 @@
+"""The tray's whole capture path by keyboard alone under real window managers, with nothing leaking below.
+
+Issue 17. GIVEN the tray app on a desktop with no WM, openbox or icewm, and a witness window
+(``tests.witness``) focused as a person's terminal would be, WHEN the hotkey opens the selector and
+Esc cancels it, and then the hotkey, a drag, arrow nudges, Enter, a typed prompt and Enter make
+a request, THEN the witness logged no key after each hotkey but modifiers, and the OpenAI
+stand-in received exactly the nudged region and exactly the typed prompt.
+
+The hotkey's own key still reaches the witness until the tray's hotkeys are consumed (XGrabKey,
+issue 17 item 2, tray/hotkeys.py): the log is marked after the selector holds the keyboard, and
+``HOTKEY_LEAK`` is all that may come before the mark. Tighten it to ``()`` once that lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.providers.loopback import LoopbackServer, Reply
+from tests.providers.openai_server import OpenAISpec
+from tests.tray.openai_stand_in import EditChecks
+from tests.tray.tray_session import END, KEY, PATTERN, START, TrayProcess, overlay_shown, running_tray, tray_desktop
+from tests.virtual_desktop import WINDOW_MANAGERS, VirtualDesktop, wm_id
+from tests.witness import Witness, keyboard_held, wait, witness
+
+pytestmark = pytest.mark.desktop
+
+PROMPT = "make the sun a glowing disco ball"
+# Right then Down after the drag: the region moves by (1, 1).
+NUDGED_BOX = (START[0] + 1, START[1] + 1, END[0] + 1, END[1] + 1)
+HOTKEY_LEAK = frozenset({"press e", "release e", "press E", "release E"})
+"""What the hotkey itself may still leak (see the module docstring)."""
+
+
+@pytest.fixture(scope="module", params=WINDOW_MANAGERS, ids=wm_id)
+def desktop(request: pytest.FixtureRequest) -> Iterator[VirtualDesktop]:
+    with tray_desktop(request.param) as running:
+        yield running
+
+
+def open_selector(tray: TrayProcess, shown: Witness) -> int:
+    """Press the hotkey as a person would; the witness log's mark once the selector has the keyboard."""
+    before = shown.mark()
+    tray.xdotool("key", "ctrl+shift+e")
+    wait(lambda: overlay_shown(tray) and keyboard_held(tray.desktop.display), "the selector holding the keyboard")
+    mark = shown.mark()
+    hotkey_keys = shown.leaked_since(before, mark)
+    print("the hotkey leaked", hotkey_keys)  # noqa: T201 - shown with -s, for the issue's note
+    assert set(hotkey_keys) <= HOTKEY_LEAK, hotkey_keys
+    return mark
+
+
+def prompt_focused(tray: TrayProcess) -> bool:
+    bar = tray.window("AI Image Studio prompt")
+    return tray.desktop.run("xdotool", "getwindowfocus", check=False).stdout.decode().strip() == bar
+
+
+def test_hotkey_esc_then_hotkey_drag_arrows_prompt_enter_reach_only_our_windows(
+    desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    checks = EditChecks(expected_crop=PATTERN.crop(NUDGED_BOX), expected_prompt=PROMPT)
+    server = LoopbackServer([Reply(respond=checks.respond)], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray, witness(desktop, tmp_path / "keys.log") as shown:
+        mark = open_selector(tray, shown)
+        tray.drag(START, END)
+        tray.xdotool("key", "Escape")
+        wait(lambda: not overlay_shown(tray), "the selector to close")
+        tray.wait_log("selection cancelled")
+        cancelled_leaks = shown.leaked_since(mark)
+        wait(shown.has_focus, "the focus back on the witness")
+
+        mark = open_selector(tray, shown)
+        tray.drag(START, END)
+        tray.xdotool("key", "Right", "Down", "Return")
+        wait(lambda: prompt_focused(tray), "the prompt bar to have the focus")
+        tray.xdotool("type", "--delay", "5", PROMPT)
+        tray.xdotool("key", "Return")
+        saved = tray.folder / "out" / "restyle_200x150.png"
+        wait(saved.exists, "the saved result", timeout=20)
+        tray.wait_log("delivered a")
+        sent_leaks = shown.leaked_since(mark)
+        assert tray.stop() == 0
+    assert cancelled_leaks == []
+    assert sent_leaks == []
+    assert server.invalid == []
+    assert checks.problems == []
+    assert checks.prompts == [PROMPT]
