@@ -2,8 +2,9 @@
 
 ``tray_desktop`` is an Xvfb with a private bus, an unlocked keyring, a system tray host (trayer),
 optionally a window manager, and a known pattern as the root window's background. ``TrayProcess``
-is ``main.py`` started on it with a test settings file; it is driven with plain xdotool input (what a global hotkey listener sees)
-and read back through its log (``-v``), the clipboard (xclip) and the files it writes.
+is ``main.py`` started on it with a test settings file; it is driven with plain xdotool input
+(what a global hotkey listener sees) and read back through its log (``-v``), the clipboard (xclip)
+and the files it writes.
 """
 
 from __future__ import annotations
