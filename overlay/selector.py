@@ -183,6 +183,8 @@ class SelectorHost:
         except CaptureError:
             self._close_windows()
             raise
+        for window in self._shown:
+            window.reveal()
         self._focus_under_pointer()
 
     def _focus(self, window: OverlayWindow) -> None:

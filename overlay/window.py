@@ -98,18 +98,24 @@ class OverlayWindow:
         return (event.x_root - self.screen.x, event.y_root - self.screen.y)
 
     def show(self, scene: Scene, hint: str) -> None:
-        """Convert the dimmed image, map the window, take the keyboard."""
+        """Convert the dimmed image and map the window; the image itself appears with ``reveal``."""
         self.scene = scene
         dimmed = scene.shown.point(_DIM_TABLE)
         self._dim_photo = ImageTk.PhotoImage(dimmed, master=self.canvas)
         del dimmed
         placement = scene.placement
         self.canvas.coords(self._image_item, placement.x, placement.y)
-        self.canvas.itemconfigure(self._image_item, image=self._dim_photo)
         self.canvas.itemconfigure(self._hint, text=hint, state="normal")
         self.show_selection(None)
         self.top.deiconify()
         self.top.lift()
+
+    def reveal(self) -> None:
+        """Draw the frozen image, once the selector holds the keyboard.
+
+        Issue 17: whoever starts typing at the sight of it must never type into the app below.
+        """
+        self.canvas.itemconfigure(self._image_item, image=self._dim_photo)
 
     def warm_up(self) -> None:
         """Run each drawing path once on a tiny image: loads Pillow's Tk bridge and Tk's photo code."""
