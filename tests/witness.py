@@ -119,6 +119,23 @@ def keyboard_held(display: str) -> bool:
         connection.close()
 
 
+@contextlib.contextmanager
+def keyboard_taken(display: str) -> Iterator[None]:
+    """Another client (the test) holding the keyboard, as a screen locker or another tool would."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    connection = xdisplay.Display(display)
+    try:
+        status = connection.screen().root.grab_keyboard(False, X.GrabModeAsync, X.GrabModeAsync, X.CurrentTime)
+        assert status == X.GrabSuccess, f"the test could not take the keyboard (X status {status})"
+        connection.sync()
+        yield
+    finally:
+        connection.ungrab_keyboard(X.CurrentTime)
+        connection.close()
+
+
 def wait(predicate: Callable[[], bool], what: str, timeout: float = DEADLINE) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():

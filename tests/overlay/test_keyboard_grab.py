@@ -11,34 +11,17 @@ seconds instead of showing a selector nobody can drive; once the keyboard is fre
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from Xlib import X
-from Xlib import display as xdisplay
 
 from tests.desktop.capture.screens import noise, paint_root, two_monitor_desktop
 from tests.overlay.capture_run import capture
 from tests.virtual_desktop import VirtualDesktop, _start_wm, _stop, virtual_desktop, wm_id
+from tests.witness import keyboard_taken
 
 pytestmark = pytest.mark.desktop
-
-
-@contextmanager
-def keyboard_taken(display: str) -> Iterator[None]:
-    """Another client (this test) holding the keyboard, as a screen locker or another tool would."""
-    connection = xdisplay.Display(display)
-    try:
-        status = connection.screen().root.grab_keyboard(False, X.GrabModeAsync, X.GrabModeAsync, X.CurrentTime)
-        assert status == X.GrabSuccess
-        connection.sync()
-        yield
-    finally:
-        connection.ungrab_keyboard(X.CurrentTime)
-        connection.close()
 
 
 @pytest.mark.parametrize("wm", [None, "openbox"], ids=wm_id)

@@ -4,7 +4,9 @@ Issue 17. GIVEN the tray app on a desktop with no WM, openbox or icewm, and a wi
 (``tests.witness``) focused as a person's terminal would be, WHEN the hotkey opens the selector and
 Esc cancels it, and then the hotkey, a drag, arrow nudges, Enter, a typed prompt and Enter make
 a request, THEN the witness logged no key after each hotkey but modifiers, and the OpenAI
-stand-in received exactly the nudged region and exactly the typed prompt.
+stand-in received exactly the nudged region and exactly the typed prompt. GIVEN another program
+holding the keyboard, WHEN the hotkey is pressed, THEN the tray says so in a notification and the
+next hotkey, once the keyboard is free, opens the selector.
 
 The hotkey's own key still reaches the witness until the tray's hotkeys are consumed (XGrabKey,
 issue 17 item 2, tray/hotkeys.py): the log is marked after the selector holds the keyboard, and
@@ -23,7 +25,7 @@ from tests.providers.openai_server import OpenAISpec
 from tests.tray.openai_stand_in import EditChecks
 from tests.tray.tray_session import END, KEY, PATTERN, START, TrayProcess, overlay_shown, running_tray, tray_desktop
 from tests.virtual_desktop import WINDOW_MANAGERS, VirtualDesktop, wm_id
-from tests.witness import Witness, keyboard_held, wait, witness
+from tests.witness import Witness, keyboard_held, keyboard_taken, wait, witness
 
 pytestmark = pytest.mark.desktop
 
@@ -87,3 +89,24 @@ def test_hotkey_esc_then_hotkey_drag_arrows_prompt_enter_reach_only_our_windows(
     assert server.invalid == []
     assert checks.problems == []
     assert checks.prompts == [PROMPT]
+
+
+def test_a_keyboard_held_by_another_program_is_told_in_words_and_the_next_hotkey_works(
+    desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    server = LoopbackServer([], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray:
+        with keyboard_taken(desktop.display):
+            tray.xdotool("key", "ctrl+shift+e")
+            tray.wait_log("could not take the keyboard")
+        shown_while_held = overlay_shown(tray)
+        tray.xdotool("key", "ctrl+shift+e")
+        wait(lambda: overlay_shown(tray) and keyboard_held(desktop.display), "the selector holding the keyboard")
+        tray.xdotool("key", "Escape")
+        tray.wait_log("selection cancelled")
+        assert tray.stop() == 0
+    notice = next(line for line in tray.log.splitlines() if "could not take the keyboard" in line)
+    assert "notification: AI Image Studio" in notice
+    assert "another program is holding the keyboard" in notice
+    assert not shown_while_held
+    assert server.requests == []
