@@ -163,7 +163,7 @@ class SelectorHost:
         # A round trip: the reply comes after the X server has executed every drawing request.
         self._shown[0].top.winfo_pointerxy()
         painted_at = time.perf_counter()
-        # Again now that it is mapped: a window manager may refuse focus to an unmapped window.
+        # Tk's focus and the magnifier for where the pointer is now.
         self._focus_under_pointer()
         if self._on_painted is not None:
             self._on_painted(painted_at)
@@ -190,9 +190,7 @@ class SelectorHost:
     def _focus(self, window: OverlayWindow) -> None:
         """Tk's own idea of the focus, or it drops the keys the grab sends (DESKTOP-TESTING.md).
 
-        The X focus itself is set once, in ``take``: set again while the grab is active, its
-        FocusIn carries mode NotifyWhileGrabbed, Tk ignores that one but not the FocusOut before
-        it, and then drops every key (measured: Esc lost after a drag crossed a child window).
+        The X focus itself is set once, in ``take``; every key comes to the grab window anyway.
         """
         if self._on_done is not None:
             window.top.focus_force()
@@ -321,8 +319,8 @@ class SelectorHost:
     def _release_keyboard(self, serial: int, deadline: float) -> None:
         """Once the closing key (Enter, Esc) is up: its release must not reach the window below either.
 
-        What opens next (the prompt bar) takes the focus meanwhile: the grab sends keys to our
-        focused window, so it types there as usual.
+        What opens next (the prompt bar) may take the focus meanwhile; a key typed in those few
+        milliseconds is dropped rather than sent below.
         """
         if serial != self._grab_serial or self._on_done is not None:
             return  # a new selection took the keyboard again since

@@ -67,7 +67,7 @@ class TkDisplay:
         """The X status (0: GrabSuccess); every key goes to ``window`` until ungrabbed.
 
         ``owner_events`` is false: with it true, keys follow the X focus, and a window manager
-        that moved the focus away (openbox, 4 runs in 8) left Tk with keys it dropped.
+        that moves the focus elsewhere would leave Tk with keys for a window it does not know.
         """
         return int(self._grab(self._display, window, 0, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC, CURRENT_TIME))
 

@@ -3,13 +3,12 @@
 A keyboard-only grab, made on Tk's own X connection (``tk_display``): pointer drags still reach
 the overlay window of whichever monitor the pointer is on, and no other client sees a key; every
 key goes to the grab window, whoever has the X focus. The grab window is the focused overlay
-window itself: a grab elsewhere (the root, as slop does)
-sends our window a FocusOut with mode NotifyGrab, after which Tk dropped every key (measured:
-Esc lost in 4 of 8 runs). The selector closes on a key *press*, and X ends a grab when its
-window is unmapped, so ``hold`` moves the grab to the root just before the windows close, kept
-until that key is up (``keys_down``): its release must not reach the window below either.
-Like slop we retry while another client holds the keyboard, e.g. a hotkey's passive grab,
-active until the hotkey is released.
+window itself: a grab elsewhere (the root, as slop does) sends our window a FocusOut with mode
+NotifyGrab, and in our runs Tk then lost keys. The selector closes on a key *press*, and X ends a
+grab when its window is unmapped, so ``hold`` moves the grab to the root just before the windows
+close, kept until that key is up (``keys_down``): its release must not reach the window below
+either. Like slop we retry while another client holds the keyboard, e.g. a hotkey's passive
+grab, active until the hotkey is released.
 
 The focus is set with python-xlib, a client of its own (the focus is the server's, whoever sets
 it): Tk's ``focus_force`` does not call ``XSetInputFocus`` for an override-redirect window, and
