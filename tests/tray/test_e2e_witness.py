@@ -23,7 +23,17 @@ import pytest
 from tests.providers.loopback import LoopbackServer, Reply
 from tests.providers.openai_server import OpenAISpec
 from tests.tray.openai_stand_in import EditChecks
-from tests.tray.tray_session import END, KEY, PATTERN, START, TrayProcess, overlay_shown, running_tray, tray_desktop
+from tests.tray.tray_session import (
+    END,
+    KEY,
+    PATTERN,
+    START,
+    TrayProcess,
+    overlay_shown,
+    prompt_focused,
+    running_tray,
+    tray_desktop,
+)
 from tests.virtual_desktop import WINDOW_MANAGERS, VirtualDesktop, wm_id
 from tests.witness import Witness, keyboard_held, keyboard_taken, wait, witness
 
@@ -52,11 +62,6 @@ def open_selector(tray: TrayProcess, shown: Witness) -> int:
     print("the hotkey leaked", hotkey_keys)  # noqa: T201 - shown with -s, for the issue's note
     assert set(hotkey_keys) <= HOTKEY_LEAK, hotkey_keys
     return mark
-
-
-def prompt_focused(tray: TrayProcess) -> bool:
-    bar = tray.window("AI Image Studio prompt")
-    return tray.desktop.run("xdotool", "getwindowfocus", check=False).stdout.decode().strip() == bar
 
 
 def test_hotkey_esc_then_hotkey_drag_arrows_prompt_enter_reach_only_our_windows(

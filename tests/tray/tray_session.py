@@ -181,6 +181,19 @@ def overlay_shown(tray: TrayProcess) -> bool:
     return bool(result.stdout.strip())
 
 
+def selector_ready(tray: TrayProcess) -> bool:
+    """Shown and holding the keyboard (issue 17): only then do keys reach it and nothing below."""
+    from tests.witness import keyboard_held
+
+    return overlay_shown(tray) and keyboard_held(tray.desktop.display)
+
+
+def prompt_focused(tray: TrayProcess) -> bool:
+    """The prompt bar has the X focus: typing now goes into it (under a WM, not before)."""
+    bar = tray.window("AI Image Studio prompt")
+    return tray.desktop.run("xdotool", "getwindowfocus", check=False).stdout.decode().strip() == bar
+
+
 def png_pixels(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data)).convert("RGBA")
 
