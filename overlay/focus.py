@@ -33,10 +33,11 @@ def take_focus(window: tk.Toplevel, target: tk.Misc) -> None:
     try:
         keyboard = system_keyboard(os.environ, window.tk.interpaddr())
         try:
-            keyboard.focus(int(window.wm_frame(), 16))
+            # The toplevel's own window: under a window manager ``wm_frame`` is the WM's frame.
+            keyboard.focus(window.winfo_id())
         finally:
             keyboard.close()
-    except (AppError, tk.TclError, ValueError) as error:
+    except (AppError, tk.TclError) as error:
         # Tk's focus below may still do; the window stays usable with a click.
         log.info("could not set the X focus explicitly: %s", error)
     target.focus_force()
