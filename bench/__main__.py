@@ -3,6 +3,7 @@
 Parts (``--only``): start (cold start to tray ready), cold (cold ``main.py capture``), overlay
 (hotkey to overlay painted), copy (copy preset to clipboard), job (loopback provider jobs and RSS
 after them), idle (CPU and RSS while idle), at 1920x1080 and (overlay, cold, memory) 3840x2160.
+Under openbox unless ``--wm`` says otherwise: a window manager changes who gets the keyboard.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bench.idle import idle_cpu
 from bench.loopback import InstantServer
 from bench.ourapp import REPO, write_settings
 from bench.session import Results, Session, say
-from bench.xserver import bench_desktop, start_trayer
+from bench.xserver import WINDOW_MANAGERS, bench_desktop, start_trayer
 
 PARTS = ("start", "cold", "overlay", "copy", "job", "idle")
 SIZES = {"1080": (1920, 1080), "4k": (3840, 2160)}
@@ -34,6 +35,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of: {','.join(PARTS)}")
     parser.add_argument("--tools", default="ours,flameshot,maim", help="comma-separated: ours,flameshot,maim")
     parser.add_argument("--sizes", default="1080,4k", help="comma-separated: 1080,4k")
+    parser.add_argument(
+        "--wm",
+        choices=WINDOW_MANAGERS,
+        default="openbox",
+        help="window manager on the bench's desktop (default openbox)",
+    )
     parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 50, --quick 10)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--app", type=Path, help="checkout whose main.py is measured (default: this one)")
@@ -55,7 +62,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.jobs = args.jobs if args.jobs is not None else (10 if args.quick else 50)
     args.idle_seconds = args.idle_seconds if args.idle_seconds is not None else (10.0 if args.quick else 60.0)
     args.full = (
-        not args.quick and args.only == ",".join(PARTS) and args.tools == "ours,flameshot,maim" and args.app is None
+        not args.quick
+        and args.only == ",".join(PARTS)
+        and args.tools == "ours,flameshot,maim"
+        and args.app is None
+        and args.wm == "openbox"
     )
     return args
 
@@ -64,7 +75,7 @@ def run_size(args: argparse.Namespace, size: str, server: InstantServer, results
     width, height = SIZES[size]
     parts, tools = args.parts, args.tool_set
     say(f"{width}x{height}:")
-    with bench_desktop(width, height) as desktop, contextlib.ExitStack() as stack:
+    with bench_desktop(width, height, wm=args.wm) as desktop, contextlib.ExitStack() as stack:
         session = Session(desktop, args.runs, results, app)
         stack.callback(session.close)
         start_trayer(desktop)
@@ -146,7 +157,7 @@ def main(argv: list[str]) -> int:
         say(f"measuring our app from the {source.description}")
         for size in args.size_list:
             run_size(args, size, server, results, source.path)
-    text = report.block(results, command, args.runs, time.perf_counter() - began, source.description)
+    text = report.block(results, command, args.runs, time.perf_counter() - began, source.description, args.wm)
     print(text)
     if args.json:
         args.json.write_text(report.samples_json(results, command, source.description), encoding="utf-8")

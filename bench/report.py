@@ -115,12 +115,13 @@ def machine() -> str:
     )
 
 
-def block(results: Results, command: str, runs: int, seconds: float, app: str) -> str:
+def block(results: Results, command: str, runs: int, seconds: float, app: str, wm: str = "none") -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    manager = "no window manager" if wm == "none" else f"window manager: {wm}"
     return (
         f"{BEGIN}\n"
         f"Run {now}, command `{command}`, {runs} runs a figure (median (min-max)), {seconds:.0f} s in all; "
-        f"our app: {app}.\n"
+        f"our app: {app}; {manager}.\n"
         f"Machine: {machine()}.\n\n{table(results)}\n{END}"
     )
 

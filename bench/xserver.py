@@ -1,4 +1,7 @@
-"""The benchmark's own desktop: Xvfb at a chosen size, a private D-Bus bus, a keyring, a tray host.
+"""The benchmark's own desktop: Xvfb at a chosen size, a window manager, a private D-Bus bus, a keyring, a tray host.
+
+People's desktops all run a window manager, and it changes who gets the keyboard (issue 17), so
+``python -m bench`` runs under openbox by default (``--wm``) and says which in its table.
 
 This is the bench's copy of what ``tests/virtual_desktop.py`` does for tests, kept apart so the
 benchmark never imports test code. Every process is started here and ended here, by its PID.
@@ -33,6 +36,10 @@ _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Confi
 """
 
 
+WINDOW_MANAGERS = ("openbox", "icewm", "none")
+WM_DEADLINE = 15.0
+
+
 @dataclass
 class BenchDesktop:
     """A running Xvfb of ``width`` x ``height`` and the environment that reaches it."""
@@ -43,6 +50,7 @@ class BenchDesktop:
     home: Path
     env: dict[str, str]
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    wm: str = "none"
 
     def spawn(self, *argv: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         """A process of the run, ended with the desktop unless ended before."""
@@ -88,6 +96,26 @@ def _start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
         process.kill()
         raise RuntimeError("Xvfb did not start: is the 'xvfb' package installed?")
     return process, f":{number}"
+
+
+def _start_wm(desktop: BenchDesktop, wm: str) -> None:
+    """``wm``, waited for by its EWMH sign: _NET_SUPPORTING_WM_CHECK on the root window."""
+    extra: dict[str, str] = {}
+    if wm == "icewm":
+        # No taskbar: the probes read screen pixels where it would sit.
+        settings = desktop.home / "icewm"
+        settings.mkdir(exist_ok=True)
+        (settings / "preferences").write_text("ShowTaskBar=0\n", encoding="utf-8")
+        extra["ICEWM_PRIVCFG"] = str(settings)
+    process = desktop.spawn(wm, extra_env=extra)
+    deadline = time.monotonic() + WM_DEADLINE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{wm} exited with {process.returncode}: is it installed?")
+        if b"window id #" in desktop.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", timeout=5).stdout:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{wm} did not take the screen within {WM_DEADLINE} s")
 
 
 def _start_bus(desktop: BenchDesktop) -> None:
@@ -137,8 +165,8 @@ def start_trayer(desktop: BenchDesktop) -> subprocess.Popen[bytes]:
 
 
 @contextlib.contextmanager
-def bench_desktop(width: int, height: int, *, keyring: bool = True) -> Iterator[BenchDesktop]:
-    """Xvfb, a private bus and (with ``keyring``) an unlocked gnome-keyring; all ended on exit."""
+def bench_desktop(width: int, height: int, *, keyring: bool = True, wm: str = "none") -> Iterator[BenchDesktop]:
+    """Xvfb, ``wm`` unless "none", a private bus and (with ``keyring``) an unlocked gnome-keyring; all ended on exit."""
     xvfb, display = _start_xvfb(width, height)
     home = Path(tempfile.mkdtemp(prefix="aiis-bench-"))
     env = {
@@ -159,8 +187,10 @@ def bench_desktop(width: int, height: int, *, keyring: bool = True) -> Iterator[
     (home / "run").mkdir(mode=0o700)
     (home / "config").mkdir()
     (home / "tmp").mkdir(mode=0o700)
-    desktop = BenchDesktop(display, width, height, home, env, [xvfb])
+    desktop = BenchDesktop(display, width, height, home, env, [xvfb], wm)
     try:
+        if wm != "none":
+            _start_wm(desktop, wm)
         _start_bus(desktop)
         if keyring:
             _start_keyring(desktop)

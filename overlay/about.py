@@ -6,6 +6,7 @@ import tkinter as tk
 from pathlib import Path
 
 from core.version import __version__
+from overlay.focus import focus_when_mapped
 
 BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
@@ -42,8 +43,12 @@ class AboutWindow:
                 background=BACKGROUND,
                 foreground=FOREGROUND,
             ).pack(anchor="w", pady=(0, 10))
-        tk.Button(self.window, text="Close", command=self.close).pack(anchor="e")
+        close = tk.Button(self.window, text="Close", command=self.close)
+        close.pack(anchor="e")
         self.window.bind("<Escape>", lambda _event: self.close())
+        # Esc and Enter work at once, despite focus-stealing prevention (issue 17).
+        close.bind("<Return>", lambda _event: self.close())
+        focus_when_mapped(self.window, close)
 
     def close(self) -> None:
         self.window.destroy()

@@ -6,7 +6,9 @@ handles (window pixels). Kept apart from the Tk code so that it is tested withou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from core import geometry
@@ -16,20 +18,22 @@ from core.models import Rect
 HANDLE_TOLERANCE = 6
 """Window pixels around an edge or corner that still grab it."""
 
-ARROWS: dict[str, Direction] = {"Left": "left", "Right": "right", "Up": "up", "Down": "down"}
+ARROWS: Mapping[str, Direction] = MappingProxyType({"Left": "left", "Right": "right", "Up": "up", "Down": "down"})
 
-CURSORS: dict[str, str] = {
-    "nw": "top_left_corner",
-    "ne": "top_right_corner",
-    "se": "bottom_right_corner",
-    "sw": "bottom_left_corner",
-    "n": "sb_v_double_arrow",
-    "s": "sb_v_double_arrow",
-    "e": "sb_h_double_arrow",
-    "w": "sb_h_double_arrow",
-    "move": "fleur",
-    "new": "crosshair",
-}
+CURSORS: Mapping[str, str] = MappingProxyType(
+    {
+        "nw": "top_left_corner",
+        "ne": "top_right_corner",
+        "se": "bottom_right_corner",
+        "sw": "bottom_left_corner",
+        "n": "sb_v_double_arrow",
+        "s": "sb_v_double_arrow",
+        "e": "sb_h_double_arrow",
+        "w": "sb_h_double_arrow",
+        "move": "fleur",
+        "new": "crosshair",
+    }
+)
 
 
 @dataclass(frozen=True)

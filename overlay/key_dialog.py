@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from core.errors import AppError
+from overlay.focus import focus_when_mapped
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,9 @@ class KeyDialog:
         tk.Button(buttons, text="Save", command=self.save, default="active").pack(side="right")
         self.entry.bind("<Return>", lambda _event: self.save())
         self.entry.bind("<Escape>", lambda _event: self.cancel())
-        self.window.after_idle(self.entry.focus_force)
+        # Asked for from the tray menu, i.e. by an app in the background: focus-stealing
+        # prevention may refuse a plain focus_force (issue 17).
+        focus_when_mapped(self.window, self.entry)
 
     def save(self) -> None:
         try:

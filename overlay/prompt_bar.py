@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from core.models import Rect
 from core.prompt_history import HistoryCursor
+from overlay.focus import take_focus
 from overlay.placement import place_beside
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ FOREGROUND = "#f1f3f4"
 MUTED = "#9aa0a6"
 ACCENT = "#1a73e8"
 ENTRY_CHARS = 64
+RELEASE_WAIT_MS = 500
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,17 @@ class PromptBar:
         size = (self.window.winfo_reqwidth(), self.window.winfo_reqheight())
         x, y = place_beside(self._spec.anchor, size, self._spec.screen)
         self.window.geometry(f"+{x}+{y}")
-        # Without a window manager (and with overrideredirect) nobody gives us focus: take it once
-        # the window is viewable (X refuses focus to an unmapped window).
-        self.window.bind("<Map>", lambda _event: self._take_focus())
+        # Without a window manager nobody gives us focus, and with one its focus-stealing
+        # prevention may refuse it: take it once the window is viewable (X refuses focus to an
+        # unmapped window), explicitly (overlay.focus, issue 17).
+        self.window.bind("<Map>", lambda event: self._take_focus() if event.widget is self.window else None)
         self.window.deiconify()
         self.window.lift()
 
     def _take_focus(self) -> None:
         if self._done:
             return
-        self.entry.focus_force()
+        take_focus(self.window, self.entry)
         self.entry.icursor("end")
         self.entry.selection_range(0, "end")
 
@@ -131,17 +134,17 @@ class PromptBar:
         self.text.set(text)
         self.entry.icursor("end")
 
-    def _send(self, _event: object = None) -> str:
+    def _send(self, event: object = None) -> str:
         prompt = self.text.get().strip()
         if self._spec.needs_prompt and not prompt:
             self._show_hint("Type what the provider should do, or press Esc to cancel.")
             return "break"
-        self._finish()
+        self._finish(by_key=event is not None)
         self._on_send(prompt)
         return "break"
 
-    def _cancel(self, _event: object = None) -> str:
-        self._finish()
+    def _cancel(self, event: object = None) -> str:
+        self._finish(by_key=event is not None)
         self._on_cancel()
         return "break"
 
@@ -150,9 +153,20 @@ class PromptBar:
         if not self._done:
             self._cancel()
 
-    def _finish(self) -> None:
+    def _finish(self, *, by_key: bool = False) -> None:
         self._done = True
-        self.window.destroy()
+        if not by_key:
+            self.window.destroy()
+            return
+        # Closed by a key press (Enter, Esc): the window stays, inert, until that key is up, or
+        # its release goes to the window the focus falls back to (issue 17: nothing leaks below).
+        self.entry.configure(state="readonly")
+        self.entry.bind("<KeyRelease>", lambda _event: self._destroy())
+        self.window.after(RELEASE_WAIT_MS, self._destroy)
+
+    def _destroy(self) -> None:
+        with contextlib.suppress(tk.TclError):
+            self.window.destroy()
 
     @property
     def is_open(self) -> bool:

@@ -12,6 +12,7 @@ or image when nothing is selected), Esc or a right click cancels.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
@@ -19,7 +20,9 @@ from tkinter import font as tkfont
 
 from PIL import Image
 
+from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot, Selection
+from desktop.keyboard.base import KeyboardMethod, system_keyboard
 from overlay import interaction
 from overlay.memory import release_memory
 from overlay.sources import Scene, image_scene, screen_scenes
@@ -36,6 +39,9 @@ SHIFT = 0x0001
 ALT = 0x0008
 # Long enough for the copy preset to hand its PNG to the clipboard first.
 RELEASE_DELAY_MS = 50
+# The keyboard is kept until the key that closed the selector is up, at most this long.
+KEY_UP_WAIT_MS = 1000
+KEY_UP_POLL_MS = 10
 HINT_SCREEN = "Drag to select   Enter: whole screen   Space: this monitor   M: magnifier   Esc: cancel"
 HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel"
 
@@ -43,8 +49,10 @@ HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel
 class SelectorHost:
     """Shows the selector on demand and reports one ``Selection`` (or None) per ``select``."""
 
-    def __init__(self, root: tk.Misc) -> None:
+    def __init__(self, root: tk.Misc, keyboard: KeyboardMethod | None = None) -> None:
         self._root = root
+        # While the selector is up it owns the keyboard (issue 17, docs/adr/013-overlay-keyboard-grab.md).
+        self._keyboard = keyboard if keyboard is not None else system_keyboard(os.environ, root.tk.interpaddr())
         # Pillow stores big images in 16 MB blocks; a 4K frame (33 MB) then needs a copy into one
         # contiguous block before Tk can read it: 52-82 ms to make the photo instead of 20-28 ms.
         # 64 MB blocks hold a 4K frame whole, and glibc gives such large blocks back on free.
@@ -63,6 +71,7 @@ class SelectorHost:
         self._press: interaction.Press | None = None
         self._before_press: Rect | None = None
         self._magnify = True
+        self._grab_serial = 0
 
     @property
     def active(self) -> bool:
@@ -104,7 +113,7 @@ class SelectorHost:
             window.show(scene, hint)
             self._shown.append(window)
         self._shown[0].canvas.bind("<Expose>", self._on_first_expose)
-        self._focus_under_pointer()
+        self._take_keyboard()
 
     def cancel(self) -> None:
         """Close the selector as if Esc was pressed (e.g. the tray quits)."""
@@ -114,6 +123,10 @@ class SelectorHost:
     def close(self) -> None:
         """Destroy every window; the host cannot be used afterwards."""
         self.cancel()
+        deadline = time.monotonic() + KEY_UP_WAIT_MS / 1000
+        while self._keyboard.keys_down() and time.monotonic() < deadline:
+            time.sleep(KEY_UP_POLL_MS / 1000)
+        self._keyboard.close()
         for window in self._windows.values():
             window.destroy()
         self._windows.clear()
@@ -130,7 +143,7 @@ class SelectorHost:
             window.bind("<Double-Button-1>", self._on_double)
             window.bind("<ButtonPress-3>", lambda _window, _event: self.cancel())
             window.bind("<Motion>", self._on_motion)
-            window.bind("<Enter>", lambda window, _event: window.top.focus_force())
+            window.bind("<Enter>", lambda window, _event: self._focus(window))
             window.bind_key(self._on_key)
             self._windows[screen] = window
         return window
@@ -150,17 +163,42 @@ class SelectorHost:
         # A round trip: the reply comes after the X server has executed every drawing request.
         self._shown[0].top.winfo_pointerxy()
         painted_at = time.perf_counter()
-        # Again now that it is mapped: a window manager may refuse focus to an unmapped window.
+        # Tk's focus and the magnifier for where the pointer is now.
         self._focus_under_pointer()
         if self._on_painted is not None:
             self._on_painted(painted_at)
         for window in self._shown:
             self._root.after_idle(window.load_bright)
 
+    def _take_keyboard(self) -> None:
+        """Grab the keyboard on the mapped window under the pointer; on failure close, and say why."""
+        # Tk maps the windows at idle time; the pointer query's round trip then makes sure the
+        # server has mapped them before the grab (it refuses an unviewable window).
+        self._root.update_idletasks()
+        x, y = self._root.winfo_pointerxy()
+        target = next((w for w in self._shown if w.screen.contains(x, y)), self._shown[0])
+        self._grab_serial += 1
+        try:
+            self._keyboard.take(target.window_id)
+        except CaptureError:
+            self._close_windows()
+            raise
+        for window in self._shown:
+            window.reveal()
+        self._focus_under_pointer()
+
+    def _focus(self, window: OverlayWindow) -> None:
+        """Tk's own idea of the focus, or it drops the keys the grab sends (DESKTOP-TESTING.md).
+
+        The X focus itself is set once, in ``take``; every key comes to the grab window anyway.
+        """
+        if self._on_done is not None:
+            window.top.focus_force()
+
     def _focus_under_pointer(self) -> None:
         x, y = self._root.winfo_pointerxy()
         target = next((w for w in self._shown if w.screen.contains(x, y)), self._shown[0])
-        target.top.focus_force()
+        self._focus(target)
         if target.scene is not None:
             point = (x - target.screen.x, y - target.screen.y)
             if target.screen.contains(x, y):
@@ -225,8 +263,10 @@ class SelectorHost:
             self._magnify = not self._magnify
             for shown in self._shown:
                 shown.magnifier.toggle()
+            # Keys all come to the window that took the keyboard; the pointer may be on another.
+            under = self._window_under_pointer() or window
             if self._magnify:
-                window.update_magnifier(self._pointer_in(window))
+                under.update_magnifier(self._pointer_in(under))
         elif self._rect is not None and self._owner is not None and self._owner.scene is not None:
             step = interaction.key_step(
                 self._rect, keysym, shift=bool(state & SHIFT), alt=bool(state & ALT), bounds=self._owner.scene.bounds
@@ -262,6 +302,33 @@ class SelectorHost:
         self._owner = window
         self._set_rect(window.scene.bounds)
 
+    def _close_windows(self) -> None:
+        if self._keyboard.keys_down():
+            self._keyboard.hold()
+        try:
+            for window in self._shown:
+                window.hide()
+            self._shown.clear()
+            self._on_done = self._on_painted = None
+            self._owner = self._rect = self._press = None
+            self._root.update_idletasks()
+        finally:
+            serial = self._grab_serial
+            self._release_keyboard(serial, time.monotonic() + KEY_UP_WAIT_MS / 1000)
+
+    def _release_keyboard(self, serial: int, deadline: float) -> None:
+        """Once the closing key (Enter, Esc) is up: its release must not reach the window below either.
+
+        What opens next (the prompt bar) may take the focus meanwhile; a key typed in those few
+        milliseconds is dropped rather than sent below.
+        """
+        if serial != self._grab_serial or self._on_done is not None:
+            return  # a new selection took the keyboard again since
+        if self._keyboard.keys_down() and time.monotonic() < deadline:
+            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(serial, deadline))
+            return
+        self._keyboard.release()
+
     def _accept(self, window: OverlayWindow, _point: tuple[int, int]) -> None:
         if self._rect is None or self._owner is None:
             self._take_whole(self._window_under_pointer() or window)
@@ -272,12 +339,7 @@ class SelectorHost:
         result = None
         if rect is not None and owner is not None and owner.scene is not None:
             result = Selection(owner.scene.source, rect, origin=owner.scene.origin)
-        for window in self._shown:
-            window.hide()
-        self._shown.clear()
-        self._on_done = self._on_painted = None
-        self._owner = self._rect = self._press = None
-        self._root.update_idletasks()
+        self._close_windows()
         if on_done is not None:
             on_done(result)
         # After delivery, not before: the release is off the path from Enter to the clipboard, and

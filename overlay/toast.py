@@ -11,6 +11,7 @@ import time
 import tkinter as tk
 from collections.abc import Callable
 from dataclasses import replace
+from types import MappingProxyType
 
 from core.models import ProgressEvent, Rect
 from overlay.placement import place_beside
@@ -20,14 +21,16 @@ FOREGROUND = "#f1f3f4"
 MUTED = "#9aa0a6"
 TICK_MS = 1000
 
-STAGE_WORDS = {
-    "preparing": "preparing",
-    "uploading": "uploading",
-    "waiting": "waiting for the answer",
-    "retrying": "retrying",
-    "downloading": "downloading",
-    "done": "finishing",
-}
+STAGE_WORDS = MappingProxyType(
+    {
+        "preparing": "preparing",
+        "uploading": "uploading",
+        "waiting": "waiting for the answer",
+        "retrying": "retrying",
+        "downloading": "downloading",
+        "done": "finishing",
+    }
+)
 
 
 def describe(event: ProgressEvent, step: int = 1, steps: int = 1) -> str:

@@ -30,7 +30,7 @@ ACCENT = "#2f8cff"
 HANDLE = 7
 DIM = 0.45
 """Brightness left outside the selection (Flameshot's shade is about the same)."""
-_DIM_TABLE = [int(value * DIM) for value in range(256)] * 3
+_DIM_TABLE = tuple(int(value * DIM) for value in range(256)) * 3
 
 EventHandler = Callable[["OverlayWindow", "tk.Event[tk.Misc]"], None]
 
@@ -85,6 +85,11 @@ class OverlayWindow:
         for widget in (self.canvas, self.bright, self.magnifier.widget, self.readout):
             widget.bind(sequence, lambda event: handler(self, event))
 
+    @property
+    def window_id(self) -> int:
+        """The toplevel's own X window (Tk's wrapper), which is what focus and grabs are given to."""
+        return int(self.top.wm_frame(), 16)
+
     def bind_key(self, handler: EventHandler) -> None:
         self.top.bind("<Key>", lambda event: handler(self, event))
 
@@ -93,18 +98,24 @@ class OverlayWindow:
         return (event.x_root - self.screen.x, event.y_root - self.screen.y)
 
     def show(self, scene: Scene, hint: str) -> None:
-        """Convert the dimmed image, map the window, take the keyboard."""
+        """Convert the dimmed image and map the window; the image itself appears with ``reveal``."""
         self.scene = scene
         dimmed = scene.shown.point(_DIM_TABLE)
         self._dim_photo = ImageTk.PhotoImage(dimmed, master=self.canvas)
         del dimmed
         placement = scene.placement
         self.canvas.coords(self._image_item, placement.x, placement.y)
-        self.canvas.itemconfigure(self._image_item, image=self._dim_photo)
         self.canvas.itemconfigure(self._hint, text=hint, state="normal")
         self.show_selection(None)
         self.top.deiconify()
         self.top.lift()
+
+    def reveal(self) -> None:
+        """Draw the frozen image, once the selector holds the keyboard.
+
+        Issue 17: whoever starts typing at the sight of it must never type into the app below.
+        """
+        self.canvas.itemconfigure(self._image_item, image=self._dim_photo)
 
     def warm_up(self) -> None:
         """Run each drawing path once on a tiny image: loads Pillow's Tk bridge and Tk's photo code."""

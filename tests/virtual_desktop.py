@@ -1,7 +1,9 @@
-"""A private virtual desktop for tests: Xvfb, a D-Bus session bus and an unlocked keyring.
+"""A private virtual desktop for tests: Xvfb, a window manager, a D-Bus session bus and an unlocked keyring.
 
 Each part is a real process started on its own display or bus and ended by its PID; nothing is
-shared with the person's own session (see ../shared/DESKTOP-TESTING.md).
+shared with the person's own session (see ../shared/DESKTOP-TESTING.md). People's desktops all
+run a window manager, and it changes who gets the keyboard (issue 17): desktop tests run under
+none, openbox and icewm (``WINDOW_MANAGERS``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+WINDOW_MANAGERS: tuple[str | None, ...] = (None, "openbox", "icewm")
+"""What the desktop tests are parametrized over: bare Xvfb, and two WMs Debian installs."""
+WM_COMMANDS = {"openbox": ("openbox",), "icewm": ("icewm",)}
+WM_DEADLINE = 15.0
+
 
 @dataclass
 class VirtualDesktop:
@@ -27,6 +34,7 @@ class VirtualDesktop:
     height: int
     env: dict[str, str]
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    wm: str | None = None
 
     def run(
         self, *argv: str, check: bool = True, timeout: float = 20, input_bytes: bytes | None = None
@@ -98,9 +106,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
+def wm_id(wm: str | None) -> str:
+    """A test id for a window manager choice."""
+    return wm or "no-wm"
+
+
 @contextlib.contextmanager
-def virtual_desktop(width: int = 1920, height: int = 1080, *, keyring: bool = False) -> Iterator[VirtualDesktop]:
-    """Xvfb (and, with ``keyring``, a private bus and an unlocked gnome-keyring)."""
+def virtual_desktop(
+    width: int = 1920, height: int = 1080, *, keyring: bool = False, wm: str | None = None
+) -> Iterator[VirtualDesktop]:
+    """Xvfb (and, with ``keyring``, a private bus and an unlocked gnome-keyring; with ``wm``, that WM)."""
     xvfb, display = _start_xvfb(width, height)
     home = Path(tempfile.mkdtemp(prefix="aiis-desktop-"))
     env = {
@@ -116,8 +131,10 @@ def virtual_desktop(width: int = 1920, height: int = 1080, *, keyring: bool = Fa
         "LANG": "C.UTF-8",
     }
     (home / "run").mkdir(mode=0o700)
-    desktop = VirtualDesktop(display, width, height, env, [xvfb])
+    desktop = VirtualDesktop(display, width, height, env, [xvfb], wm)
     try:
+        if wm is not None:
+            _start_wm(desktop, wm)
         if keyring:
             _start_keyring(desktop)
         yield desktop
@@ -156,3 +173,25 @@ def _start_keyring(desktop: VirtualDesktop) -> None:
             return
         time.sleep(0.1)
     raise RuntimeError("gnome-keyring did not come up on the private bus")
+
+
+def _start_wm(desktop: VirtualDesktop, wm: str) -> None:
+    """Start ``wm`` and wait until it says it manages the screen (EWMH's supporting-WM check)."""
+    env = dict(desktop.env)
+    if wm == "icewm":
+        # No taskbar: tests compare whole-screen captures with the painted pattern.
+        settings = Path(desktop.env["HOME"]) / "icewm"
+        settings.mkdir(exist_ok=True)
+        (settings / "preferences").write_text("ShowTaskBar=0\n", encoding="utf-8")
+        env["ICEWM_PRIVCFG"] = str(settings)
+    process = subprocess.Popen(list(WM_COMMANDS[wm]), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop.processes.append(process)
+    deadline = time.monotonic() + WM_DEADLINE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{wm} exited with {process.returncode} on {desktop.display}")
+        probe = desktop.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False, timeout=5)
+        if b"window id #" in probe.stdout:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{wm} did not take the screen within {WM_DEADLINE} s")

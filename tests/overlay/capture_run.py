@@ -1,7 +1,8 @@
 """Running ``main.py capture`` against a virtual desktop and waiting, without sleeps, for its overlay.
 
 The barrier is a probe pixel that no longer shows the pattern (the overlay dims the frozen
-screen, or shows its own background around a fitted image), polled with a deadline.
+screen, or shows its own background around a fitted image), and then the keyboard held by the
+selector (issue 17), each polled with a deadline.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 from tests.virtual_desktop import VirtualDesktop
+from tests.witness import keyboard_held
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 DEADLINE = 30.0
@@ -67,6 +69,11 @@ class CaptureProcess:
                 raise AssertionError(f"capture exited before its overlay showed: {self.process.communicate()}")
             assert time.monotonic() < deadline, "the overlay never painted"
             time.sleep(0.02)
+        # Then the grab: keys typed between the paint and the grab would go to the window below.
+        while not keyboard_held(self.desktop.display):
+            assert self.process.poll() is None, self.process.communicate()
+            assert time.monotonic() < deadline, "the selector never took the keyboard"
+            time.sleep(0.01)
 
     def wait_pixel(self, probe: tuple[int, int], wanted: tuple[int, int, int]) -> None:
         """Until the screen shows ``wanted`` at ``probe`` (an overlay change has been drawn)."""

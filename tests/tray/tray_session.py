@@ -1,9 +1,10 @@
 """The tray app as a person meets it, for end-to-end tests: a real ``main.py`` on a private desktop.
 
-``tray_desktop`` is an Xvfb with a private bus, an unlocked keyring, a system tray host (trayer) and
-a known pattern as the root window's background. ``TrayProcess`` is ``main.py`` started on it with
-a test settings file; it is driven with plain xdotool input (what a global hotkey listener sees)
-and read back through its log (``-v``), the clipboard (xclip) and the files it writes.
+``tray_desktop`` is an Xvfb with a private bus, an unlocked keyring, a system tray host (trayer),
+optionally a window manager, and a known pattern as the root window's background. ``TrayProcess``
+is ``main.py`` started on it with a test settings file; it is driven with plain xdotool input
+(what a global hotkey listener sees) and read back through its log (``-v``), the clipboard (xclip)
+and the files it writes.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def tray_desktop() -> Iterator[VirtualDesktop]:
-    with virtual_desktop(WIDTH, HEIGHT, keyring=True) as desktop:
+def tray_desktop(wm: str | None = None) -> Iterator[VirtualDesktop]:
+    """The desktop, under the window manager ``wm`` if given (``tests.virtual_desktop.WINDOW_MANAGERS``)."""
+    with virtual_desktop(WIDTH, HEIGHT, keyring=True, wm=wm) as desktop:
         tray_host = subprocess.Popen(
             [
                 "trayer",
@@ -177,6 +179,19 @@ class TrayProcess:
 def overlay_shown(tray: TrayProcess) -> bool:
     result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
     return bool(result.stdout.strip())
+
+
+def selector_ready(tray: TrayProcess) -> bool:
+    """Shown and holding the keyboard (issue 17): only then do keys reach it and nothing below."""
+    from tests.witness import keyboard_held
+
+    return overlay_shown(tray) and keyboard_held(tray.desktop.display)
+
+
+def prompt_focused(tray: TrayProcess) -> bool:
+    """The prompt bar has the X focus: typing now goes into it (under a WM, not before)."""
+    bar = tray.window("AI Image Studio prompt")
+    return tray.desktop.run("xdotool", "getwindowfocus", check=False).stdout.decode().strip() == bar
 
 
 def png_pixels(data: bytes) -> Image.Image:

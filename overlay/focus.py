@@ -1,0 +1,43 @@
+"""Give one of our windows the keyboard focus as soon as it is on screen, whatever the window manager says.
+
+Issue 17: a window manager's focus-stealing prevention may refuse ``focus_force`` from an app in
+the background (the tray is one, always), and the prompt bar must take typing at once. The X
+focus is set explicitly (``desktop.keyboard``, python-xlib's ``XSetInputFocus``) once the window
+is mapped, then Tk's own focus; on Windows and macOS only Tk's, which works there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tkinter as tk
+
+from core.errors import AppError
+from desktop.keyboard.base import system_keyboard
+
+log = logging.getLogger(__name__)
+
+
+def focus_when_mapped(window: tk.Toplevel, target: tk.Misc) -> None:
+    """Focus ``target`` (a widget in ``window``) each time ``window`` is mapped."""
+
+    def mapped(event: tk.Event[tk.Misc]) -> None:
+        if event.widget is window:
+            take_focus(window, target)
+
+    window.bind("<Map>", mapped, add="+")
+
+
+def take_focus(window: tk.Toplevel, target: tk.Misc) -> None:
+    """The X focus to ``window``'s toplevel now (it must be mapped), then Tk's to ``target``."""
+    try:
+        keyboard = system_keyboard(os.environ, window.tk.interpaddr())
+        try:
+            # The toplevel's own window: under a window manager ``wm_frame`` is the WM's frame.
+            keyboard.focus(window.winfo_id())
+        finally:
+            keyboard.close()
+    except (AppError, tk.TclError) as error:
+        # Tk's focus below may still do; the window stays usable with a click.
+        log.info("could not set the X focus explicitly: %s", error)
+    target.focus_force()
