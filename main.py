@@ -101,11 +101,29 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         events.close()
 
 
+PIL_BLOCK_SIZE = 64 * 1024 * 1024
+
+
+def set_process_switches() -> None:
+    """Settings that hold for the whole process, made once where it starts (issue 12), each for a reason."""
+    from PIL import Image
+
+    # Pillow stores big images in 16 MB blocks; a 4K frame (33 MB) then needs a copy into one
+    # contiguous block before Tk can read it: 52-82 ms to make the overlay's photo instead of 20-28 ms.
+    # 64 MB blocks hold a 4K frame whole, and glibc gives such large blocks back on free.
+    Image.core.set_block_size(PIL_BLOCK_SIZE)  # type: ignore[attr-defined]
+    # GTK (the tray icon's menu) opens GL at start-up to choose visuals, which maps Mesa and LLVM
+    # (55 MB resident) for an icon and a menu that never draw with GL. Only a default: a person's own
+    # GDK_GL setting wins (docs/adr/004-resident-memory.md).
+    os.environ.setdefault("GDK_GL", "disable")
+
+
 def main() -> int:
     from desktop.capture.dpi import declare_dpi_awareness
 
     # Windows: before the first window, or every capture and overlay is scaled by the DPI (no-op elsewhere).
     declare_dpi_awareness()
+    set_process_switches()
     args = build_parser().parse_args()
     if args.command not in {None, "capture"}:
         # The tray and capture's overlay wait inside Tk, where a Python handler would not run until

@@ -34,7 +34,6 @@ OnDone = Callable[[Selection | None], None]
 OnPainted = Callable[[float], None]
 """Called with ``time.perf_counter()`` once the first window is mapped and drawn."""
 
-BLOCK_SIZE = 64 * 1024 * 1024
 SHIFT = 0x0001
 ALT = 0x0008
 # Long enough for the copy preset to hand its PNG to the clipboard first.
@@ -53,10 +52,6 @@ class SelectorHost:
         self._root = root
         # While the selector is up it owns the keyboard (issue 17, docs/adr/013-overlay-keyboard-grab.md).
         self._keyboard = keyboard if keyboard is not None else system_keyboard(os.environ, root.tk.interpaddr())
-        # Pillow stores big images in 16 MB blocks; a 4K frame (33 MB) then needs a copy into one
-        # contiguous block before Tk can read it: 52-82 ms to make the photo instead of 20-28 ms.
-        # 64 MB blocks hold a 4K frame whole, and glibc gives such large blocks back on free.
-        Image.core.set_block_size(BLOCK_SIZE)  # type: ignore[attr-defined]
         self._fonts = (
             # Courier and Helvetica are Tk's portable names: each OS maps them to a font it has.
             tkfont.Font(root=root, family="Courier", size=11, weight="bold"),

@@ -34,9 +34,7 @@ STOP_JOIN_SECONDS = 2.0
 
 def load_pystray() -> ModuleType:
     """pystray, or a ``TrayIconError`` in plain words: it raises at import time without a desktop session."""
-    # GTK opens GL at start-up to choose visuals, which maps Mesa and LLVM (55 MB resident) for an
-    # icon and a menu that never draw with GL. Only a default: a person's own GDK_GL setting wins.
-    os.environ.setdefault("GDK_GL", "disable")
+    # GDK_GL=disable is set where the process starts (main.set_process_switches).
     try:
         module = importlib.import_module("pystray")
     except Exception as error:  # pystray raises plain Exceptions when no backend fits
