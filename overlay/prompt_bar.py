@@ -121,6 +121,9 @@ class PromptBar:
         take_focus(self.window, self.entry)
         self.entry.icursor("end")
         self.entry.selection_range(0, "end")
+        # The sign tests wait for before typing: a WM may focus the bar before this runs, and
+        # the select-all here would then swallow what was typed in between.
+        log.info("prompt bar has the focus")
 
     def _older(self, _event: object = None) -> str:
         self._replace(self._cursor.older(self.text.get()))

@@ -41,6 +41,11 @@ RELEASE_DELAY_MS = 50
 # The keyboard is kept until the key that closed the selector is up, at most this long.
 KEY_UP_WAIT_MS = 1000
 KEY_UP_POLL_MS = 10
+# Two presses this close in time (X server ms) and place make a double click. Counted here, not
+# by Tk's <Double-Button-1>: under openbox Tk missed 4 double clicks in 10 (an event between the
+# clicks breaks Tk's pattern).
+DOUBLE_CLICK_MS = 400
+DOUBLE_CLICK_PX = 4
 HINT_SCREEN = "Drag to select   Enter: whole screen   Space: this monitor   M: magnifier   Esc: cancel"
 HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel"
 
@@ -67,6 +72,7 @@ class SelectorHost:
         self._before_press: Rect | None = None
         self._magnify = True
         self._grab_serial = 0
+        self._last_click: tuple[int, int, int] | None = None
 
     @property
     def active(self) -> bool:
@@ -102,6 +108,7 @@ class SelectorHost:
         self._rect = None
         self._owner = None
         self._press = None
+        self._last_click = None
         for scene in scenes:
             window = self._window_for(scene.screen)
             window.magnifier.enabled = self._magnify
@@ -135,7 +142,6 @@ class SelectorHost:
             window.bind("<ButtonPress-1>", self._on_press)
             window.bind("<B1-Motion>", self._on_drag)
             window.bind("<ButtonRelease-1>", self._on_release)
-            window.bind("<Double-Button-1>", self._on_double)
             window.bind("<ButtonPress-3>", lambda _window, _event: self.cancel())
             window.bind("<Motion>", self._on_motion)
             window.bind("<Enter>", lambda window, _event: self._focus(window))
@@ -204,6 +210,9 @@ class SelectorHost:
     def _on_press(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         if window.scene is None:
             return
+        if self._is_double_click(event):
+            self._on_double(window, event)
+            return
         point = window.local(event)
         if self._owner is not window:
             if self._owner is not None:
@@ -231,6 +240,16 @@ class SelectorHost:
             # A click without a drag keeps what was selected, so a double click can accept it.
             self._set_rect(self._before_press)
         self._press = None
+
+    def _is_double_click(self, event: tk.Event[tk.Misc]) -> bool:
+        when, x, y = int(event.time), event.x_root, event.y_root
+        last, self._last_click = self._last_click, (when, x, y)
+        if last is None or not 0 <= when - last[0] <= DOUBLE_CLICK_MS:
+            return False
+        if abs(x - last[1]) > DOUBLE_CLICK_PX or abs(y - last[2]) > DOUBLE_CLICK_PX:
+            return False
+        self._last_click = None
+        return True
 
     def _on_double(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         self._press = None

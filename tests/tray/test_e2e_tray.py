@@ -8,6 +8,7 @@ input. THEN the clipboard, the saved files, the log and the processes show what 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import time
@@ -72,7 +73,11 @@ def test_hotkey_drag_prompt_enter_puts_exactly_the_providers_answer_on_the_clipb
     crop = PATTERN.crop(CROP_BOX)
     checks = EditChecks(expected_crop=crop, expected_prompt=PROMPT)
     spec = OpenAISpec(KEY)
-    server = LoopbackServer([Reply(respond=checks.respond, delay=1.5)], validator=spec)
+    # The answer's own delay: the server takes a responder's Reply as it is (an outer delay is
+    # dropped), and under a WM the toast maps later than the 0.1 s an instant job lasts.
+    server = LoopbackServer(
+        [Reply(respond=lambda recorded: dataclasses.replace(checks.respond(recorded), delay=1.5))], validator=spec
+    )
     with server, running_tray(desktop, server.url + "/v1") as tray:
         select_and_prompt(tray, PROMPT)
         toast = tray.window("AI Image Studio progress")

@@ -189,7 +189,9 @@ def selector_ready(tray: TrayProcess) -> bool:
 
 
 def prompt_focused(tray: TrayProcess) -> bool:
-    """The prompt bar has the X focus: typing now goes into it (under a WM, not before)."""
+    """The prompt bar took the focus (its log line) and has the X focus: typing now goes into it."""
+    if "prompt bar has the focus" not in tray.log:
+        return False
     bar = tray.window("AI Image Studio prompt")
     return tray.desktop.run("xdotool", "getwindowfocus", check=False).stdout.decode().strip() == bar
 
