@@ -63,22 +63,22 @@ def test_the_hotkey_pressed_20_times_in_a_second_opens_one_overlay_and_the_app_k
     crop = PATTERN.crop((*SMALL[0], *SMALL[1]))
     checks = EditChecks(expected_crop=crop, expected_prompt=PROMPT)
     with LoopbackServer([Reply(respond=checks.respond)]) as server, running_tray(desktop, server.url + "/v1") as tray:
-        # Ctrl+Shift held, E hammered: 20 presses of the hotkey within a second.
+        # Ctrl+Shift held, E hammered: 20 presses of the hotkey within a second. GIVEN/THEN: one overlay.
         started = time.monotonic()
         tray.xdotool("keydown", "ctrl+shift")
         tray.xdotool("key", "--delay", "30", *["e"] * 20)
         tray.xdotool("keyup", "ctrl+shift")
         assert time.monotonic() - started < 1.5
         wait_for(lambda: overlays(tray) > 0, 10, "the selector overlay")
-        # The sign that every press was handled: the app logged each one, 19 of them as ignored.
-        ignored = "capture ignored: a selection or prompt is already open"
-        wait_for(lambda: tray.log.count(ignored) == 19, 10, "the other 19 presses handled")
-        assert tray.log.count("capture requested") == 20, "every press reached the app"
+        # Once the selector holds the keyboard (issue 17), the rest of the presses go to it and do
+        # nothing there; the ones that came before were each asked for and ignored.
         assert overlays(tray) == 1
         tray.xdotool("key", "Escape")
+        tray.wait_log("selection cancelled")
         wait_for(lambda: overlays(tray) == 0, 10, "the overlay to close")
-        # No press is left to handle (all 20 are in the log), so none can reopen it.
-        assert tray.log.count("capture requested") == 20
+        requested = tray.log.count("capture requested")
+        assert 1 <= requested <= 20
+        assert tray.log.count("capture ignored: a selection or prompt is already open") == requested - 1
         assert overlays(tray) == 0, "queued hotkey presses reopened the overlay"
         # THEN the app still does a whole job
         select_and_prompt(tray)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.tray.tray_session import TrayProcess, wait_for
+from tests.tray.tray_session import TrayProcess, prompt_focused, wait_for
 
 PROMPT = "make it look like night"
 SMALL = ((300, 200), (500, 350))
@@ -17,12 +17,20 @@ def overlays(tray: TrayProcess) -> int:
     return len(result.stdout.split())
 
 
+PROMPT_FOCUSED = "prompt bar has the focus"
+
+
 def select_and_prompt(tray: TrayProcess, region: tuple[tuple[int, int], tuple[int, int]] = SMALL) -> None:
+    focused_before = tray.log.count(PROMPT_FOCUSED)
     tray.xdotool("key", "ctrl+shift+e")
     wait_for(lambda: overlays(tray) > 0, 10, "the selector overlay")
     tray.drag(*region)
     tray.xdotool("key", "Return")
-    tray.window("AI Image Studio prompt")
+    # This prompt bar's own sign (a second job's bar must not be taken for the first's): typed keys
+    # before it would be lost.
+    wait_for(
+        lambda: tray.log.count(PROMPT_FOCUSED) > focused_before and prompt_focused(tray), 10, "the prompt bar's focus"
+    )
     tray.xdotool("type", "--delay", "5", PROMPT)
     tray.xdotool("key", "Return")
 
