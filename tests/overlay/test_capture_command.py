@@ -99,6 +99,8 @@ def test_arrows_nudge_and_alt_arrows_resize_by_exact_pixels(
     output = tmp_path / "out.png"
     with capture(desktop, tmp_path, ["--output", str(output)]) as run:
         started(run, pattern).drag((200, 200), (300, 260))  # 100x60 at 200,200
+        # The sign the drag is drawn (its inside shows the frozen screen undimmed) before the keys.
+        run.wait_pixel((250, 230), pattern.getpixel((250, 230)))  # type: ignore[arg-type]
         # Right x3: x+3; Shift+Down: y+10; Alt+Right x2: w+2; Alt+Shift+Down: h+10; Alt+Up: h-1; Left: x-1.
         run.xdotool("key", "Right", "Right", "Right", "shift+Down", "alt+Right", "alt+Right")
         run.xdotool("key", "alt+shift+Down", "alt+Up", "Left", "Return")
@@ -114,7 +116,9 @@ def test_dragging_inside_moves_and_dragging_a_corner_handle_resizes(
     output = tmp_path / "out.png"
     with capture(desktop, tmp_path, ["--output", str(output)]) as run:
         started(run, pattern).drag((100, 100), (300, 200))  # 200x100 at 100,100
+        run.wait_pixel((200, 150), pattern.getpixel((200, 150)))  # type: ignore[arg-type]
         run.drag((200, 150), (250, 180))  # inside: moved by (50, 30) to 150,130
+        run.wait_pixel((340, 220), pattern.getpixel((340, 220)))  # type: ignore[arg-type]
         run.drag((350, 230), (360, 250))  # the bottom-right handle: 10 wider, 20 taller
         run.xdotool("key", "Return")
         result = run.finish()
