@@ -118,7 +118,7 @@ def test_dragging_inside_moves_and_dragging_a_corner_handle_resizes(
         started(run, pattern).drag((100, 100), (300, 200))  # 200x100 at 100,100
         run.wait_pixel((200, 150), pattern.getpixel((200, 150)))  # type: ignore[arg-type]
         run.drag((200, 150), (250, 180))  # inside: moved by (50, 30) to 150,130
-        run.wait_pixel((340, 220), pattern.getpixel((340, 220)))  # type: ignore[arg-type]
+        run.wait_pixel((310, 140), pattern.getpixel((310, 140)))  # type: ignore[arg-type]
         run.drag((350, 230), (360, 250))  # the bottom-right handle: 10 wider, 20 taller
         run.xdotool("key", "Return")
         result = run.finish()
