@@ -209,3 +209,40 @@ def test_drafts_are_the_default_on_gpt_image_2_and_later_only() -> None:
     assert streams_drafts("gpt-image-3-comet")
     assert not streams_drafts("gpt-image-1")
     assert not streams_drafts("local-model")
+
+
+def test_a_stream_broken_off_mid_way_is_retried_and_read_afresh() -> None:
+    whole = stream_answer((png(SENT, DRAFT_ONE), png(SENT, DRAFT_TWO)), png(SENT, FINAL)).body
+    # Content-Length promises the whole body; the connection closes after the first draft and a half.
+    broken = Reply(body=whole, headers={"content-type": "text/event-stream"}, truncate=len(whole) // 2)
+    fine = stream_answer((png(SENT, DRAFT_ONE), png(SENT, DRAFT_TWO)), png(SENT, FINAL))
+    progress = ProgressLog()
+    with LoopbackServer([broken, fine], validator=OpenAISpec(KEY)) as server:
+        (result,) = run(server, edit(), progress=progress)
+    assert len(server.requests) == 2
+    second = [event.detail for event in drafts(progress) if event.attempt == 2]
+    assert second == ["draft 1 of 2", "draft 2 of 2"]
+    assert colours(result.image) == {FINAL}
+
+
+def test_the_registry_hands_the_sessions_memory_to_the_openai_providers_only() -> None:
+    from providers.registry import create_provider
+
+    session = StreamingSupport()
+    client = build_http_client()
+    try:
+        made = create_provider("openai", ProviderSettings("openai", base_url="https://api.openai.com/v1"), client,
+                               streaming=session)  # fmt: skip
+        assert isinstance(made, openai.OpenAIProvider)
+        assert made.streaming is session
+        assert made.stream_by_default
+        local = create_provider("openai-compatible", ProviderSettings("openai-compatible", base_url="http://localhost:8080/v1"),
+                                client, streaming=session)  # fmt: skip
+        assert isinstance(local, openai.OpenAIProvider)
+        assert local.streaming is session
+        assert not local.stream_by_default
+        google = create_provider("google", ProviderSettings("google", base_url="https://example.invalid"), client,
+                                 streaming=session)  # fmt: skip
+        assert google.info.id == "google"
+    finally:
+        asyncio.run(client.aclose())
