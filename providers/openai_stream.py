@@ -28,7 +28,7 @@ from core.models import ProgressEvent
 from providers import fitting
 from providers.images import decode_base64, decode_image
 from providers.openai_wire import ResultItem
-from providers.sse import SseEvent, SseParser
+from providers.sse import LineTooLongError, SseEvent, SseParser
 
 if TYPE_CHECKING:
     from core.models import ProgressSink
@@ -41,6 +41,9 @@ DEFAULT_DRAFTS = 2
 THUMBNAIL = (160, 160)
 # A draft is a preview: one of a few megapixels at most (a 3840x2160 frame is 8.3 MP).
 MAX_DRAFT_PIXELS = 10_000_000
+# How an event stream can begin (WHATWG field names, or a comment); anything else is not read as one.
+SSE_STARTS = (b"event:", b"data:", b"id:", b"retry:", b":")
+SNIFF_BYTES = len(b"retry:")
 # "stream" as a word (not "upstream"), or the parameter's name, in a 400's param or message.
 NAMES_STREAMING = re.compile(r"\bstream(ing)?\b|partial_images", re.IGNORECASE)
 
@@ -101,6 +104,9 @@ class Drafts:
         self._attempt = 0
         self._parser = SseParser()
         self._finals: list[ResultItem] = []
+        # None until the body's first bytes show whether it is an event stream at all.
+        self._is_stream: bool | None = None
+        self._head = b""
         # Set by the request's classifier when a 400 named streaming (``refuses_streaming``).
         self.refused = False
 
@@ -108,7 +114,24 @@ class Drafts:
         if attempt != self._attempt:
             # A new body (a retry after a broken connection): nothing of the last one counts.
             self._attempt, self._parser, self._finals = attempt, SseParser(), []
-        for event in self._parser.feed(piece):
+            self._is_stream, self._head = None, b""
+        if self._is_stream is None:
+            # A server that ignored ``stream`` answers JSON (read whole afterwards): it is not buffered a
+            # second time here, where one long line would double the memory of a 100 MB answer.
+            self._head += piece
+            head = self._head.lstrip()
+            if len(head) < SNIFF_BYTES and not head.startswith(b":"):
+                return
+            self._is_stream, piece, self._head = head.startswith(SSE_STARTS), self._head, b""
+        if not self._is_stream:
+            return
+        try:
+            events = self._parser.feed(piece)
+        except LineTooLongError:
+            raise BadResponseError(
+                self._provider, "answered a streamed event larger than any image we expect; it was not read."
+            ) from None
+        for event in events:
             self._event(event)
 
     def items(self) -> list[ResultItem]:

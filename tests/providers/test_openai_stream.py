@@ -246,3 +246,33 @@ def test_the_registry_hands_the_sessions_memory_to_the_openai_providers_only() -
         assert google.info.id == "google"
     finally:
         asyncio.run(client.aclose())
+
+
+def test_a_body_that_is_not_an_event_stream_is_not_read_as_one() -> None:
+    from providers.openai_stream import Drafts
+
+    event = {"type": "image_edit.partial_image", "b64_json": base64.b64encode(png()).decode(), "partial_image_index": 0}
+    # JSON whose second line happens to look like an SSE field: a stream reader must not take it for a draft.
+    body = b'{"created": 1,\n' + sse_body([("image_edit.partial_image", event)])
+    shown = ProgressLog()
+    reader = Drafts("OpenAI", "image_edit", 2, None, shown)
+    for start in range(0, len(body), 3):
+        reader.feed(1, body[start : start + 3])
+    assert shown.events == []
+    streamed = ProgressLog()
+    reader = Drafts("OpenAI", "image_edit", 2, None, streamed)
+    whole = sse_body([("image_edit.partial_image", event)])
+    for start in range(0, len(whole), 3):
+        reader.feed(1, whole[start : start + 3])
+    assert [event.detail for event in drafts(streamed)] == ["draft 1 of 2"]
+
+
+def test_an_endless_line_stops_at_the_parsers_limit() -> None:
+    from providers.sse import LineTooLongError
+
+    parser = SseParser(max_line=100)
+    assert parser.feed(b"data: " + b"A" * 50) == []
+    with pytest.raises(LineTooLongError):
+        parser.feed(b"A" * 60)
+    parser = SseParser(max_line=100)
+    assert parser.feed(b"data: " + b"A" * 90 + b"\n\n") == [SseEvent("message", "A" * 90)]
