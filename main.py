@@ -45,6 +45,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from desktop.clipboard.system import system_clipboard
     from overlay.selector import SelectorHost
     from providers.http import build_http_client
+    from providers.openai_stream import StreamingSupport
     from providers.registry import create_provider
     from tray.app import TrayApp
     from tray.events import EventQueue, event_for_handoff, event_for_hotkey
@@ -65,6 +66,8 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     jobs = JobRunner()
     jobs.start()
     client = build_http_client()
+    # Which models refused streaming this session: one plain retry, then never asked again (ADR 026).
+    streaming = StreamingSupport()
     capture = Lazy(lambda: system_capture(ctx.env))
     parts = AppParts(
         env=ctx.env,
@@ -72,7 +75,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         catalog=ctx.catalog,
         keys=ctx.keys,
         jobs=jobs,
-        make_provider=lambda provider_id, settings: create_provider(provider_id, settings, client),
+        make_provider=lambda provider_id, settings: create_provider(provider_id, settings, client, streaming=streaming),
         capture=capture.get,
         clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
         notifier=choose_notifier(ctx.env),

@@ -259,7 +259,7 @@ def _write_out(stream: IO[bytes], data: bytes) -> bool:
 
 
 class ProgressPrinter:
-    """Progress in plain words on stderr: each stage once, uploads by quarters, every retry."""
+    """Progress in plain words on stderr: each stage once, uploads by quarters, every retry, every draft."""
 
     def __init__(self, ctx: CliContext, provider: str) -> None:
         self.ctx = ctx
@@ -268,6 +268,10 @@ class ProgressPrinter:
         self.last_quarter = -1
 
     def __call__(self, event: ProgressEvent) -> None:
+        if event.preview is not None:
+            # A draft (OpenAI's partial image, ADR 026) is told, not shown; the stage line is not repeated.
+            self.ctx.say(f"{(event.detail or 'a draft').capitalize()} received.")
+            return
         if event.stage == "uploading" and event.total_bytes:
             quarter = QUARTERS * event.sent_bytes // event.total_bytes
             if quarter != self.last_quarter or self.last_stage != "uploading":

@@ -122,7 +122,11 @@ Stage = Literal["preparing", "uploading", "waiting", "retrying", "downloading", 
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """A step of a running job, for the progress toast and the command line's stderr."""
+    """A step of a running job, for the progress toast and the command line's stderr.
+
+    ``preview`` is a small draft of the result while it is still being made (OpenAI's partial
+    images, ADR 026), at most a thumbnail's size; ``detail`` then says which (``draft 1 of 2``).
+    """
 
     stage: Stage
     sent_bytes: int = 0
@@ -130,6 +134,7 @@ class ProgressEvent:
     retry_in: float | None = None
     attempt: int = 1
     detail: str = ""
+    preview: Image.Image | None = field(default=None, compare=False)
 
 
 ProgressSink = Callable[[ProgressEvent], None]

@@ -42,13 +42,14 @@ from core.models import ProgressEvent, ProgressSink
 from providers.proxies import RoutedTransport, has_real_port, is_loopback, is_secure, require_secure, same_origin
 from providers.redact import key_variants, success_without_secrets, without_secrets
 from providers.retry import RetryPolicy, header_delay, status_may_retry
-from providers.transfer import Answer, CountingStream, read_limited
+from providers.transfer import Answer, ChunkHook, CountingStream, read_limited
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
 
 __all__ = [
     "Answer",
+    "ChunkHook",
     "Classifier",
     "HttpPolicy",
     "RequestBuilder",
@@ -111,6 +112,7 @@ class _Call:
     policy: HttpPolicy
     deadline: float = 0.0
     secrets: tuple[str, ...] = ()
+    on_chunk: ChunkHook | None = None
 
     def timeouts(self) -> dict[str, float | None]:
         total = self.settings.timeout
@@ -171,8 +173,9 @@ class _Call:
             else:
                 self.progress(ProgressEvent("waiting", attempt=attempt))
             answer = await read_limited(
-                self.client, request, self.provider, self.policy.max_response_bytes, self.progress, attempt
-            )
+                self.client, request, self.provider, self.policy.max_response_bytes, self.progress, attempt,
+                on_chunk=self.on_chunk,
+            )  # fmt: skip
             location = answer.headers.get("location")
             if answer.status not in REDIRECT_STATUSES or not location:
                 return answer
@@ -219,12 +222,15 @@ async def send(
     key_headers: Collection[str] = (),
     policy: HttpPolicy | None = None,
     deadline: float | None = None,
+    on_chunk: ChunkHook | None = None,
 ) -> Answer:
     """Send with the shared policy; a 2xx/3xx ``Answer``, or a ``core.errors`` error (see module doc).
 
     ``deadline`` (event-loop time) is the job's, when this call is part of one already under way.
+    ``on_chunk`` sees a 2xx body's pieces as they arrive (``providers.transfer.read_limited``).
     """
     call = _Call(client, provider, build, settings, progress, classify, key_headers, policy or HttpPolicy())
+    call.on_chunk = on_chunk
     call.deadline = deadline if deadline is not None else asyncio.get_running_loop().time() + settings.timeout
     try:
         async with asyncio.timeout_at(call.deadline):

@@ -3,11 +3,18 @@
 The same client serves ``openai-compatible`` servers (LocalAI, LiteLLM, ...): they differ only in
 ``base_url``, an optional key, and answering ``url`` as well as ``b64_json``.
 Wire details and error mapping: ``providers.openai_wire``.
+
+Streaming (issue 11, ADR 026): gpt-image-2 and later are asked with ``stream=true`` and
+``partial_images`` by default (``providers.openai_stream``), and their drafts are reported as
+previews. A 400 that names streaming gets one plain request instead, and the (base_url, model) is
+remembered in the session's ``StreamingSupport`` so later jobs do not try again. A server that
+ignores ``stream`` and answers JSON is read as it answered.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -18,18 +25,22 @@ from core.models import EditRequest, EditResult, ProgressEvent
 from core.schema import SpecError, check_options
 from providers import fitting, openai_models, openai_wire, sizing
 from providers.base import ProviderInfo
-from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO
+from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO, streams_drafts
 from providers.deprecation import deprecation_note
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
 from providers.images import decode_all, keep_asked
+from providers.openai_stream import Drafts, StreamingSupport, drafts_to_ask, refuses_streaming
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
     from core.models import ProgressSink
+    from providers.openai_wire import ResultItem
 
 log = logging.getLogger(__name__)
 
 KEY_HEADER = "authorization"
+# Extra fields (the streaming ones) -> the request builder ``send`` calls for every attempt.
+Builds = Callable[[Mapping[str, object]], RequestBuilder]
 
 
 class OpenAIProvider:
@@ -42,11 +53,15 @@ class OpenAIProvider:
         *,
         info: ProviderInfo = INFO,
         policy: HttpPolicy | None = None,
+        streaming: StreamingSupport | None = None,
+        stream_by_default: bool = False,
     ) -> None:
         self.info = info
         self.settings = settings
         self.client = client
         self.policy = policy
+        self.streaming = streaming if streaming is not None else StreamingSupport()
+        self.stream_by_default = stream_by_default
 
     def model_for(self, options: dict[str, object]) -> str:
         chosen = options.get("model") or self.settings.model or self.info.default_model or DEFAULT_MODEL
@@ -62,43 +77,17 @@ class OpenAIProvider:
         model = self.model_for(options)
         plan: sizing.Plan | None = None
         dropped = self._for_model(model, options)
+        by_default = self.stream_by_default and streams_drafts(model)
+        drafts = drafts_to_ask(options, by_default=by_default, n=options.get("n"))
+        if drafts and not self.streaming.allows(self.settings.base_url, model):
+            drafts = 0
         if request.mode == "edit":
-            build, notes, plan = self._edit(request, options, model, key)
+            make, notes, plan = self._edit(request, options, model, key)
         else:
-            build, notes = self._generate(request, options, model, key)
+            make, notes = self._generate(request, options, model, key)
         notes = dropped + notes
-
-        def classify(answer: Answer) -> ProviderError:
-            return openai_wire.classify(
-                answer, provider=self.info.display_name, provider_id=self.info.id, model=model, key=key
-            )
-
-        try:
-            answer = await send(
-                self.client,
-                self.info.display_name,
-                build,
-                self.settings,
-                progress,
-                classify,
-                key_headers=(KEY_HEADER,),
-                policy=self.policy,
-            )
-        except BadRequestError as error:
-            if error.status != HTTPStatus.NOT_FOUND:
-                raise
-            raise await openai_models.not_found_with_models(
-                error,
-                self.client,
-                self.settings,
-                key,
-                model=model,
-                provider=self.info.display_name,
-                provider_id=self.info.id,
-                policy=self.policy,
-            ) from None
+        answer, items = await self._answer(make, drafts, plan, model, key, progress, request.mode)
         blobs = []
-        items = openai_wire.parse_items(answer, self.info.display_name)
         for item in keep_asked(items, options.get("n"), self.info.display_name, notes):
             data = item.data
             if data is None and item.url is not None:
@@ -116,6 +105,70 @@ class OpenAIProvider:
         fix = f"'python main.py models {self.info.id}' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)
         return EditResult(self.info.id, tuple(images), model=model, notes=(*notes, *([warned] if warned else [])))
+
+    async def _answer(
+        self, make: Builds, drafts: int, plan: sizing.Plan | None, model: str, key: str, progress: ProgressSink,
+        mode: str,
+    ) -> tuple[Answer, list[ResultItem]]:  # fmt: skip
+        """The answer and its images: streamed with drafts when asked, else (or after a refusal) plain."""
+        name = self.info.display_name
+        if drafts:
+            prefix = "image_edit" if mode == "edit" else "image_generation"
+            reader = Drafts(name, prefix, drafts, plan, progress)
+            log.info("%s: asking for %d drafts while the image is made", self.info.id, drafts)
+            try:
+                answer = await self._send(
+                    make({"stream": True, "partial_images": drafts}), model, key, progress, reader
+                )
+            except BadRequestError:
+                if not reader.refused:
+                    raise
+                self.streaming.remember_refusal(self.settings.base_url, model)
+                log.info(
+                    "%s: %s refused streaming; one plain request, and none streamed this session", self.info.id, model
+                )
+            else:
+                if answer.content_type == "text/event-stream":
+                    return answer, reader.items()
+                return answer, openai_wire.parse_items(answer, name)
+        answer = await self._send(make({}), model, key, progress, None)
+        return answer, openai_wire.parse_items(answer, name)
+
+    async def _send(
+        self, build: RequestBuilder, model: str, key: str, progress: ProgressSink, reader: Drafts | None
+    ) -> Answer:
+        def classify(answer: Answer) -> ProviderError:
+            if reader is not None and refuses_streaming(answer):
+                reader.refused = True
+            return openai_wire.classify(
+                answer, provider=self.info.display_name, provider_id=self.info.id, model=model, key=key
+            )
+
+        try:
+            return await send(
+                self.client,
+                self.info.display_name,
+                build,
+                self.settings,
+                progress,
+                classify,
+                key_headers=(KEY_HEADER,),
+                policy=self.policy,
+                on_chunk=reader.feed if reader is not None else None,
+            )
+        except BadRequestError as error:
+            if error.status != HTTPStatus.NOT_FOUND:
+                raise
+            raise await openai_models.not_found_with_models(
+                error,
+                self.client,
+                self.settings,
+                key,
+                model=model,
+                provider=self.info.display_name,
+                provider_id=self.info.id,
+                policy=self.policy,
+            ) from None
 
     def _check(self, request: EditRequest, options: dict[str, object]) -> None:
         """What OpenAI would refuse with a 400 (and bill nothing for), said before sending."""
@@ -158,7 +211,7 @@ class OpenAIProvider:
 
     def _edit(
         self, request: EditRequest, options: dict[str, object], model: str, key: str
-    ) -> tuple[RequestBuilder, list[str], sizing.Plan | None]:
+    ) -> tuple[Builds, list[str], sizing.Plan | None]:
         if request.image is None:
             raise InputError(f"{self.info.display_name} 'edit' needs an image.")
         image, mask_image, plan = request.image, request.mask, None
@@ -182,21 +235,26 @@ class OpenAIProvider:
         url = f"{self.settings.base_url}/images/edits"
         headers = self._headers(key)
 
-        def build() -> httpx.Request:
-            files = {"image": (fitted.filename, fitted.data, fitted.mime)}
-            if mask is not None:
-                files["mask"] = ("mask.png", mask, "image/png")
-            return self.client.build_request("POST", url, data=fields, files=files, headers=headers)
+        def make(extra: Mapping[str, object]) -> RequestBuilder:
+            form = {**fields, **openai_wire.form_text(extra)}
+
+            def build() -> httpx.Request:
+                files = {"image": (fitted.filename, fitted.data, fitted.mime)}
+                if mask is not None:
+                    files["mask"] = ("mask.png", mask, "image/png")
+                return self.client.build_request("POST", url, data=form, files=files, headers=headers)
+
+            return build
 
         log.info(
             "%s: edit %dx%d as %s (%d bytes), size %s",
             self.info.id, *fitted.size, fitted.format, len(fitted.data), options["size"],
         )  # fmt: skip
-        return build, notes, plan
+        return make, notes, plan
 
     def _generate(
         self, request: EditRequest, options: dict[str, object], model: str, key: str
-    ) -> tuple[RequestBuilder, list[str]]:
+    ) -> tuple[Builds, list[str]]:
         rule = self.info.size_rule_for(model)
         if options.get("size") is None and request.image is not None and rule is not None:
             options["size"] = sizing.plan(request.image.size, rule).request
@@ -209,16 +267,27 @@ class OpenAIProvider:
         if options.get("input_fidelity") is not None:
             notes.append("'input_fidelity' applies only to edit; it was not sent.")
 
-        def build() -> httpx.Request:
-            return self.client.build_request("POST", url, json=body, headers=headers)
+        def make(extra: Mapping[str, object]) -> RequestBuilder:
+            payload = {**body, **extra}
+
+            def build() -> httpx.Request:
+                return self.client.build_request("POST", url, json=payload, headers=headers)
+
+            return build
 
         log.info("%s: generate, size %s", self.info.id, body.get("size", "default"))
-        return build, notes
+        return make, notes
 
 
-def create(settings: ProviderSettings, client: httpx.AsyncClient) -> OpenAIProvider:
-    return OpenAIProvider(settings, client, info=INFO)
+def create(
+    settings: ProviderSettings, client: httpx.AsyncClient, *, streaming: StreamingSupport | None = None
+) -> OpenAIProvider:
+    """OpenAI itself: drafts streamed by default on the models that make them (ADR 026)."""
+    return OpenAIProvider(settings, client, info=INFO, streaming=streaming, stream_by_default=True)
 
 
-def create_compatible(settings: ProviderSettings, client: httpx.AsyncClient) -> OpenAIProvider:
-    return OpenAIProvider(settings, client, info=COMPATIBLE_INFO)
+def create_compatible(
+    settings: ProviderSettings, client: httpx.AsyncClient, *, streaming: StreamingSupport | None = None
+) -> OpenAIProvider:
+    """A self-hosted server streams only when asked (``stream: true``): many do not implement it."""
+    return OpenAIProvider(settings, client, info=COMPATIBLE_INFO, streaming=streaming)

@@ -76,8 +76,15 @@ def option_fields(
 
 
 def form_text(fields: Mapping[str, object]) -> dict[str, str]:
-    """Multipart fields are text: integers as digits, as the spec's examples show."""
-    return {name: str(value) for name, value in fields.items()}
+    """Multipart fields are text: integers as digits, as the spec's examples show; booleans as ``true``/``false``."""
+    return {name: _text(value) for name, value in fields.items()}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        # str(True) is "True", which a JSON-schema boolean (the stand-in, OpenAI's parser) does not read.
+        return "true" if value else "false"
+    return str(value)
 
 
 def parse_items(answer: Answer, provider: str) -> list[ResultItem]:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from core.config import ProviderSettings
     from providers.base import Provider, ProviderFactory, ProviderInfo
+    from providers.openai_stream import StreamingSupport
 
     ModelLister = Callable[[httpx.AsyncClient, ProviderSettings, str], Awaitable[tuple[ListedModel, ...]]]
 
@@ -31,6 +32,8 @@ FACTORIES: tuple[tuple[str, str, str], ...] = (
     ("ideogram", "providers.ideogram", "create"),
     ("photoroom", "providers.photoroom", "create"),
 )
+# The factories that take the session's memory of who refused streaming (ADR 026).
+STREAMING_FACTORIES = frozenset({"openai", "openai-compatible"})
 
 
 def provider_catalog() -> dict[str, ProviderInfo]:
@@ -39,11 +42,25 @@ def provider_catalog() -> dict[str, ProviderInfo]:
     return {info.id: info for info in infos}
 
 
-def create_provider(provider_id: str, settings: ProviderSettings, client: httpx.AsyncClient) -> Provider:
-    """The provider ``provider_id`` configured with ``settings`` over the app's one HTTP client."""
+def create_provider(
+    provider_id: str,
+    settings: ProviderSettings,
+    client: httpx.AsyncClient,
+    *,
+    streaming: StreamingSupport | None = None,
+) -> Provider:
+    """The provider ``provider_id`` configured with ``settings`` over the app's one HTTP client.
+
+    ``streaming`` is the session's memory of which model refused streaming, built once by the caller
+    (main.py) so a refusal is not tried again by the next job; providers that do not stream ignore it.
+    """
     for known_id, module_name, function in FACTORIES:
         if known_id == provider_id:
-            factory: ProviderFactory = getattr(importlib.import_module(module_name), function)
+            module = importlib.import_module(module_name)
+            if provider_id in STREAMING_FACTORIES and streaming is not None:
+                streams: Callable[..., Provider] = getattr(module, function)
+                return streams(settings, client, streaming=streaming)
+            factory: ProviderFactory = getattr(module, function)
             return factory(settings, client)
     known = ", ".join(known_id for known_id, _, _ in FACTORIES)
     raise ConfigError(f"'{provider_id}' is not a provider this version can run (providers: {known})")

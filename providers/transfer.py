@@ -5,6 +5,10 @@ layer of gzip or deflate is decoded, here, in bounded steps; a stacked (``gzip, 
 (``br``, ``zstd``) ``Content-Encoding`` is refused unread. httpx's own decoder unpacks every layer
 before anything is counted: a 2,650-byte gzip-of-gzip became 1.5 GB (issue 16, ADR 022).
 
+``on_chunk`` (optional) sees each decoded piece of a 2xx body as it arrives, with the attempt number,
+so a streamed answer (OpenAI's ``text/event-stream``, ADR 026) can show drafts while it is still
+coming; every piece is still counted against the limits first, and the body is still returned whole.
+
 Transport failures become ``core.errors`` types here, in plain words and without the exception's
 own text, which may quote request details. Retries, redirects and timeouts are ``providers.http``'s.
 """
@@ -15,7 +19,7 @@ import json
 import logging
 import time
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +37,8 @@ PROGRESS_INTERVAL = 0.1
 # The one layer we decode ourselves, with zlib's window bits for each (16+: gzip header and trailer).
 INFLATE_STEP = MB
 WBITS = MappingProxyType({"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS})
+# (attempt, piece): the attempt number tells a reader that a new body started (a retry after a break).
+ChunkHook = Callable[[int, bytes], None]
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,13 @@ async def read_limited(
     limit: int,
     progress: ProgressSink,
     attempt: int = 1,
+    on_chunk: ChunkHook | None = None,
 ) -> Answer:
-    """Send one request and read its answer, refusing more than ``limit`` bytes."""
+    """Send one request and read its answer, refusing more than ``limit`` bytes.
+
+    ``on_chunk`` is given the pieces of a 2xx body only (never an error's or a redirect's), after
+    they were counted; what it raises (a ``core.errors`` type) ends the read.
+    """
     try:
         response = await client.send(request, stream=True, follow_redirects=False)
         try:
@@ -98,6 +109,7 @@ async def read_limited(
             if declared > limit:
                 raise _too_big(provider, limit)
             inflate = _decoder(response.headers.get("content-encoding", ""), provider)
+            hook = on_chunk if httpx.codes.is_success(response.status_code) else None
             chunks: list[bytes] = []
             wire, received, last = 0, 0, 0.0
             async for raw in response.aiter_raw():
@@ -110,6 +122,9 @@ async def read_limited(
                 if received > limit:
                     raise _too_big(provider, limit)
                 chunks.extend(pieces)
+                if hook is not None:
+                    for piece in pieces:
+                        hook(attempt, piece)
                 now = time.monotonic()
                 if now - last >= PROGRESS_INTERVAL:
                     last = now

@@ -15,6 +15,9 @@ Sources, read 2026-12-01:
 - ComfyUI's GPT Image 2.6 node docs (docs.comfy.org, 2026-11): ``complexity`` exists only on
   gpt-image-2.6-*; 2.5 has a fixed planning depth. ../shared/PROVIDERS.md (2026-12-01): 2.6 takes
   ``xhigh|max`` like 2.5; gpt-image-2+ answer 400 ``invalid_input_fidelity_model``.
+- Streaming (``stream``, ``partial_images`` 0-3): openai 3.51.0 ``types/image_edit_params.py`` and
+  ``image_generate_params.py``; PROVIDERS.md: gpt-image-2 family edits take 10-150 s, "show progress
+  (partial images)". Drafts are asked for by default on gpt-image-2 and later (ADR 026).
 - Default: gpt-image-2.6-flare, which PROVIDERS.md recommends for an interactive edit tool (drafts in
   seconds at low quality, per OpenAI's 2026-11-04 launch as reported by APIYI and ComfyUI);
   gpt-image-2.6-sunburst for precise edits.
@@ -22,9 +25,10 @@ Sources, read 2026-12-01:
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
-from core.schema import choice, integer, text
+from core.schema import choice, flag, integer, text
 from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, RetiredModel
 from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED, size_problem
 
@@ -46,9 +50,23 @@ OPTIONS = MappingProxyType(
         "input_fidelity": choice("high", "low", help="only the retired gpt-image-1.5; never sent to gpt-image-2+"),
         "moderation": choice("low", "auto", help="generate only"),
         "n": integer(1, 10, help="number of images"),
+        "stream": flag(help="show drafts while the image is made (default: on for gpt-image-2 and later)"),
+        "partial_images": integer(0, 3, help="how many drafts to show while streaming (default 2; 0: none)"),
         "model": text(help="model id (default: the configured model; see 'main.py models openai')"),
     }
 )
+
+# gpt-image-2, 2.5, 2.6 and any later major version stream partial images; the retired 1.x did too,
+# but nothing older than 2 is live (PROVIDERS.md, 2026-12-01).
+STREAMING_MODEL = re.compile(r"gpt-image-(\d+)")
+FIRST_STREAMING_MAJOR = 2
+
+
+def streams_drafts(model: str) -> bool:
+    """Whether drafts are asked for by default with ``model`` (the person's ``stream`` option wins)."""
+    match = STREAMING_MODEL.match(model)
+    return match is not None and int(match[1]) >= FIRST_STREAMING_MAJOR
+
 
 # The provider-wide options are the union (a model newer than this list may take any of them);
 # each family narrows them. Longest prefix wins, so "gpt-image-2.6-flare" is 2.6, not 2.

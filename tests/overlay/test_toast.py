@@ -76,3 +76,37 @@ def test_clicking_cancel_calls_back_once_and_says_it_is_cancelling(root: tk.Tk, 
     assert toast.text.startswith("cancelling")
     toast.close()
     assert not toast.window.winfo_exists()
+
+
+@pytest.mark.desktop
+def test_a_draft_is_shown_beside_the_words_and_replaced_by_the_next(root: tk.Tk, desktop: VirtualDesktop) -> None:
+    from PIL import Image
+
+    from tests.overlay.capture_run import screen_pixel
+
+    toast = ProgressToast(
+        root, anchor=Rect(400, 300, 200, 100), screen=Rect(0, 0, 1920, 1080), provider="OpenAI", on_cancel=lambda: None
+    )
+    try:
+        assert toast.draft_text == ""
+        first = Image.new("RGB", (160, 107), (250, 10, 10))
+        toast.show(ProgressEvent("waiting", detail="draft 1 of 2", preview=first))
+        picture = toast.draft_image
+
+        def centre() -> tuple[int, int]:
+            return (
+                picture.winfo_rootx() + picture.winfo_width() // 2,
+                picture.winfo_rooty() + picture.winfo_height() // 2,
+            )
+
+        pump(root, lambda: picture.winfo_viewable() == 1 and screen_pixel(desktop.display, *centre()) == (250, 10, 10))
+        assert toast.draft_text == "draft 1 of 2"
+        assert toast.text.startswith("draft 1 of 2 received")
+        # The draft sits beside the words, not over them.
+        assert picture.winfo_rootx() + picture.winfo_width() <= toast.status.winfo_rootx()
+        toast.show(ProgressEvent("downloading"))
+        toast.show(ProgressEvent("waiting", detail="draft 2 of 2", preview=Image.new("RGB", (160, 107), (10, 200, 10))))
+        pump(root, lambda: screen_pixel(desktop.display, *centre()) == (10, 200, 10))
+        assert toast.draft_text == "draft 2 of 2"
+    finally:
+        toast.close()

@@ -8,12 +8,18 @@ declare is refused (``moderation`` on the multipart edit is the case that matter
 the expected one, image parts must open in Pillow, and a mask must be a PNG with alpha the image's size.
 Today's API rules (retired ids, sizes, per-model options) are ``tests.providers.openai_contract``:
 a request that breaks one is answered as OpenAI answers it and fails the test that sent it.
+
+Streaming (``stream=true``): ``streaming_reply`` answers a streamed request with a real
+``text/event-stream`` body (partial images, then ``completed``), each event checked against the
+spec's ``ImageEditStreamEvent``/``ImageGenStreamEvent`` schema before it is sent, and a plain request
+with JSON; ``refuse=True`` plays a model or server that answers streaming with a 400 naming ``stream``.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +29,7 @@ from typing import Any
 import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
+from openapi_schema_validator import OAS31Validator
 from PIL import Image
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
@@ -33,6 +40,8 @@ SPECS = Path(__file__).resolve().parent / "specs"
 SPEC_FILE = SPECS / "openai-images.yaml"
 SERVER = "https://api.openai.com"
 INTEGER_FIELDS = frozenset({"n", "output_compression", "partial_images"})
+BOOLEAN_FIELDS = frozenset({"stream"})
+BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ def typed_form_loads(value: bytes, **parameters: str) -> Any:
             typed.append((name, part.data.decode("latin-1")))
         elif name in INTEGER_FIELDS and part.text.lstrip("-").isdigit():
             typed.append((name, int(part.text)))
+        elif name in BOOLEAN_FIELDS and part.text in BOOLEANS:
+            # Only the spelling a form parser reads as a boolean: "True" stays text and is refused.
+            typed.append((name, BOOLEANS[part.text]))
         else:
             typed.append((name, part.text))
     return ImmutableMultiDict(typed)
@@ -211,7 +223,90 @@ def url_answer(*urls: str) -> Reply:
 
 
 def error_answer(
-    status: int, code: str | None, message: str, kind: str = "invalid_request_error", **headers: str
+    status: int,
+    code: str | None,
+    message: str,
+    kind: str = "invalid_request_error",
+    param: str | None = None,
+    **headers: str,
 ) -> Reply:
-    payload = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    payload = {"error": {"message": message, "type": kind, "param": param, "code": code}}
     return Reply.json(payload, status=status, headers={"x-request-id": "req_test", **headers})
+
+
+EVENT_SCHEMAS = {
+    "image_edit.partial_image": "ImageEditPartialImageEvent",
+    "image_edit.completed": "ImageEditCompletedEvent",
+    "image_generation.partial_image": "ImageGenPartialImageEvent",
+    "image_generation.completed": "ImageGenCompletedEvent",
+}
+
+
+def event_problems(payload: Mapping[str, Any]) -> list[str]:
+    """A streamed event the stand-in is about to send, checked against the spec's schema for its ``type``.
+
+    The spec's ``ImageEditStreamEvent`` discriminates on ``type`` without a mapping, which a validator
+    cannot follow; the schema is picked by the same rule here.
+    """
+    _spec, document = load_spec()
+    name = EVENT_SCHEMAS.get(str(payload.get("type")))
+    if name is None:
+        return [f"{payload.get('type')!r} is not an event type of the spec"]
+    schema = {**document["components"]["schemas"][name], "components": document["components"]}
+    return [error.message[-200:] for error in OAS31Validator(schema).iter_errors(dict(payload))]
+
+
+def sse_body(events: list[tuple[str, dict[str, Any]]]) -> bytes:
+    """``event:``/``data:`` pairs, each ended by a blank line, as OpenAI frames them."""
+    return b"".join(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events)
+
+
+def stream_answer(
+    partials: tuple[bytes, ...], final: bytes | None, *, prefix: str = "image_edit", size: str = "1024x1024"
+) -> Reply:
+    """A 200 ``text/event-stream``: each partial image, then (unless ``final`` is None) the completed one."""
+    common = {"background": "opaque", "created_at": 1760000000, "output_format": "png", "quality": "medium"}
+    events: list[tuple[str, dict[str, Any]]] = []
+    for index, data in enumerate(partials):
+        kind = f"{prefix}.partial_image"
+        b64 = base64.b64encode(data).decode()
+        events.append((kind, {"type": kind, "b64_json": b64, "partial_image_index": index, "size": size, **common}))
+    if final is not None:
+        kind = f"{prefix}.completed"
+        usage = {
+            "input_tokens": 50, "input_tokens_details": {"image_tokens": 40, "text_tokens": 10},
+            "output_tokens": 1000, "total_tokens": 1050,
+        }  # fmt: skip
+        b64 = base64.b64encode(final).decode()
+        events.append((kind, {"type": kind, "b64_json": b64, "size": size, "usage": usage, **common}))
+    for _name, payload in events:
+        problems = event_problems(payload)
+        assert not problems, f"the stand-in's own event breaks the spec: {problems}"
+    # Chunked and in small pieces, as a stream arrives: the client must put events back together.
+    return Reply(body=sse_body(events), headers={"content-type": "text/event-stream"}, chunked=True, chunk=4096)
+
+
+def asked_to_stream(recorded: Recorded) -> bool:
+    if recorded.path.endswith("/images/edits"):
+        form = recorded.form()
+        return "stream" in form and form["stream"].text == "true"
+    return recorded.json().get("stream") is True
+
+
+def streaming_reply(
+    partials: tuple[bytes, ...], final: bytes, *, refuse: bool = False, size: str = "1024x1024"
+) -> Reply:
+    """Answers like OpenAI: a stream when one was asked for (or a 400 naming ``stream`` if ``refuse``),
+    else the plain JSON answer."""
+
+    def respond(recorded: Recorded) -> Reply:
+        if not asked_to_stream(recorded):
+            return images_answer(final, size=size)
+        if refuse:
+            return error_answer(
+                400, "unsupported_parameter", "Streaming is not supported for this model.", param="stream"
+            )
+        prefix = "image_edit" if recorded.path.endswith("/images/edits") else "image_generation"
+        return stream_answer(partials, final, prefix=prefix, size=size)
+
+    return Reply(respond=respond)
