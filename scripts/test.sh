@@ -3,8 +3,9 @@
 # their own Xvfb, D-Bus and keyring; provider tests their own loopback servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Line coverage of the app code measured in the pytest process (pyproject.toml: tool.coverage).
-COVERAGE_FLOOR=0
+# Line coverage of the app code measured in the pytest process (pyproject.toml: tool.coverage): 80% on
+# 2026-12-01 when the floor was set; one point below it, for branches that depend on timing.
+COVERAGE_FLOOR=79
 bash scripts/install.sh --dev
 .venv/bin/ruff format --check .
 .venv/bin/ruff check .
