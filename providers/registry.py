@@ -32,6 +32,7 @@ CATALOG_MODULES = (
     "providers.catalog.google",
     "providers.catalog.ideogram",
     "providers.catalog.photoroom",
+    "providers.catalog.bfl",
     "providers.catalog.openrouter",
     "providers.catalog.xai",
 )
