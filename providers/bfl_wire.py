@@ -4,11 +4,12 @@ From BFL's own reference (docs.bfl.ai / docs.bfl.ml, the ``api.bfl.ai/openapi.js
 2026-12-01): ``POST /v1/{model}`` with ``x-key``; FLUX.2 bodies take ``prompt``, ``input_image``
 (base64 or a URL), ``seed``, ``width``/``height`` (at least 64; FLUX.2 sizes are multiples of 16),
 ``safety_tolerance`` 0-5 (default 2), ``output_format`` ``jpeg|png``; Kontext takes ``aspect_ratio``
-instead of a size. The answer is ``{id, polling_url, cost, input_mp, output_mp}``; ``GET polling_url``
-answers ``{id, status, result, progress}`` where status is one of ``Task not found``, ``Pending``,
-``Request Moderated``, ``Content Moderated``, ``Ready``, ``Error``; on Ready ``result.sample`` is a
-signed link valid for 10 minutes. Errors are FastAPI's ``{"detail": ...}``: 422 validation, and (BFL's
-error guide, not its OpenAPI) 402 out of credits, 429 too many tasks at once.
+(3:7 to 7:3, about 1 MP; its tolerance goes to 6, kept at 0-5 here) instead of a size. The answer is
+``{id, polling_url, cost, input_mp, output_mp}``; ``GET polling_url`` answers ``{id, status, result,
+progress}`` where status is one of ``Task not found``, ``Pending``, ``Request Moderated``, ``Content
+Moderated``, ``Ready``, ``Error``; on Ready ``result.sample`` is a signed link valid for 10 minutes.
+Errors are FastAPI's ``{"detail": ...}``: 422 validation, and (BFL's error guide, not its OpenAPI)
+402 out of credits, 429 too many tasks at once.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 from core.schema import choice, integer
 from providers.base import InputLimits, ModeInfo, ProviderInfo, Registration
 
-# Kontext takes a shape, not a size: "between 21:9 and 9:21" (BFL's Kontext reference).
+# Kontext takes a shape, not a size: "ratios from 3:7 to 7:3", about 1 MP (docs.bfl.ai Kontext page,
+# read 2026-12-01); 21:9 is 7:3.
 KONTEXT_RATIOS = ("21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16", "9:21")
 
 INFO = ProviderInfo(
