@@ -8,8 +8,9 @@ From BFL's own reference (docs.bfl.ai / docs.bfl.ml, the ``api.bfl.ai/openapi.js
 ``{id, polling_url, cost, input_mp, output_mp}``; ``GET polling_url`` answers ``{id, status, result,
 progress}`` where status is one of ``Task not found``, ``Pending``, ``Request Moderated``, ``Content
 Moderated``, ``Ready``, ``Error``; on Ready ``result.sample`` is a signed link valid for 10 minutes.
-Errors are FastAPI's ``{"detail": ...}``: 422 validation, and (BFL's error guide, not its OpenAPI)
-402 out of credits, 429 too many tasks at once.
+Errors are FastAPI's ``{"detail": ...}``: 422 validation (OpenAPI); BFL's help centre ("Why did my
+request fail?", help.bfl.ai, updated 2026-06-12) adds 402 insufficient credits, 403 key without access,
+429 over the concurrency limit, 500/503 worth a retry, and that both moderated statuses are not charged.
 """
 
 from __future__ import annotations
