@@ -71,6 +71,9 @@ def test_main_edit_polls_then_delivers_the_image_fetched_without_the_key(tmp_pat
     assert "x-key" not in host.requests[0].headers
     assert same_pixels(Image.open(tmp_path / "out.png"), served)
     assert KEY not in done.stdout + done.stderr
+    # The task's own stages, each said once.
+    assert done.stderr.count("Waiting for Black Forest Labs: queued") == 1
+    assert "Waiting for Black Forest Labs: generating 40%" in done.stderr
 
 
 def test_progress_says_queued_then_generating_and_polls_back_off_to_two_seconds() -> None:
