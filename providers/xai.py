@@ -9,7 +9,8 @@ schema (mirrored from xAI's API reference, withone.ai's copy, read 2026-12-01): 
 ``response_format`` ``url`` (default) or ``b64_json`` answered as ``data[].url`` / ``data[].b64_json``;
 ``size`` and ``style`` are not supported. Not confirmed from xAI itself: the error bodies (taken as
 OpenAI-like ``{"error": ...}`` or ``{"code", "error"}``, read through ``providers.json_api.said``) and
-the status of ``grok-imagine-image-pro`` (named by Vercel's gateway, not seen in xAI's pages).
+whether ``grok-imagine-image-pro`` exists (named by Vercel's gateway, not seen in xAI's pages, so
+not listed), and any fixed output sizes (none published: the answer's shape is taken as it comes).
 """
 
 from __future__ import annotations

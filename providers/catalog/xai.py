@@ -25,7 +25,8 @@ INFO = ProviderInfo(
     limits=InputLimits(formats=("PNG", "JPEG"), max_bytes=10 * 1024 * 1024),
     default_base_url="https://api.x.ai",
     default_model="grok-imagine-image",
-    models=("grok-imagine-image", "grok-imagine-image-pro"),
+    # The one id xAI's own pages name (2026-12-01); a "pro" variant is named only by resellers.
+    models=("grok-imagine-image",),
 )
 
 REGISTRATIONS = (Registration(INFO, ("providers.xai", "create")),)
