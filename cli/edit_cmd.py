@@ -266,6 +266,7 @@ class ProgressPrinter:
         self.provider = provider
         self.last_stage = ""
         self.last_quarter = -1
+        self.last_detail = ""
 
     def __call__(self, event: ProgressEvent) -> None:
         if event.preview is not None:
@@ -279,6 +280,11 @@ class ProgressPrinter:
                 self.ctx.say(f"Uploading to {self.provider}: {_size(event.sent_bytes)} of {_size(event.total_bytes)}")
         elif event.stage == "retrying":
             self.ctx.say(f"{event.detail} Retrying in {event.retry_in or 0:.0f} s (attempt {event.attempt}).")
+        elif event.stage == "waiting" and event.detail:
+            # A queued provider's own stage, each change once (BFL: "queued", "generating 40%"; issue 15).
+            if event.detail != self.last_detail:
+                self.ctx.say(f"Waiting for {self.provider}: {event.detail}")
+            self.last_detail = event.detail
         elif event.stage != self.last_stage:
             words = {
                 "preparing": "Preparing the image...",

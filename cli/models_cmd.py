@@ -1,9 +1,10 @@
 """``main.py models [PROVIDER]``: the models the key can use, asked of the provider, the configured one marked.
 
-OpenAI and Gemini publish the list (``GET /v1/models``, ``GET /v1beta/models``); the answer is kept
-in the state folder with its date, for the tray's Model menu. When the provider cannot be reached
-(or no key is set) the built-in catalog is shown instead, and the output says so. Providers that
-publish no list show the models they declare. See docs/adr/018-live-model-lists.md.
+OpenAI, Gemini and OpenRouter publish the list (``GET /v1/models``, ``GET /v1beta/models``,
+``GET /api/v1/models`` filtered to image output: each provider whose catalog module registers a lister,
+issue 15); the answer is kept in the state folder with its date, for the tray's Model menu. When the
+provider cannot be reached (or no key is set) the built-in catalog is shown instead, and the output says
+so. Providers that publish no list show the models they declare. See docs/adr/018-live-model-lists.md.
 """
 
 from __future__ import annotations

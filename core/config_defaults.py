@@ -8,7 +8,7 @@ DEFAULT_CONFIG_TEXT = """\
 # Check this file with: python main.py config check
 
 # Provider used by the capture hotkey when the preset does not name one:
-# openai, google, ideogram, photoroom or openai-compatible.
+# any id that 'python main.py providers' lists (openai, google, ideogram, photoroom, bfl, openrouter, xai, ...).
 default_provider: openai
 
 # Per-provider settings. base_url must be https, except for servers on this computer (localhost).
@@ -20,6 +20,10 @@ providers:
   google:    {model: gemini-nano-banana-2.1, base_url: "https://generativelanguage.googleapis.com/v1beta"}
   ideogram:  {base_url: "https://api.ideogram.ai"}
   photoroom: {base_url: "https://sdk.photoroom.com"}
+  # Also built in, on their defaults until you add a line (uncomment to change one):
+  # bfl:        {model: flux-2-pro, base_url: "https://api.bfl.ai"}    # Black Forest Labs FLUX.2 / Kontext
+  # openrouter: {model: black-forest-labs/flux.2-pro, base_url: "https://openrouter.ai"}  # 'models openrouter'
+  # xai:        {model: grok-imagine-image, base_url: "https://api.x.ai"}
   # A self-hosted server that speaks OpenAI's image API (LocalAI, LiteLLM, ...).
   openai-compatible: {model: gpt-image-2.6-flare, base_url: "http://localhost:8080/v1"}
 

@@ -48,6 +48,9 @@ def describe(event: ProgressEvent, step: int = 1, steps: int = 1) -> str:
         words = f"retrying in {max(0, math.ceil(event.retry_in))} s"
     elif event.stage == "uploading" and event.total_bytes:
         words = f"uploading {min(100, 100 * event.sent_bytes // event.total_bytes)}%"
+    elif event.stage == "waiting" and event.detail:
+        # A queued provider's own stage (BFL: "queued", "generating 40%"; issue 15).
+        words = f"waiting: {event.detail}"
     if steps > 1:
         words = f"step {step} of {steps}: {words}"
     return words

@@ -163,6 +163,21 @@ class ProviderInfo:
         raise KeyError(mode_id)
 
 
+@dataclass(frozen=True)
+class Registration:
+    """How a catalog module registers a provider (issue 15): its declaration and where its code lives.
+
+    ``factory`` and ``lister`` are (module, function) names, imported only when first used, so that
+    reading the catalog never imports httpx. ``lister`` is set for providers that publish a model list.
+    """
+
+    info: ProviderInfo
+    factory: tuple[str, str]
+    lister: tuple[str, str] | None = None
+    # The factory takes ``streaming=``, the session's memory of who refused streaming (ADR 026).
+    takes_streaming: bool = False
+
+
 class Provider(Protocol):
     """One configured provider, ready to run requests over a shared HTTP client."""
 

@@ -1,7 +1,12 @@
-"""The built-in providers, in menu order. Explicit imports: entry-point discovery breaks when frozen.
+"""The built-in providers, in menu order: one line each in ``CATALOG_MODULES`` registers one (issue 15).
 
-The catalog comes from ``providers.catalog`` (declarations only); a provider's HTTP code, and httpx
-with it, is imported when a provider is first built, so commands that only read settings start fast.
+Each module named there is a declaration (``providers.catalog.*``) that exports ``REGISTRATIONS``: its
+``ProviderInfo`` and the names of its factory and, if it publishes one, its model lister. Everything
+that shows or checks providers (menu, ``models``, ``providers``, config check, key dialog) reads the
+catalog built here, so no other file names a provider. A provider's HTTP code, and httpx with it, is
+imported when a provider is first built, so commands that only read settings start fast. The names
+are listed, not discovered: entry-point discovery breaks when frozen (``pyinstaller.spec`` collects
+``providers`` whole). See docs/adr/027-one-module-per-provider.md.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from core.errors import ConfigError
 from core.model_list import CATALOG, LIVE, ListedModel, ModelList, now_utc
-from providers.catalog import google, ideogram, openai, photoroom
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -19,27 +23,38 @@ if TYPE_CHECKING:
     import httpx
 
     from core.config import ProviderSettings
-    from providers.base import Provider, ProviderFactory, ProviderInfo
+    from providers.base import Provider, ProviderFactory, ProviderInfo, Registration
     from providers.openai_stream import StreamingSupport
 
     ModelLister = Callable[[httpx.AsyncClient, ProviderSettings, str], Awaitable[tuple[ListedModel, ...]]]
 
-# Provider id -> (module, factory function); module names, not modules, so nothing heavy loads here.
-FACTORIES: tuple[tuple[str, str, str], ...] = (
-    ("openai", "providers.openai", "create"),
-    ("openai-compatible", "providers.openai", "create_compatible"),
-    ("google", "providers.google", "create"),
-    ("ideogram", "providers.ideogram", "create"),
-    ("photoroom", "providers.photoroom", "create"),
+CATALOG_MODULES = (
+    "providers.catalog.openai",
+    "providers.catalog.google",
+    "providers.catalog.ideogram",
+    "providers.catalog.photoroom",
+    "providers.catalog.bfl",
+    "providers.catalog.openrouter",
+    "providers.catalog.xai",
 )
-# The factories that take the session's memory of who refused streaming (ADR 026).
-STREAMING_FACTORIES = frozenset({"openai", "openai-compatible"})
+
+
+def registrations() -> tuple[Registration, ...]:
+    """Every registered provider, in menu order (the self-hosted OpenAI-compatible one last)."""
+    found: list[Registration] = []
+    for name in CATALOG_MODULES:
+        found.extend(importlib.import_module(name).REGISTRATIONS)
+    # A self-hosted server is the odd one out in the menu: it goes after the hosted providers.
+    return tuple(sorted(found, key=lambda entry: not entry.info.needs_key))
+
+
+def _registration(provider_id: str) -> Registration | None:
+    return next((entry for entry in registrations() if entry.info.id == provider_id), None)
 
 
 def provider_catalog() -> dict[str, ProviderInfo]:
     """A fresh mapping of provider id to its declaration, for the caller to own."""
-    infos = (openai.INFO, google.INFO, ideogram.INFO, photoroom.INFO, openai.COMPATIBLE_INFO)
-    return {info.id: info for info in infos}
+    return {entry.info.id: entry.info for entry in registrations()}
 
 
 def create_provider(
@@ -54,28 +69,22 @@ def create_provider(
     ``streaming`` is the session's memory of which model refused streaming, built once by the caller
     (main.py) so a refusal is not tried again by the next job; providers that do not stream ignore it.
     """
-    for known_id, module_name, function in FACTORIES:
-        if known_id == provider_id:
-            module = importlib.import_module(module_name)
-            if provider_id in STREAMING_FACTORIES and streaming is not None:
-                streams: Callable[..., Provider] = getattr(module, function)
-                return streams(settings, client, streaming=streaming)
-            factory: ProviderFactory = getattr(module, function)
-            return factory(settings, client)
-    known = ", ".join(known_id for known_id, _, _ in FACTORIES)
-    raise ConfigError(f"'{provider_id}' is not a provider this version can run (providers: {known})")
-
-
-# Provider id -> (module, async list function) for providers that publish what a key can use.
-LISTERS: tuple[tuple[str, str, str], ...] = (
-    ("openai", "providers.openai_models", "list_openai"),
-    ("openai-compatible", "providers.openai_models", "list_compatible"),
-    ("google", "providers.google_models", "list_models"),
-)
+    entry = _registration(provider_id)
+    if entry is None:
+        known = ", ".join(entry.info.id for entry in registrations())
+        raise ConfigError(f"'{provider_id}' is not a provider this version can run (providers: {known})")
+    module_name, function = entry.factory
+    module = importlib.import_module(module_name)
+    if entry.takes_streaming and streaming is not None:
+        streams: Callable[..., Provider] = getattr(module, function)
+        return streams(settings, client, streaming=streaming)
+    factory: ProviderFactory = getattr(module, function)
+    return factory(settings, client)
 
 
 def can_list_models(provider_id: str) -> bool:
-    return any(known_id == provider_id for known_id, _, _ in LISTERS)
+    entry = _registration(provider_id)
+    return entry is not None and entry.lister is not None
 
 
 def catalog_models(info: ProviderInfo) -> ModelList:
@@ -86,9 +95,10 @@ def catalog_models(info: ProviderInfo) -> ModelList:
 
 async def fetch_models(provider_id: str, settings: ProviderSettings, client: httpx.AsyncClient, key: str) -> ModelList:
     """Ask the provider which models ``key`` can use; a ``core.errors.ProviderError`` when it cannot answer."""
-    for known_id, module_name, function in LISTERS:
-        if known_id == provider_id:
-            lister: ModelLister = getattr(importlib.import_module(module_name), function)
-            models = await lister(client, settings, key)
-            return ModelList(provider_id, models, now_utc(), source=LIVE, base_url=settings.base_url)
-    raise ConfigError(f"'{provider_id}' does not publish a model list")
+    entry = _registration(provider_id)
+    if entry is None or entry.lister is None:
+        raise ConfigError(f"'{provider_id}' does not publish a model list")
+    module_name, function = entry.lister
+    lister: ModelLister = getattr(importlib.import_module(module_name), function)
+    models = await lister(client, settings, key)
+    return ModelList(provider_id, models, now_utc(), source=LIVE, base_url=settings.base_url)

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from core.schema import Field, choice, text
-from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, RetiredModel
+from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, Registration, RetiredModel
 from providers.sizing import GEMINI, GEMINI_STRIPS
 
 DEFAULT_MODEL = "gemini-nano-banana-2.1"
@@ -113,3 +113,6 @@ def aspect_ratios_for(model: str) -> tuple[str, ...]:
     """The ratios ``model`` takes: its family's, else the ones every Gemini image model takes."""
     family = INFO.family(model)
     return family.aspect_ratios if family is not None and family.aspect_ratios else BASE_RATIOS
+
+
+REGISTRATIONS = (Registration(INFO, ("providers.google", "create"), ("providers.google_models", "list_models")),)

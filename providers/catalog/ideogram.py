@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from core.schema import choice, integer, text
-from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.base import InputLimits, ModeInfo, ProviderInfo, Registration
 from providers.sizing import SizeRule
 
 ASPECT_RATIOS = (
@@ -90,3 +90,5 @@ INFO = ProviderInfo(
     ),
     default_base_url="https://api.ideogram.ai",
 )
+
+REGISTRATIONS = (Registration(INFO, ("providers.ideogram", "create")),)

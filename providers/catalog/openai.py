@@ -29,7 +29,7 @@ import re
 from types import MappingProxyType
 
 from core.schema import choice, flag, integer, text
-from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, RetiredModel
+from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, Registration, RetiredModel
 from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED, size_problem
 
 DEFAULT_MODEL = "gpt-image-2.6-flare"
@@ -169,4 +169,16 @@ COMPATIBLE_INFO = ProviderInfo(
     families=FAMILIES,
     size_rule=GPT_IMAGE_FIXED,
     size_rules=SIZE_RULES,
+)
+
+REGISTRATIONS = (
+    Registration(
+        INFO, ("providers.openai", "create"), ("providers.openai_models", "list_openai"), takes_streaming=True
+    ),
+    Registration(
+        COMPATIBLE_INFO,
+        ("providers.openai", "create_compatible"),
+        ("providers.openai_models", "list_compatible"),
+        takes_streaming=True,
+    ),
 )

@@ -7,7 +7,7 @@ import httpx (about 100 ms of every cold start).
 from __future__ import annotations
 
 from core.schema import choice, flag, integer, text
-from providers.base import InputLimits, ModeInfo, ProviderInfo
+from providers.base import InputLimits, ModeInfo, ProviderInfo, Registration
 
 INFO = ProviderInfo(
     id="photoroom",
@@ -48,3 +48,5 @@ INFO = ProviderInfo(
     limits=InputLimits(formats=("PNG", "JPEG", "WEBP"), max_bytes=50 * 1024 * 1024, max_side=6000),
     default_base_url="https://sdk.photoroom.com",
 )
+
+REGISTRATIONS = (Registration(INFO, ("providers.photoroom", "create")),)

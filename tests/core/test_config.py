@@ -57,7 +57,9 @@ def test_defaults_have_the_documented_shape() -> None:
 def test_default_text_is_commented_and_names_every_provider_in_the_catalog() -> None:
     comments = [line for line in DEFAULT_CONFIG_TEXT.splitlines() if line.strip().startswith("#")]
     assert len(comments) >= 10
-    assert set(yaml.safe_load(DEFAULT_CONFIG_TEXT)["providers"]) == set(CATALOG)
+    # Issue 15: a provider registers in its own module and runs on its catalog defaults (below) without
+    # a line here; every line here must still name a registered provider.
+    assert set(yaml.safe_load(DEFAULT_CONFIG_TEXT)["providers"]) <= set(CATALOG)
     for provider_id, info in CATALOG.items():
         assert default_config(CATALOG).providers[provider_id].base_url == info.default_base_url
 

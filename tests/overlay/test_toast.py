@@ -25,6 +25,7 @@ class Clock:
 def test_each_stage_is_told_in_plain_words() -> None:
     assert describe(ProgressEvent("uploading", sent_bytes=50, total_bytes=200)) == "uploading 25%"
     assert describe(ProgressEvent("waiting")) == "waiting for the answer"
+    assert describe(ProgressEvent("waiting", detail="generating 40%")) == "waiting: generating 40%"
     assert describe(ProgressEvent("retrying", retry_in=2.2)) == "retrying in 3 s"
     assert describe(ProgressEvent("downloading"), step=2, steps=2) == "step 2 of 2: downloading"
 
