@@ -108,6 +108,8 @@ class PrivacySettings:
 class JobSettings:
     max_concurrent: int = 2
     remove_background_after: bool = False
+    # With a mask, deliver the original outside it: providers repaint pixels they were not asked to (issue 18).
+    keep_unmasked: bool = True
 
 
 @dataclass(frozen=True)
@@ -473,7 +475,9 @@ class _Checker:
         return PrivacySettings(history=history)
 
     def jobs(self, value: object) -> JobSettings:
-        entry = self.mapping(value, ("jobs",), frozenset({"max_concurrent", "remove_background_after"}))
+        entry = self.mapping(
+            value, ("jobs",), frozenset({"max_concurrent", "remove_background_after", "keep_unmasked"})
+        )
         limit = entry.get("max_concurrent", 2)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_CONCURRENT_JOBS:
             raise self.fail(
@@ -482,4 +486,7 @@ class _Checker:
         after = entry.get("remove_background_after", False)
         if not isinstance(after, bool):
             raise self.fail(("jobs", "remove_background_after"), f"{after!r} is not true or false")
-        return JobSettings(max_concurrent=limit, remove_background_after=after)
+        keep = entry.get("keep_unmasked", True)
+        if not isinstance(keep, bool):
+            raise self.fail(("jobs", "keep_unmasked"), f"{keep!r} is not true or false")
+        return JobSettings(max_concurrent=limit, remove_background_after=after, keep_unmasked=keep)

@@ -42,6 +42,7 @@ output: {mode: clipboard, folder: "~/Pictures/AI Image Studio", pattern: "{date}
 # Nothing is remembered between jobs unless you turn history on.
 privacy: {history: false}
 
-# How many provider jobs may run at once, and whether PhotoRoom removes the background afterwards.
-jobs: {max_concurrent: 2, remove_background_after: false}
+# How many provider jobs may run at once, whether PhotoRoom removes the background afterwards, and
+# whether a masked edit keeps the original's pixels outside the mask (providers repaint them).
+jobs: {max_concurrent: 2, remove_background_after: false, keep_unmasked: true}
 """

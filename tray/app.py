@@ -239,7 +239,8 @@ class TrayApp:
                 delivery = self.flow.deliver(crop, self.config, Naming(plan.preset, "none", "copy"))
                 self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
                 return
-            self.flow.ask_prompt(self.config, plan, crop, anchor, screen)
+            on_screen = any(shot.image is selection.source for shot in screens)
+            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen)
         except AppError as error:
             self.flow.tell_failure(str(error))
 
