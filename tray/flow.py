@@ -28,6 +28,7 @@ from core.prompt_history import PromptHistory
 from desktop.notify.base import Notification, NotificationAction
 from overlay.memory import release_memory
 from overlay.prompt_bar import PromptBar, PromptBarSpec
+from overlay.thumbnail import ResultThumbnail
 from overlay.toast import ProgressToast
 from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
@@ -72,6 +73,7 @@ class JobFlow:
         self._running: dict[int, Running] = {}
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
+        self.thumbnail: ResultThumbnail | None = None
         self.last_failed = False
         self._notice_id = 0
         self._open_targets: dict[int, Path] = {}
@@ -215,6 +217,18 @@ class JobFlow:
             return
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
+        self.show_thumbnail(image, running.anchor if running.on_screen else None)
+
+    def show_thumbnail(self, image: Image.Image, anchor: Rect | None) -> None:
+        """The delivered result, small, beside its selection for a few seconds (issue 18)."""
+        if self.thumbnail is not None:
+            self.thumbnail.close()
+        try:
+            self.thumbnail = ResultThumbnail(self._root, image, anchor=anchor, screen=_screen_of(self._root))
+        except tk.TclError as error:
+            # Delivery is done; a picture that cannot be shown must not turn it into a failure.
+            log.warning("result thumbnail not shown: %s", error)
+            self.thumbnail = None
 
     def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
         return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
@@ -320,6 +334,9 @@ class JobFlow:
     def close_all(self) -> None:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
+        if self.thumbnail is not None:
+            self.thumbnail.close()
+            self.thumbnail = None
         for running in self._running.values():
             running.handle.cancel()
             if running.toast is not None:

@@ -7,6 +7,7 @@ records what it was given. What the flow does in between (compositing, delivery,
 from __future__ import annotations
 
 import queue
+import time
 import tkinter as tk
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,10 +40,12 @@ class PaintingProvider:
         self.info = CATALOG["openai"]
         self.answer = answer
         self.requests: list[EditRequest] = []
+        self.answered: list[float] = []  # perf_counter when each answer left the "provider"
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
         del key, progress
         self.requests.append(request)
+        self.answered.append(time.perf_counter())
         return EditResult("openai", tuple(self.answer))
 
 
@@ -71,17 +74,17 @@ class FlowRig:
 
     def finish_one(self, timeout: float = 10) -> None:
         """Pump Tk until the job's last event was handled, as the app's queue would hand it over."""
-        done: list[bool] = []
+        pump(self.root, self.finish_one_step, timeout=timeout)
 
-        def handled() -> bool:
-            while not self.events.empty():
-                event = self.events.get_nowait()
-                assert isinstance(event, JobUpdate)
-                self.flow.on_job_event(event.event, self.config())
-                done.append(self.flow.running == 0)
-            return bool(done) and done[-1]
-
-        pump(self.root, handled, timeout=timeout)
+    def finish_one_step(self) -> bool:
+        """Hand the job's waiting events to the flow; True once no job is running."""
+        handled = False
+        while not self.events.empty():
+            event = self.events.get_nowait()
+            assert isinstance(event, JobUpdate)
+            self.flow.on_job_event(event.event, self.config())
+            handled = True
+        return handled and self.flow.running == 0
 
 
 @pytest.fixture(name="rig")
