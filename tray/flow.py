@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from core.composite import DEFAULT_FEATHER_PX, composite
 from core.config import Config
 from core.delivery import Delivery, Destination, Naming, deliver
 from core.errors import AppError
@@ -25,14 +24,14 @@ from core.keys import KeyStore
 from core.models import EditRequest, Rect
 from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from core.prompt_history import PromptHistory
+from desktop.keyboard.base import KeyboardMethod
 from desktop.notify.base import Notification, NotificationAction
 from overlay.memory import release_memory
 from overlay.prompt_bar import PromptBar, PromptBarSpec
-from overlay.thumbnail import ResultThumbnail
 from overlay.toast import ProgressToast
-from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
+from tray.results import LastResult, ResultViews, finished
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +45,9 @@ class Running:
     plan: Plan
     crop_size: tuple[int, int]
     anchor: Rect
+    # The crop, for the viewer's "original" and, with a mask, for what was not to change (issue 18).
+    original: Image.Image
     toast: ProgressToast | None = None
-    # Kept only for a masked job: the delivered image is the crop outside the mask (issue 18).
-    original: Image.Image | None = None
     mask: Image.Image | None = None
     # False for a clipboard or file source: its anchor is no place on the screen, so the corner is.
     on_screen: bool = True
@@ -64,6 +63,7 @@ class JobFlow:
         history: PromptHistory,
         post: Callable[[Event], None],
         on_change: Callable[[], None],
+        keyboard: KeyboardMethod | None = None,
     ) -> None:
         self._root = root
         self._parts = parts
@@ -73,7 +73,8 @@ class JobFlow:
         self._running: dict[int, Running] = {}
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
-        self.thumbnail: ResultThumbnail | None = None
+        self.results = ResultViews(root, self._deliver_chosen, keyboard)
+        self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
         self._open_targets: dict[int, Path] = {}
@@ -137,7 +138,7 @@ class JobFlow:
             plan,
             crop.size,
             anchor,
-            original=crop if masked else None,
+            original=crop,
             mask=mask if masked else None,
             on_screen=on_screen,
         )
@@ -196,39 +197,36 @@ class JobFlow:
         release_memory()
 
     def _succeeded(self, running: Running, event: JobSucceeded, config: Config) -> None:
-        image = event.result.image
-        if config.output.match_size and image.size != running.crop_size and running.plan.needs_image:
-            image = match_size(image, running.crop_size)
-        # Providers repaint outside the mask too; only the masked area was asked for (issue 18). Not
-        # after a background removal: that step was asked to change the whole picture.
-        if (
-            config.jobs.keep_unmasked
-            and not running.plan.remove_background_after
-            and running.original is not None
-            and running.mask is not None
-        ):
-            original = running.original
-            image = composite(original, match_size(image, original.size), running.mask, DEFAULT_FEATHER_PX)
         plan = running.plan
+        images = finished(
+            event.result.images,
+            running.original if plan.needs_image else None,
+            running.mask,
+            match=config.output.match_size,
+            # Not after a background removal: that step was asked to change the whole picture.
+            keep_unmasked=config.jobs.keep_unmasked and not plan.remove_background_after,
+        )
         try:
-            delivery = self.deliver(image, config, naming_for(plan))
+            delivery = self.deliver(images[0], config, naming_for(plan))
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
-        self.show_thumbnail(image, running.anchor if running.on_screen else None)
+        self._chosen = (config, naming_for(plan))
+        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
 
-    def show_thumbnail(self, image: Image.Image, anchor: Rect | None) -> None:
-        """The delivered result, small, beside its selection for a few seconds (issue 18)."""
-        if self.thumbnail is not None:
-            self.thumbnail.close()
+    def _deliver_chosen(self, image: Image.Image) -> None:
+        """The viewer's Enter: the variant it showed, delivered as the job's result was."""
+        if self._chosen is None:
+            return
+        config, naming = self._chosen
         try:
-            self.thumbnail = ResultThumbnail(self._root, image, anchor=anchor, screen=_screen_of(self._root))
-        except tk.TclError as error:
-            # Delivery is done; a picture that cannot be shown must not turn it into a failure.
-            log.warning("result thumbnail not shown: %s", error)
-            self.thumbnail = None
+            delivery = self.deliver(image, config, naming)
+        except AppError as error:
+            self.tell_failure(str(error))
+            return
+        self.tell_success(delivery, "", 0.0, config.output.folder)
 
     def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
         return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
@@ -334,9 +332,7 @@ class JobFlow:
     def close_all(self) -> None:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
-        if self.thumbnail is not None:
-            self.thumbnail.close()
-            self.thumbnail = None
+        self.results.close()
         for running in self._running.values():
             running.handle.cancel()
             if running.toast is not None:

@@ -55,7 +55,7 @@ def test_the_thumbnail_shows_the_result_beside_the_selection_then_goes(
     monkeypatch.setattr(thumbnail, "SHOW_MS", 1500)
     anchor = Rect(300, 200, 400, 300)
     run_job(rig, (400, 300), anchor)
-    shown = rig.flow.thumbnail
+    shown = rig.flow.results.thumbnail
     assert shown is not None
     assert shown.shown.size == (200, 150)
     # Beside the selection: under it, left-aligned with it (overlay.placement's rule).
@@ -68,7 +68,7 @@ def test_the_thumbnail_shows_the_result_beside_the_selection_then_goes(
 
 def test_a_clipboard_sources_thumbnail_sits_in_the_screens_corner(rig: FlowRig, desktop: VirtualDesktop) -> None:
     run_job(rig, (300, 600), Rect(760, 360, 400, 1), on_screen=False)
-    shown = rig.flow.thumbnail
+    shown = rig.flow.results.thumbnail
     assert shown is not None
     assert shown.shown.size == (100, 200)
     x = desktop.width - thumbnail.CORNER_MARGIN - 102 + 1
@@ -76,15 +76,21 @@ def test_a_clipboard_sources_thumbnail_sits_in_the_screens_corner(rig: FlowRig, 
     pump(rig.root, lambda: shown_at(desktop, x, y, 100, 200), timeout=5)
 
 
-def test_clicking_the_thumbnail_closes_it(rig: FlowRig, desktop: VirtualDesktop) -> None:
+def test_clicking_the_thumbnail_opens_the_viewer_over_the_selection(rig: FlowRig, desktop: VirtualDesktop) -> None:
     anchor = Rect(900, 300, 200, 200)
     run_job(rig, (200, 200), anchor)
-    shown = rig.flow.thumbnail
+    shown = rig.flow.results.thumbnail
     assert shown is not None
     x, y = anchor.x + 1, anchor.bottom + GAP + 1
     pump(rig.root, lambda: shown_at(desktop, x, y, 200, 200), timeout=5)
     desktop.run("xdotool", "mousemove", str(x + 50), str(y + 50), "click", "1")
-    pump(rig.root, lambda: shown.closed, timeout=5)
+    pump(rig.root, lambda: shown.closed and rig.flow.results.viewer is not None, timeout=5)
+    viewer = rig.flow.results.viewer
+    assert viewer is not None
+    assert (viewer.window.winfo_rootx(), viewer.window.winfo_rooty()) == (anchor.x, anchor.y)
+    # The result's own pixels where the selection was (its top-left quarter's colour).
+    pump(rig.root, lambda: screen_pixel(desktop.display, anchor.x + 50, anchor.y + 50) == QUADRANTS[0], timeout=5)
+    viewer.close()
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=["1080p", "4K"])
@@ -97,7 +103,7 @@ def test_from_the_providers_answer_to_the_thumbnail_painted(
     painted: list[float] = []
 
     def seen() -> bool:
-        shown = rig.flow.thumbnail
+        shown = rig.flow.results.thumbnail
         if shown is None:
             rig.finish_one_step()
             return False
