@@ -20,7 +20,7 @@ from core import paths
 from core.config_defaults import DEFAULT_CONFIG_TEXT
 from core.config_values import check_base_url, check_pattern
 from core.errors import ConfigError
-from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, parse_hotkey
+from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, DEFAULT_LAST_RESULT_HOTKEY, parse_hotkey
 from core.schema import OptionsSpec, SpecError, check_options
 from core.settings_file import read_settings_text
 from core.yamlnodes import LocatedDocument, Path_, YamlSyntaxError, load_located
@@ -88,6 +88,7 @@ class Preset:
 class HotkeySettings:
     capture: str | None = DEFAULT_CAPTURE_HOTKEY
     clipboard: str | None = DEFAULT_CLIPBOARD_HOTKEY
+    last_result: str | None = DEFAULT_LAST_RESULT_HOTKEY
 
 
 @dataclass(frozen=True)
@@ -414,10 +415,10 @@ class _Checker:
         return tuple(found)
 
     def hotkeys(self, value: object) -> HotkeySettings:
-        entry = self.mapping(value, ("hotkeys",), frozenset({"capture", "clipboard"}))
+        entry = self.mapping(value, ("hotkeys",), frozenset({"capture", "clipboard", "last_result"}))
         defaults = HotkeySettings()
         result = {}
-        for name in ("capture", "clipboard"):
+        for name in ("capture", "clipboard", "last_result"):
             raw = entry.get(name, getattr(defaults, name))
             result[name] = (
                 None if raw is None else str(self.check(("hotkeys", name), raw, lambda v: str(parse_hotkey(v))))
@@ -429,6 +430,7 @@ class _Checker:
         bindings: list[tuple[Path_, str | None]] = [
             (("hotkeys", "capture"), hotkeys.capture),
             (("hotkeys", "clipboard"), hotkeys.clipboard),
+            (("hotkeys", "last_result"), hotkeys.last_result),
         ]
         bindings += [(("presets", index, "hotkey"), p.hotkey) for index, p in enumerate(presets)]
         for path, hotkey in bindings:

@@ -25,7 +25,11 @@ providers:
 
 # Global hotkeys, in pynput's notation. null turns one off. They are taken from every other program,
 # so the defaults use Print Screen, which no browser, editor or terminal binds (docs/adr/015).
-hotkeys: {capture: "<ctrl>+<print_screen>", clipboard: "<ctrl>+<shift>+<print_screen>"}
+# last_result opens the last result over where it came from, to compare and pick (docs/adr/028).
+hotkeys:
+  capture: "<ctrl>+<print_screen>"
+  clipboard: "<ctrl>+<shift>+<print_screen>"
+  last_result: "<ctrl>+<shift>+<alt>+<print_screen>"
 
 # Presets: what happens to a selected region. provider 'none' copies or saves it as it is.
 # mode: the provider's mode (see 'python main.py providers'); options: that provider's options.
