@@ -20,7 +20,7 @@ from core import paths
 from core.config_defaults import DEFAULT_CONFIG_TEXT
 from core.config_values import check_base_url, check_pattern
 from core.errors import ConfigError
-from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, parse_hotkey
+from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, DEFAULT_LAST_RESULT_HOTKEY, parse_hotkey
 from core.schema import OptionsSpec, SpecError, check_options
 from core.settings_file import read_settings_text
 from core.yamlnodes import LocatedDocument, Path_, YamlSyntaxError, load_located
@@ -88,6 +88,7 @@ class Preset:
 class HotkeySettings:
     capture: str | None = DEFAULT_CAPTURE_HOTKEY
     clipboard: str | None = DEFAULT_CLIPBOARD_HOTKEY
+    last_result: str | None = DEFAULT_LAST_RESULT_HOTKEY
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ class PrivacySettings:
 class JobSettings:
     max_concurrent: int = 2
     remove_background_after: bool = False
+    # With a mask, deliver the original outside it: providers repaint pixels they were not asked to (issue 18).
+    keep_unmasked: bool = True
 
 
 @dataclass(frozen=True)
@@ -412,10 +415,10 @@ class _Checker:
         return tuple(found)
 
     def hotkeys(self, value: object) -> HotkeySettings:
-        entry = self.mapping(value, ("hotkeys",), frozenset({"capture", "clipboard"}))
+        entry = self.mapping(value, ("hotkeys",), frozenset({"capture", "clipboard", "last_result"}))
         defaults = HotkeySettings()
         result = {}
-        for name in ("capture", "clipboard"):
+        for name in ("capture", "clipboard", "last_result"):
             raw = entry.get(name, getattr(defaults, name))
             result[name] = (
                 None if raw is None else str(self.check(("hotkeys", name), raw, lambda v: str(parse_hotkey(v))))
@@ -427,6 +430,7 @@ class _Checker:
         bindings: list[tuple[Path_, str | None]] = [
             (("hotkeys", "capture"), hotkeys.capture),
             (("hotkeys", "clipboard"), hotkeys.clipboard),
+            (("hotkeys", "last_result"), hotkeys.last_result),
         ]
         bindings += [(("presets", index, "hotkey"), p.hotkey) for index, p in enumerate(presets)]
         for path, hotkey in bindings:
@@ -473,7 +477,9 @@ class _Checker:
         return PrivacySettings(history=history)
 
     def jobs(self, value: object) -> JobSettings:
-        entry = self.mapping(value, ("jobs",), frozenset({"max_concurrent", "remove_background_after"}))
+        entry = self.mapping(
+            value, ("jobs",), frozenset({"max_concurrent", "remove_background_after", "keep_unmasked"})
+        )
         limit = entry.get("max_concurrent", 2)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_CONCURRENT_JOBS:
             raise self.fail(
@@ -482,4 +488,7 @@ class _Checker:
         after = entry.get("remove_background_after", False)
         if not isinstance(after, bool):
             raise self.fail(("jobs", "remove_background_after"), f"{after!r} is not true or false")
-        return JobSettings(max_concurrent=limit, remove_background_after=after)
+        keep = entry.get("keep_unmasked", True)
+        if not isinstance(keep, bool):
+            raise self.fail(("jobs", "keep_unmasked"), f"{keep!r} is not true or false")
+        return JobSettings(max_concurrent=limit, remove_background_after=after, keep_unmasked=keep)

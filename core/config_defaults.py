@@ -29,7 +29,11 @@ providers:
 
 # Global hotkeys, in pynput's notation. null turns one off. They are taken from every other program,
 # so the defaults use Print Screen, which no browser, editor or terminal binds (docs/adr/015).
-hotkeys: {capture: "<ctrl>+<print_screen>", clipboard: "<ctrl>+<shift>+<print_screen>"}
+# last_result opens the last result over where it came from, to compare and pick (docs/adr/028).
+hotkeys:
+  capture: "<ctrl>+<print_screen>"
+  clipboard: "<ctrl>+<shift>+<print_screen>"
+  last_result: "<ctrl>+<shift>+<alt>+<print_screen>"
 
 # Presets: what happens to a selected region. provider 'none' copies or saves it as it is.
 # mode: the provider's mode (see 'python main.py providers'); options: that provider's options.
@@ -46,6 +50,7 @@ output: {mode: clipboard, folder: "~/Pictures/AI Image Studio", pattern: "{date}
 # Nothing is remembered between jobs unless you turn history on.
 privacy: {history: false}
 
-# How many provider jobs may run at once, and whether PhotoRoom removes the background afterwards.
-jobs: {max_concurrent: 2, remove_background_after: false}
+# How many provider jobs may run at once, whether PhotoRoom removes the background afterwards, and
+# whether a masked edit keeps the original's pixels outside the mask (providers repaint them).
+jobs: {max_concurrent: 2, remove_background_after: false, keep_unmasked: true}
 """

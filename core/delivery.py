@@ -55,6 +55,8 @@ class Destination:
 
     ``folder`` gets new files named by ``pattern`` (or exactly ``stem`` when given); ``file`` is a
     path the person named, replaced as a whole; ``copy`` puts the first image on the clipboard.
+    ``numbered`` names every folder file ``stem-1``, ``stem-2``... (``edit --n 3 --output-dir``), so
+    the variants sort together; otherwise the first is ``stem`` and the rest ``stem-2`` on.
     """
 
     copy: bool = False
@@ -64,6 +66,7 @@ class Destination:
     stem: str | None = None
     file: Path | None = None
     file_format: str = "png"
+    numbered: bool = False
 
     @classmethod
     def from_output(cls, output: OutputSettings) -> Destination:
@@ -149,7 +152,8 @@ def _folder_plan(
     if stem is None:
         fields = NameFields(naming.preset, naming.provider, naming.mode, first.width, first.height, when)
         stem = render_file_name(destination.pattern, fields)
-    planned = [(_encoded(first, fmt, png), folder, stem, extension)]
+    first_stem = f"{stem}-1" if destination.numbered else stem
+    planned = [(_encoded(first, fmt, png), folder, first_stem, extension)]
     planned += [
         (encode_image(image, fmt), folder, f"{stem}-{number}", extension) for number, image in enumerate(images[1:], 2)
     ]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 # Taken from every other program once grabbed, so chosen where none binds a key (docs/adr/015).
 DEFAULT_CAPTURE_HOTKEY = "<ctrl>+<print_screen>"
 DEFAULT_CLIPBOARD_HOTKEY = "<ctrl>+<shift>+<print_screen>"
+# Opens the last result's viewer (issue 18, docs/adr/028): the free Print chord ADR 015 names.
+DEFAULT_LAST_RESULT_HOTKEY = "<ctrl>+<shift>+<alt>+<print_screen>"
 
 MODIFIERS = frozenset(
     {

@@ -34,6 +34,7 @@ from tray.events import (
     Problem,
     QuitRequested,
     SettingsChanged,
+    ViewerRequested,
 )
 from tray.flow import JobFlow
 from tray.hotkeys import bindings_from_config
@@ -128,6 +129,11 @@ class TrayApp:
             self.refresh()
         elif isinstance(event, QuitRequested):
             self.quit()
+        elif isinstance(event, ViewerRequested):
+            if self.flow.results.last is None:
+                self.tell("There is no result to show yet: the viewer shows the last one.")
+            else:
+                self.flow.results.open()
 
     def tell(self, message: str) -> None:
         self.flow.notify("AI Image Studio", message)
@@ -239,7 +245,8 @@ class TrayApp:
                 delivery = self.flow.deliver(crop, self.config, Naming(plan.preset, "none", "copy"))
                 self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
                 return
-            self.flow.ask_prompt(self.config, plan, crop, anchor, screen)
+            on_screen = any(shot.image is selection.source for shot in screens)
+            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen)
         except AppError as error:
             self.flow.tell_failure(str(error))
 

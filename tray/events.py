@@ -86,6 +86,11 @@ class QuitRequested:
     """Quit: from the menu, a signal or another instance."""
 
 
+@dataclass(frozen=True)
+class ViewerRequested:
+    """Open the last result's viewer: the ``hotkeys.last_result`` hotkey (issue 18)."""
+
+
 Event = (
     CaptureRequested
     | MenuCommand
@@ -95,6 +100,7 @@ Event = (
     | SettingsChanged
     | KeyStatusesFetched
     | QuitRequested
+    | ViewerRequested
 )
 
 Handler = Callable[[Event], None]
@@ -103,6 +109,8 @@ Handler = Callable[[Event], None]
 def event_for_hotkey(binding: HotkeyBinding) -> Event:
     if binding.action == "clipboard":
         return CaptureRequested(source="clipboard")
+    if binding.action == "last_result":
+        return ViewerRequested()
     return CaptureRequested(source="screen", preset=binding.preset)
 
 

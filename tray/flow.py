@@ -24,13 +24,14 @@ from core.keys import KeyStore
 from core.models import EditRequest, Rect
 from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from core.prompt_history import PromptHistory
+from desktop.keyboard.base import KeyboardMethod
 from desktop.notify.base import Notification, NotificationAction
 from overlay.memory import release_memory
 from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
-from providers.fitting import match_size
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
+from tray.results import LastResult, ResultViews, finished
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,12 @@ class Running:
     plan: Plan
     crop_size: tuple[int, int]
     anchor: Rect
+    # The crop, for the viewer's "original" and, with a mask, for what was not to change (issue 18).
+    original: Image.Image
     toast: ProgressToast | None = None
+    mask: Image.Image | None = None
+    # False for a clipboard or file source: its anchor is no place on the screen, so the corner is.
+    on_screen: bool = True
 
 
 class JobFlow:
@@ -57,6 +63,7 @@ class JobFlow:
         history: PromptHistory,
         post: Callable[[Event], None],
         on_change: Callable[[], None],
+        keyboard: KeyboardMethod | None = None,
     ) -> None:
         self._root = root
         self._parts = parts
@@ -66,6 +73,8 @@ class JobFlow:
         self._running: dict[int, Running] = {}
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
+        self.results = ResultViews(root, self._deliver_chosen, keyboard)
+        self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
         self._open_targets: dict[int, Path] = {}
@@ -74,9 +83,11 @@ class JobFlow:
     def running(self) -> int:
         return len(self._running)
 
-    def ask_prompt(self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, screen: Rect) -> None:
+    def ask_prompt(
+        self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, screen: Rect, *, on_screen: bool = True
+    ) -> None:
         if not plan.shows_prompt_bar:
-            self.start(config, plan, crop, anchor, plan.prompt)
+            self.start(config, plan, crop, anchor, plan.prompt, on_screen=on_screen)
             return
         spec = PromptBarSpec(
             anchor=anchor,
@@ -92,7 +103,7 @@ class JobFlow:
         def send(prompt: str) -> None:
             self.prompt_bar = None
             self.history.add(prompt)
-            self.start(config, plan, crop, anchor, prompt)
+            self.start(config, plan, crop, anchor, prompt, on_screen=on_screen)
 
         def cancel() -> None:
             self.prompt_bar = None
@@ -100,15 +111,37 @@ class JobFlow:
 
         self.prompt_bar = PromptBar(self._root, spec, send, cancel)
 
-    def start(self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, prompt: str) -> None:
-        """Submit the job; errors before it starts (no key, too many jobs) are told to the person."""
+    def start(
+        self,
+        config: Config,
+        plan: Plan,
+        crop: Image.Image,
+        anchor: Rect,
+        prompt: str,
+        mask: Image.Image | None = None,
+        *,
+        on_screen: bool = True,
+    ) -> None:
+        """Submit the job; errors before it starts (no key, too many jobs) are told to the person.
+
+        ``mask`` (ours: 255 = edit) limits the edit to an area; painting one comes with issue 13.
+        """
         try:
-            spec = self._spec(config, plan, crop, prompt)
+            spec = self._spec(config, plan, crop, prompt, mask)
             handle = self._parts.jobs.submit(spec, lambda event: self._post(JobUpdate(event)))
         except AppError as error:
             self.tell_failure(str(error))
             return
-        running = Running(handle, plan, crop.size, anchor)
+        masked = mask is not None and spec.request.image is not None
+        running = Running(
+            handle,
+            plan,
+            crop.size,
+            anchor,
+            original=crop,
+            mask=mask if masked else None,
+            on_screen=on_screen,
+        )
         running.toast = ProgressToast(
             self._root,
             anchor=anchor,
@@ -119,13 +152,17 @@ class JobFlow:
         self._running[handle.id] = running
         self._on_change()
 
-    def _spec(self, config: Config, plan: Plan, crop: Image.Image, prompt: str) -> JobSpec:
+    def _spec(self, config: Config, plan: Plan, crop: Image.Image, prompt: str, mask: Image.Image | None) -> JobSpec:
         assert plan.provider_id is not None  # noqa: S101 - copy plans never reach here
         # Lookups, run by the job on its own thread: the keyring may wait seconds (issue 17).
         key = _key_lookup(self._parts.keys, plan.provider_id)
         provider = self._parts.make_provider(plan.provider_id, config.provider(plan.provider_id))
         request = EditRequest(
-            mode=plan.mode, prompt=prompt, image=crop if plan.needs_image else None, options=plan.options
+            mode=plan.mode,
+            prompt=prompt,
+            image=crop if plan.needs_image else None,
+            mask=mask if plan.needs_image else None,
+            options=plan.options,
         )
         follow_up = None
         if plan.remove_background_after:
@@ -160,17 +197,36 @@ class JobFlow:
         release_memory()
 
     def _succeeded(self, running: Running, event: JobSucceeded, config: Config) -> None:
-        image = event.result.image
-        if config.output.match_size and image.size != running.crop_size and running.plan.needs_image:
-            image = match_size(image, running.crop_size)
         plan = running.plan
+        images = finished(
+            event.result.images,
+            running.original if plan.needs_image else None,
+            running.mask,
+            match=config.output.match_size,
+            # Not after a background removal: that step was asked to change the whole picture.
+            keep_unmasked=config.jobs.keep_unmasked and not plan.remove_background_after,
+        )
         try:
-            delivery = self.deliver(image, config, naming_for(plan))
+            delivery = self.deliver(images[0], config, naming_for(plan))
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
+        self._chosen = (config, naming_for(plan))
+        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
+
+    def _deliver_chosen(self, image: Image.Image) -> None:
+        """The viewer's Enter: the variant it showed, delivered as the job's result was."""
+        if self._chosen is None:
+            return
+        config, naming = self._chosen
+        try:
+            delivery = self.deliver(image, config, naming)
+        except AppError as error:
+            self.tell_failure(str(error))
+            return
+        self.tell_success(delivery, "", 0.0, config.output.folder)
 
     def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
         return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
@@ -206,7 +262,15 @@ class JobFlow:
         except AppError as error:
             self.tell_failure(str(error))
             return
-        running = Running(handle, failed.plan, failed.crop_size, failed.anchor)
+        running = Running(
+            handle,
+            failed.plan,
+            failed.crop_size,
+            failed.anchor,
+            original=failed.original,
+            mask=failed.mask,
+            on_screen=failed.on_screen,
+        )
         running.toast = ProgressToast(
             self._root,
             anchor=failed.anchor,
@@ -268,6 +332,7 @@ class JobFlow:
     def close_all(self) -> None:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
+        self.results.close()
         for running in self._running.values():
             running.handle.cancel()
             if running.toast is not None:

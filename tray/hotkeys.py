@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HotkeyAction = Literal["capture", "clipboard", "preset"]
+HotkeyAction = Literal["capture", "clipboard", "last_result", "preset"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def bindings_from_config(config: Config) -> tuple[HotkeyBinding, ...]:
         bindings.append(HotkeyBinding(config.hotkeys.capture, "capture", None, "hotkeys.capture"))
     if config.hotkeys.clipboard:
         bindings.append(HotkeyBinding(config.hotkeys.clipboard, "clipboard", None, "hotkeys.clipboard"))
+    if config.hotkeys.last_result:
+        bindings.append(HotkeyBinding(config.hotkeys.last_result, "last_result", None, "hotkeys.last_result"))
     for index, preset in enumerate(config.presets):
         if preset.hotkey:
             bindings.append(HotkeyBinding(preset.hotkey, "preset", preset.name, f"presets[{index}].hotkey"))

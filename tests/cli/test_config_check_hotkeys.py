@@ -33,7 +33,7 @@ def test_with_a_display_and_free_keys_it_says_all_can_be_taken(desktop: VirtualD
     result = run_main("--config", str(settings), "config", "check", env=desktop.env)
 
     assert result.returncode == 0, result.stderr
-    assert "hotkeys: all 2 can be taken on this display" in result.stdout
+    assert "hotkeys: all 3 can be taken on this display" in result.stdout
 
 
 def test_a_hotkey_another_program_holds_is_named_and_the_check_still_passes(

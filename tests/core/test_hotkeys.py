@@ -72,9 +72,13 @@ def test_any_text_either_parses_or_raises_value_error(text: str) -> None:
 def test_the_default_hotkeys_in_the_settings_file_are_the_ones_the_code_falls_back_to() -> None:
     # A settings file without a hotkeys: section must get the same keys the written file names.
     from core.config_defaults import DEFAULT_CONFIG_TEXT
-    from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY
+    from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, DEFAULT_LAST_RESULT_HOTKEY
 
-    line = f'hotkeys: {{capture: "{DEFAULT_CAPTURE_HOTKEY}", clipboard: "{DEFAULT_CLIPBOARD_HOTKEY}"}}'
-    assert line in DEFAULT_CONFIG_TEXT
+    lines = (
+        f'\n  capture: "{DEFAULT_CAPTURE_HOTKEY}"\n  clipboard: "{DEFAULT_CLIPBOARD_HOTKEY}"\n'
+        f'  last_result: "{DEFAULT_LAST_RESULT_HOTKEY}"\n'
+    )
+    assert "\nhotkeys:" + lines in DEFAULT_CONFIG_TEXT
     assert parse_hotkey(DEFAULT_CAPTURE_HOTKEY).label() == "Ctrl+Print Screen"
     assert parse_hotkey(DEFAULT_CLIPBOARD_HOTKEY).label() == "Ctrl+Shift+Print Screen"
+    assert parse_hotkey(DEFAULT_LAST_RESULT_HOTKEY).label() == "Ctrl+Shift+Alt+Print Screen"

@@ -161,6 +161,7 @@ def test_bindings_come_from_the_settings_in_menu_order() -> None:
     assert bindings_from_config(config) == (
         HotkeyBinding("<ctrl>+<print_screen>", "capture", None, "hotkeys.capture"),
         HotkeyBinding("<ctrl>+<shift>+<print_screen>", "clipboard", None, "hotkeys.clipboard"),
+        HotkeyBinding("<ctrl>+<shift>+<alt>+<print_screen>", "last_result", None, "hotkeys.last_result"),
         RESTYLE,
     )
 

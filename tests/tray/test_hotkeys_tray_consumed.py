@@ -28,9 +28,9 @@ def desktop() -> Iterator[VirtualDesktop]:
 
 
 def test_the_trays_hotkey_opens_the_overlay_and_the_focused_window_receives_no_key(desktop: VirtualDesktop) -> None:
-    # GIVEN the tray running (hotkeys Ctrl+Shift+E / Ctrl+Shift+V) and a witness window with the focus
+    # GIVEN the tray running (Ctrl+Shift+E, Ctrl+Shift+V, the default last_result) and a focused witness
     with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
-        tray.wait_log("hotkeys through x11-grab: 2 taken, 0 refused")
+        tray.wait_log("hotkeys through x11-grab: 3 taken, 0 refused")
         witness = child(desktop, "witness")
         try:
             witness.until("focused")
