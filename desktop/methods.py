@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from core.errors import AppError
 
@@ -93,3 +93,43 @@ def usable(methods: Sequence[M], capability: Capability, env: Mapping[str, str])
         tried = ", ".join(method.name for method in fitting)
         raise capability.error(f"No {capability.what} method is installed for this desktop (tried {tried}). {hints}")
     raise capability.error(capability.no_fit)
+
+
+class FallbackChain(Generic[M]):
+    """Usable methods, best first: the first serves until it fails, then the next takes over (issue 12).
+
+    Subclasses speak their capability's protocol and call ``hand_over`` when the current method
+    failed; ``retire`` releases what a dropped method holds.
+    """
+
+    def __init__(self, methods: Sequence[M], capability: Capability) -> None:
+        self._methods = list(methods)
+        self._capability = capability
+        self.take(self._methods[0])
+
+    @property
+    def current(self) -> M:
+        return self._methods[0]
+
+    def take(self, method: M) -> None:
+        self.name = method.name
+        self.install_hint = method.install_hint
+
+    def retire(self, method: M) -> None:
+        """Nothing to release by default."""
+
+    def fits_this_system(self) -> bool:
+        return True
+
+    def is_installed(self) -> bool:
+        return True
+
+    def hand_over(self, error: Exception) -> bool:
+        """Drop the current method for the next usable one, said in the log; False if it was the last."""
+        if len(self._methods) == 1:
+            return False
+        failed = self._methods.pop(0)
+        self.retire(failed)
+        self.take(self._methods[0])
+        log.warning("%s through %s failed (%s); using %s", self._capability.what, failed.name, error, self.name)
+        return True

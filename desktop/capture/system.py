@@ -13,7 +13,7 @@ from desktop.capture.macos import MacCapture
 from desktop.capture.portal import PortalCapture
 from desktop.capture.windows import WindowsCapture
 from desktop.capture.x11 import X11Capture
-from desktop.methods import Capability, usable
+from desktop.methods import Capability, FallbackChain, usable
 
 log = logging.getLogger(__name__)
 
@@ -35,35 +35,22 @@ def known_methods(env: Mapping[str, str]) -> list[CaptureMethod]:
     return [X11Capture(env), GrimCapture(env), PortalCapture(env), WindowsCapture(env), MacCapture(env)]
 
 
-class FallbackCapture:
+class FallbackCapture(FallbackChain[CaptureMethod]):
     """The first usable method; when a grab fails, the next usable one, said in the log (issue 12)."""
 
-    def __init__(self, methods: list[CaptureMethod]) -> None:
-        self._methods = methods
-        self.name = methods[0].name
-        self.install_hint = methods[0].install_hint
-
-    def fits_this_system(self) -> bool:
-        return True
-
-    def is_installed(self) -> bool:
-        return True
+    def retire(self, method: CaptureMethod) -> None:
+        method.close()
 
     def monitors(self) -> tuple[Monitor, ...]:
-        return self._methods[0].monitors()
+        return self.current.monitors()
 
     def grab(self) -> tuple[Screenshot, ...]:
         while True:
-            method = self._methods[0]
             try:
-                return method.grab()
+                return self.current.grab()
             except CaptureError as error:
-                if len(self._methods) == 1:
+                if not self.hand_over(error):
                     raise
-                method.close()
-                self._methods.pop(0)
-                self.name = self._methods[0].name
-                log.warning("screen capture through %s failed (%s); using %s", method.name, error, self.name)
 
     def close(self) -> None:
         for method in self._methods:
@@ -72,4 +59,4 @@ class FallbackCapture:
 
 def system_capture(env: Mapping[str, str]) -> CaptureMethod:
     """The method to use here, or ``CaptureError`` naming what to install."""
-    return FallbackCapture(usable(known_methods(env), CAPTURE, env))
+    return FallbackCapture(usable(known_methods(env), CAPTURE, env), CAPTURE)

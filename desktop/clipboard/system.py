@@ -12,7 +12,7 @@ from desktop.clipboard.macos import MacClipboard
 from desktop.clipboard.windows import WindowsClipboard
 from desktop.clipboard.wlclipboard import WlClipboard
 from desktop.clipboard.xclip import XclipClipboard
-from desktop.methods import Capability, usable
+from desktop.methods import Capability, FallbackChain, usable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,22 +29,11 @@ def known_methods(env: Mapping[str, str]) -> list[ClipboardMethod]:
     return [WindowsClipboard(), MacClipboard(env), WlClipboard(env), XclipClipboard(env)]
 
 
-class FallbackClipboard:
+class FallbackClipboard(FallbackChain[ClipboardMethod]):
     """The first usable method; when it fails, the next usable one, said in the log (issue 12).
 
     "No image on the clipboard" is an answer, not a failure of the method: it is not retried.
     """
-
-    def __init__(self, methods: list[ClipboardMethod]) -> None:
-        self._methods = methods
-        self.name = methods[0].name
-        self.install_hint = methods[0].install_hint
-
-    def fits_this_system(self) -> bool:
-        return True
-
-    def is_installed(self) -> bool:
-        return True
 
     def write_png(self, data: bytes) -> None:
         self._each(lambda method: method.write_png(data))
@@ -54,19 +43,15 @@ class FallbackClipboard:
 
     def _each(self, call: Callable[[ClipboardMethod], T]) -> T:
         while True:
-            method = self._methods[0]
             try:
-                return call(method)
+                return call(self.current)
             except NoImageError:
                 raise
             except ClipboardError as error:
-                if len(self._methods) == 1:
+                if not self.hand_over(error):
                     raise
-                self._methods.pop(0)
-                self.name = self._methods[0].name
-                log.warning("the clipboard through %s failed (%s); using %s", method.name, error, self.name)
 
 
 def system_clipboard(env: Mapping[str, str]) -> ClipboardMethod:
     """The method to use here, or ``ClipboardError`` naming what to install."""
-    return FallbackClipboard(usable(known_methods(env), CLIPBOARD, env))
+    return FallbackClipboard(usable(known_methods(env), CLIPBOARD, env), CLIPBOARD)

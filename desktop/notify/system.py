@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from core.errors import NotificationError
-from desktop.methods import Capability, usable
+from desktop.methods import Capability, FallbackChain, usable
 from desktop.notify.base import ActionSink, Notification, NotifyMethod
 from desktop.notify.freedesktop import FreedesktopNotifier
 from desktop.notify.macos import MacNotifier
@@ -28,36 +28,23 @@ def known_methods(env: Mapping[str, str], tray_icon: NotifyingIcon | None = None
     return methods
 
 
-class FallbackNotifier:
+class FallbackNotifier(FallbackChain[NotifyMethod]):
     """The first usable method; when it fails to show one, the next usable one, said in the log (issue 12)."""
 
-    def __init__(self, methods: list[NotifyMethod]) -> None:
-        self._methods = methods
-        self._take(methods[0])
-
-    def _take(self, method: NotifyMethod) -> None:
-        self.name = method.name
-        self.install_hint = method.install_hint
+    def take(self, method: NotifyMethod) -> None:
+        super().take(method)
         self.supports_actions = method.supports_actions
 
-    def fits_this_system(self) -> bool:
-        return True
-
-    def is_installed(self) -> bool:
-        return True
+    def retire(self, method: NotifyMethod) -> None:
+        method.close()
 
     def show(self, note: Notification, on_action: ActionSink | None = None) -> None:
         while True:
-            method = self._methods[0]
             try:
-                method.show(note, on_action)
+                self.current.show(note, on_action)
             except NotificationError as error:
-                if len(self._methods) == 1:
+                if not self.hand_over(error):
                     raise
-                method.close()
-                self._methods.pop(0)
-                self._take(self._methods[0])
-                log.warning("notifications through %s failed (%s); using %s", method.name, error, self.name)
             else:
                 return
 
@@ -68,4 +55,4 @@ class FallbackNotifier:
 
 def system_notifier(env: Mapping[str, str], tray_icon: NotifyingIcon | None = None) -> NotifyMethod:
     """Raises ``NotificationError`` with install hints when nothing fits; the tray then logs instead."""
-    return FallbackNotifier(usable(known_methods(env, tray_icon), NOTIFY, env))
+    return FallbackNotifier(usable(known_methods(env, tray_icon), NOTIFY, env), NOTIFY)

@@ -67,7 +67,7 @@ def test_a_pinned_name_that_is_no_method_is_refused_with_the_known_names() -> No
 
 def test_a_grab_that_fails_hands_over_to_the_next_method_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
     first, second = FakeCapture("portal", fails=True), FakeCapture("grim")
-    capture = FallbackCapture([first, second])
+    capture = FallbackCapture([first, second], CAPTURE)
     shots = capture.grab()
     assert shots[0].image.getpixel((0, 0)) == (4, 0, 0)  # grim's pixels
     assert capture.name == "grim"
@@ -78,7 +78,7 @@ def test_a_grab_that_fails_hands_over_to_the_next_method_and_says_so(caplog: pyt
 
 
 def test_when_the_last_method_fails_too_its_error_is_the_answer() -> None:
-    capture = FallbackCapture([FakeCapture("portal", fails=True), FakeCapture("grim", fails=True)])
+    capture = FallbackCapture([FakeCapture("portal", fails=True), FakeCapture("grim", fails=True)], CAPTURE)
     with pytest.raises(CaptureError, match="grim could not read the screen"):
         capture.grab()
 
@@ -108,7 +108,7 @@ class FakeClipboard:
 
 def test_a_clipboard_write_that_fails_goes_to_the_next_method() -> None:
     wayland, xclip = FakeClipboard("wl-clipboard", refuses=True), FakeClipboard("xclip")
-    board = FallbackClipboard([wayland, xclip])
+    board = FallbackClipboard([wayland, xclip], CLIPBOARD)
     board.write_png(b"result")
     assert xclip.written == [b"result"]
     assert board.name == "xclip"
@@ -116,7 +116,7 @@ def test_a_clipboard_write_that_fails_goes_to_the_next_method() -> None:
 
 def test_no_image_on_the_clipboard_is_an_answer_not_a_failure_to_hand_over() -> None:
     first, second = FakeClipboard("wl-clipboard", empty=True), FakeClipboard("xclip")
-    board = FallbackClipboard([first, second])
+    board = FallbackClipboard([first, second], CLIPBOARD)
     with pytest.raises(NoImageError):
         board.read_image()
     assert board.name == "wl-clipboard"
