@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import TYPE_CHECKING
 
 from core.errors import BadResponseError, ProviderError
@@ -19,10 +20,15 @@ from providers import fitting, images
 from providers.error_rules import MAX_SAID, StatusRules, by_status, shorten
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
     from PIL import Image
 
+    from core.config import ProviderSettings
+    from core.models import ProgressSink
     from providers.base import InputLimits
-    from providers.http import Answer
+    from providers.http import Answer, HttpPolicy
 
 IMAGE_DATA_PREFIXES = (
     "data:image/png;base64,",
@@ -68,3 +74,32 @@ def said(answer: Answer) -> str:
 def classify(provider: str, answer: Answer, rules: StatusRules) -> ProviderError:
     """A failed answer as the app's error, by ``rules`` (5xx and the rest by ``error_rules``' fallbacks)."""
     return by_status(provider, answer.status, said(answer) or f"HTTP {answer.status}", rules)
+
+
+async def post_json(
+    client: httpx.AsyncClient,
+    provider: str,
+    url: str,
+    body: object,
+    *,
+    key: str,
+    settings: ProviderSettings,
+    progress: ProgressSink,
+    classify: Callable[[Answer], ProviderError],
+    policy: HttpPolicy,
+) -> Answer:
+    """POST ``body`` as JSON with a Bearer key, through the shared HTTP policy (providers.http.send)."""
+    import httpx
+
+    from providers.http import send
+
+    payload = json.dumps(body).encode("utf-8")
+
+    def build() -> httpx.Request:
+        # Only what the API needs: no attribution or tracking headers (privacy).
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        return httpx.Request("POST", url, content=payload, headers=headers)
+
+    return await send(
+        client, provider, build, settings, progress, classify, key_headers=("authorization",), policy=policy
+    )

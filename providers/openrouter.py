@@ -16,7 +16,6 @@ confirmed in the docs: which models honour an input image (the live list's ``inp
 
 from __future__ import annotations
 
-import json
 import logging
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -39,7 +38,7 @@ from core.models import EditRequest, EditResult
 from providers import fitting, images, json_api
 from providers.catalog.openrouter import ASPECT_RATIOS, INFO
 from providers.error_rules import StatusRules, shorten
-from providers.http import Answer, HttpPolicy, send
+from providers.http import Answer, HttpPolicy
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
@@ -146,17 +145,9 @@ class OpenRouterProvider:
         return body
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
-        payload = json.dumps(self.body(request)).encode("utf-8")
-        url = f"{self.settings.base_url.rstrip('/')}/api/v1/chat/completions"
-
-        def build() -> httpx.Request:
-            # No HTTP-Referer / X-Title: they only feed OpenRouter's public app rankings.
-            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-            return httpx.Request("POST", url, content=payload, headers=headers)
-
-        answer = await send(
-            self.client, PROVIDER, build, self.settings, progress, classify,
-            key_headers=("authorization",), policy=self.policy,
+        answer = await json_api.post_json(
+            self.client, PROVIDER, f"{self.settings.base_url.rstrip('/')}/api/v1/chat/completions", self.body(request),
+            key=key, settings=self.settings, progress=progress, classify=classify, policy=self.policy,
         )  # fmt: skip
         notes: list[str] = []
         urls = images.keep_asked(image_urls(answer.json()), 1, PROVIDER, notes)

@@ -15,7 +15,6 @@ not listed), and any fixed output sizes (none published: the answer's shape is t
 
 from __future__ import annotations
 
-import json
 import logging
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -28,7 +27,7 @@ from core.models import EditRequest, EditResult
 from providers import images, json_api
 from providers.catalog.xai import INFO
 from providers.error_rules import StatusRules
-from providers.http import Answer, HttpPolicy, download, send
+from providers.http import Answer, HttpPolicy, download
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
@@ -96,16 +95,9 @@ class XaiProvider:
         return body
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
-        payload = json.dumps(self.body(request)).encode("utf-8")
-        url = f"{self.settings.base_url.rstrip('/')}/v1/images/edits"
-
-        def build() -> httpx.Request:
-            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-            return httpx.Request("POST", url, content=payload, headers=headers)
-
-        answer = await send(
-            self.client, PROVIDER, build, self.settings, progress, classify,
-            key_headers=("authorization",), policy=self.policy,
+        answer = await json_api.post_json(
+            self.client, PROVIDER, f"{self.settings.base_url.rstrip('/')}/v1/images/edits", self.body(request),
+            key=key, settings=self.settings, progress=progress, classify=classify, policy=self.policy,
         )  # fmt: skip
         links, encoded = results(answer.json())
         notes: list[str] = []
