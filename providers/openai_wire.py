@@ -25,29 +25,10 @@ from core.errors import (
 from providers.http import Answer
 from providers.images import decode_base64
 
+_SHARED_FIELDS = ("model", "n", "size", "quality", "complexity", "background", "output_format", "output_compression")
 # Sent on the multipart edit as form fields; ``moderation`` is NOT one of them (generations only).
-EDIT_FIELDS = (
-    "model",
-    "n",
-    "size",
-    "quality",
-    "complexity",
-    "background",
-    "output_format",
-    "output_compression",
-    "input_fidelity",
-)
-GENERATE_FIELDS = (
-    "model",
-    "n",
-    "size",
-    "quality",
-    "complexity",
-    "background",
-    "output_format",
-    "output_compression",
-    "moderation",
-)
+EDIT_FIELDS = (*_SHARED_FIELDS, "input_fidelity")
+GENERATE_FIELDS = (*_SHARED_FIELDS, "moderation")
 MAX_QUOTED = 300
 MAX_PROMPT = 32_000
 

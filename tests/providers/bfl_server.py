@@ -17,7 +17,7 @@ import httpx
 
 from core.config import ProviderSettings
 from providers.bfl import BflProvider
-from tests.providers.data_urls import image_problems
+from tests.providers.data_urls import JsonSpec, image_problems
 from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
 from tests.providers.provider_run import policy
 
@@ -28,16 +28,8 @@ RATIOS = {"21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16
 TASK = "task-0123"
 
 
-class BflSpec:
+class BflSpec(JsonSpec):
     """The validator: the problems of one request, or None."""
-
-    def __init__(self, key: str, crop: tuple[int, int] | None = None) -> None:
-        self.key = key
-        self.crop = crop
-
-    def __call__(self, recorded: Recorded) -> str | None:
-        problems = self.problems(recorded)
-        return "; ".join(problems) if problems else None
 
     def problems(self, recorded: Recorded) -> list[str]:
         problems = [] if recorded.headers.get("x-key") == self.key else ["no x-key"]

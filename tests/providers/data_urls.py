@@ -8,6 +8,8 @@ import io
 
 from PIL import Image
 
+from tests.providers.loopback import Recorded
+
 FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
 
@@ -41,3 +43,21 @@ def image_problems(value: object, size: tuple[int, int] | None, *, bare: bool = 
 def crop_of(data_url: str) -> Image.Image:
     """The uploaded image, decoded (for pixel checks in tests)."""
     return Image.open(io.BytesIO(base64.b64decode(data_url.partition(",")[2] or data_url))).convert("RGB")
+
+
+class JsonSpec:
+    """A stand-in's request check: ``problems`` lists what is wrong; the server is told None when nothing is.
+
+    ``crop`` is the size the uploaded image must have, where the test knows it.
+    """
+
+    def __init__(self, key: str, crop: tuple[int, int] | None = None) -> None:
+        self.key = key
+        self.crop = crop
+
+    def __call__(self, recorded: Recorded) -> str | None:
+        problems = self.problems(recorded)
+        return "; ".join(problems) if problems else None
+
+    def problems(self, recorded: Recorded) -> list[str]:
+        raise NotImplementedError

@@ -18,7 +18,7 @@ import httpx
 
 from core.config import ProviderSettings
 from providers.openrouter import OpenRouterProvider
-from tests.providers.data_urls import image_problems
+from tests.providers.data_urls import JsonSpec, image_problems
 from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
 from tests.providers.provider_run import policy
 
@@ -29,16 +29,8 @@ FIELDS = {"model", "messages", "modalities", "image_config", "stream"}
 ATTRIBUTION = ("http-referer", "x-title", "referer")
 
 
-class OpenRouterSpec:
+class OpenRouterSpec(JsonSpec):
     """The validator: the problems of one request, or None."""
-
-    def __init__(self, key: str, crop: tuple[int, int] | None = None) -> None:
-        self.key = key
-        self.crop = crop
-
-    def __call__(self, recorded: Recorded) -> str | None:
-        problems = self.problems(recorded)
-        return "; ".join(problems) if problems else None
 
     def problems(self, recorded: Recorded) -> list[str]:
         problems = [f"attribution header {name} sent" for name in ATTRIBUTION if name in recorded.headers]

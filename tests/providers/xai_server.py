@@ -16,7 +16,7 @@ import httpx
 
 from core.config import ProviderSettings
 from providers.xai import XaiProvider
-from tests.providers.data_urls import image_problems
+from tests.providers.data_urls import JsonSpec, image_problems
 from tests.providers.loopback import LoopbackServer, Recorded, Reply, SleepLog
 from tests.providers.provider_run import policy
 
@@ -25,16 +25,8 @@ RATIOS = {"auto", "1:1", "3:4", "4:3", "9:16", "16:9", "2:3", "3:2", "9:19.5", "
 FIELDS = {"model", "prompt", "image", "n", "aspect_ratio", "resolution", "response_format"}
 
 
-class XaiSpec:
+class XaiSpec(JsonSpec):
     """The validator: the problems of one request, or None."""
-
-    def __init__(self, key: str, crop: tuple[int, int] | None = None) -> None:
-        self.key = key
-        self.crop = crop
-
-    def __call__(self, recorded: Recorded) -> str | None:
-        problems = self.problems(recorded)
-        return "; ".join(problems) if problems else None
 
     def problems(self, recorded: Recorded) -> list[str]:
         if recorded.method != "POST" or recorded.path != PATH:
