@@ -13,8 +13,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "providers", "desktop", "overlay", "tray", "cli")
+from tests.app_code import REPO, app_files
+
 # What each layer may import besides itself.
 ALLOWED = {
     "core": frozenset(),
@@ -35,10 +35,8 @@ def _module_name(path: Path) -> str:
 
 
 def _sources() -> Iterator[tuple[str, Path]]:
-    yield "main", REPO / "main.py"
-    for package in PACKAGES:
-        for path in sorted((REPO / package).rglob("*.py")):
-            yield _module_name(path), path
+    for path in app_files():
+        yield ("main" if path.name == "main.py" and path.parent == REPO else _module_name(path)), path
 
 
 def _imports(path: Path, module: str) -> Iterator[tuple[int, str]]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "providers", "desktop", "overlay", "tray", "cli")
+from tests.app_code import REPO, app_files
+
 MUTABLE_CALLS = frozenset({"dict", "list", "set", "defaultdict", "OrderedDict", "Counter", "deque"})
 
 
@@ -43,8 +43,7 @@ def _mutable_constants(path: Path) -> list[str]:
 
 
 def test_module_level_constants_are_read_only() -> None:
-    paths = [REPO / "main.py"] + [path for package in PACKAGES for path in sorted((REPO / package).rglob("*.py"))]
-    found = [where for path in paths for where in _mutable_constants(path)]
+    found = [where for path in app_files() for where in _mutable_constants(path)]
     assert not found, "module-level dict/list/set (use a tuple, frozenset or MappingProxyType):\n" + "\n".join(found)
 
 

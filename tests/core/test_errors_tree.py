@@ -5,12 +5,9 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from pathlib import Path
 
 from core import errors
-
-REPO = Path(__file__).resolve().parents[2]
-APP_CODE = ("core", "providers", "desktop", "overlay", "tray", "cli")
+from tests.app_code import REPO, app_files
 
 
 def documented_tree() -> dict[str, str | None]:
@@ -52,11 +49,10 @@ def test_the_docstring_draws_exactly_the_classes_and_parents_there_are() -> None
 
 def test_no_app_code_raises_the_bare_base_class() -> None:
     found = []
-    for package in APP_CODE:
-        for path in sorted((REPO / package).rglob("*.py")):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                    func = node.exc.func
-                    if isinstance(func, ast.Name) and func.id == "AppError":
-                        found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    for path in app_files(with_main=False):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = node.exc.func
+                if isinstance(func, ast.Name) and func.id == "AppError":
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert found == [], "raise a subclass that names the failure:\n" + "\n".join(found)
