@@ -111,7 +111,11 @@ def deliver(
     board = _clipboard(clipboard) if destination.copy else None
     png = encode_image(first, "png") if board is not None else b""
     folder_files = _folder_plan(images, destination, naming, now or datetime.now(), png)
-    named_data = [_encoded(image, destination.file_format, png) for image in images] if destination.file else []
+    named_data: list[bytes] = []
+    if destination.file is not None:
+        # Only the first image may reuse the clipboard's PNG: the variants are other pictures.
+        named_data = [_encoded(first, destination.file_format, png)]
+        named_data += [encode_image(image, destination.file_format) for image in images[1:]]
     created: list[Path] = []
     try:
         in_folder = [write_new_file(data, folder, stem, ext) for data, folder, stem, ext in folder_files]

@@ -170,3 +170,14 @@ def test_a_folder_save_with_a_fixed_stem_numbers_the_variants(tmp_path: Path) ->
         "photo-openai-edit-2.png",
         "photo-openai-edit-3.png",
     ]
+
+
+def test_copied_and_named_the_variants_beside_the_file_are_their_own_pictures(tmp_path: Path) -> None:
+    # GIVEN three different variants, copied and saved under a named .png (the clipboard's PNG is the first's)
+    colours = [(200, 0, 0), (0, 200, 0), (0, 0, 200)]
+    images = [Image.new("RGB", (20, 10), colour) for colour in colours]
+    board = RecordingClipboard()
+    delivery = deliver(images, Destination(file=tmp_path / "out.png", copy=True), NAMING, lambda: board)
+    # THEN each file holds its own variant, and the clipboard the first
+    assert [Image.open(path).convert("RGB").getpixel((0, 0)) for path in delivery.files] == colours
+    assert Image.open(io.BytesIO(board.written[0])).convert("RGB").getpixel((0, 0)) == colours[0]
