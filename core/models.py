@@ -94,12 +94,19 @@ def _frozen(mapping: Mapping[str, object] | None = None) -> Mapping[str, object]
 
 @dataclass(frozen=True)
 class EditRequest:
-    """What a provider is asked to do. ``image`` is None for text-to-image modes."""
+    """What a provider is asked to do. ``image`` is None for text-to-image modes.
+
+    ``mask`` (``L``, 255 = edit) and ``markup`` (``RGBA``, transparent but for the strokes) are the
+    crop's size, as painted (issue 13, ``core.marks``). A provider sends markup only to models that
+    take it natively (``ProviderInfo.takes_markup``); for the others the caller turns the strokes
+    into a mask first, so a provider never sees markup it cannot send.
+    """
 
     mode: Mode
     prompt: str = ""
     image: Image.Image | None = None
     mask: Image.Image | None = None
+    markup: Image.Image | None = None
     options: Mapping[str, object] = field(default_factory=_frozen)
 
 

@@ -63,7 +63,8 @@ class ModelFamily:
     ``refused`` are options the family answers 400 to, so they are refused in words before sending;
     ``dropped`` are ones the provider documents as "omit this parameter" for the family: they are
     left out with a log line and a note (``input_fidelity`` on gpt-image-2+);
-    ``aspect_ratios`` are the output shapes it takes, where the provider speaks in ratios.
+    ``aspect_ratios`` are the output shapes it takes, where the provider speaks in ratios;
+    ``accepts_markup``: the family takes drawn marks natively (GPT Image 2.5/2.6's ``markup``).
     """
 
     name: str
@@ -72,6 +73,7 @@ class ModelFamily:
     refused: frozenset[str] = frozenset()
     dropped: frozenset[str] = frozenset()
     aspect_ratios: tuple[str, ...] = ()
+    accepts_markup: bool = False
 
     def matches(self, model: str) -> int:
         """The length of the longest prefix of ``model`` this family claims (0: not this family)."""
@@ -138,6 +140,11 @@ class ProviderInfo:
         scored = [(family.matches(model), family) for family in self.families]
         best = max(scored, key=lambda pair: pair[0], default=(0, None))
         return best[1] if best[0] else None
+
+    def takes_markup(self, model: str | None) -> bool:
+        """Whether ``model`` takes strokes as markup; for every other one they become a mask (issue 13)."""
+        family = self.family(model)
+        return family is not None and family.accepts_markup
 
     def options_for(self, model: str | None) -> OptionsSpec:
         """The options ``model`` takes: the provider's, with its family's choices and refusals applied."""

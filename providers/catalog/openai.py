@@ -84,6 +84,7 @@ FAMILIES = (
         ("gpt-image-2.6",),
         options=MappingProxyType({"size": FREE_SIZE}),
         dropped=frozenset({"input_fidelity"}),
+        accepts_markup=True,
     ),
     ModelFamily(
         "gpt-image-2.5",
@@ -91,6 +92,7 @@ FAMILIES = (
         options=MappingProxyType({"size": FREE_SIZE}),
         refused=frozenset({"complexity"}),
         dropped=frozenset({"input_fidelity"}),
+        accepts_markup=True,
     ),
     ModelFamily(
         "gpt-image-2",
