@@ -31,6 +31,8 @@ OUTPUT_MODES = ("clipboard", "save", "both")
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 NO_PROVIDER = "none"
 MAX_CONCURRENT_JOBS = 8
+# A million MB (a terabyte): past this a cap is a typo, not a wish.
+MAX_HISTORY_MB = 1_000_000
 
 
 class KnownProvider(Protocol):
@@ -103,6 +105,12 @@ class OutputSettings:
 @dataclass(frozen=True)
 class PrivacySettings:
     history: bool = False
+    # The history's size cap; the oldest records go first once it is passed (issue 18, ADR 031).
+    history_max_mb: float = 500.0
+
+    @property
+    def history_max_bytes(self) -> int:
+        return int(self.history_max_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -470,11 +478,18 @@ class _Checker:
         )
 
     def privacy(self, value: object) -> PrivacySettings:
-        entry = self.mapping(value, ("privacy",), frozenset({"history"}))
+        entry = self.mapping(value, ("privacy",), frozenset({"history", "history_max_mb"}))
         history = entry.get("history", False)
         if not isinstance(history, bool):
             raise self.fail(("privacy", "history"), f"{history!r} is not true or false")
-        return PrivacySettings(history=history)
+        cap = entry.get("history_max_mb", PrivacySettings.history_max_mb)
+        # A range test, so .nan and .inf are refused too; the bool test keeps `true` from meaning 1 MB.
+        if isinstance(cap, bool) or not isinstance(cap, int | float) or not 0 < cap <= MAX_HISTORY_MB:
+            raise self.fail(
+                ("privacy", "history_max_mb"),
+                f"{cap!r} must be a number of megabytes above 0 and at most {MAX_HISTORY_MB}",
+            )
+        return PrivacySettings(history=history, history_max_mb=float(cap))
 
     def jobs(self, value: object) -> JobSettings:
         entry = self.mapping(

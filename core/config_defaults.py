@@ -47,8 +47,10 @@ presets:
 # match_size scales an edited result back to the size of the region you selected.
 output: {mode: clipboard, folder: "~/Pictures/AI Image Studio", pattern: "{date}_{time}_{preset}", format: png}
 
-# Nothing is remembered between jobs unless you turn history on.
-privacy: {history: false}
+# Nothing is remembered between jobs unless you turn history on. With history: true each finished
+# job (crop, mask, prompt, results) is kept in the app's state folder (see the README), the oldest
+# removed once the history passes history_max_mb megabytes. Tray > History shows it and clears it.
+privacy: {history: false, history_max_mb: 500}
 
 # How many provider jobs may run at once, whether PhotoRoom removes the background afterwards, and
 # whether a masked edit keeps the original's pixels outside the mask (providers repaint them).
