@@ -14,6 +14,7 @@ AppError
  ├── CaptureError           the screen could not be captured on this system
  ├── ClipboardError         the clipboard could not be read or written
  ├── OutputError            the result could not be saved
+ │    └── HistoryError      the opt-in history could not be written, read or removed
  ├── DesktopError           the desktop refused a request of ours (outside a job)
  │    ├── NotificationError     a notification could not be shown
  │    ├── AutostartError        start-at-login could not be turned on or off
@@ -133,6 +134,10 @@ class ClipboardError(AppError):
 
 class OutputError(AppError):
     """The result could not be saved; nothing existing was overwritten."""
+
+
+class HistoryError(OutputError):
+    """The opt-in history (``privacy.history``) could not be written, read or removed; the job's result was not."""
 
 
 class DesktopError(AppError):
