@@ -87,6 +87,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         open_path=SystemOpener(ctx.env),
         save_setting=set_value_in_file,
         history_file=paths.state_dir() / "prompt-history.txt",
+        history_dir=paths.state_dir() / "history",
         log_file=log_file,
         models_dir=paths.state_dir(),
     )

@@ -30,6 +30,7 @@ from overlay.memory import release_memory
 from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
 from tray.events import Event, JobUpdate, NotificationClicked
+from tray.history_recorder import HistoryRecorder
 from tray.parts import AppParts
 from tray.results import LastResult, ResultViews, finished
 
@@ -51,6 +52,7 @@ class Running:
     mask: Image.Image | None = None
     # False for a clipboard or file source: its anchor is no place on the screen, so the corner is.
     on_screen: bool = True
+    prompt: str = ""  # for the opt-in history (tray.history_recorder)
 
 
 class JobFlow:
@@ -74,6 +76,7 @@ class JobFlow:
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
+        self.recorder = HistoryRecorder(parts.history_dir)
         self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
@@ -141,6 +144,7 @@ class JobFlow:
             original=crop,
             mask=mask if masked else None,
             on_screen=on_screen,
+            prompt=prompt,
         )
         running.toast = ProgressToast(
             self._root,
@@ -215,6 +219,9 @@ class JobFlow:
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan))
         self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
+        self.recorder.record(
+            config, plan, running.prompt, running.original, running.mask, images, model=event.result.model
+        )
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
@@ -270,6 +277,7 @@ class JobFlow:
             original=failed.original,
             mask=failed.mask,
             on_screen=failed.on_screen,
+            prompt=failed.prompt,
         )
         running.toast = ProgressToast(
             self._root,
@@ -333,6 +341,7 @@ class JobFlow:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
         self.results.close()
+        self.recorder.close()
         for running in self._running.values():
             running.handle.cancel()
             if running.toast is not None:

@@ -91,6 +91,7 @@ class AppParts:
     open_path: Callable[[Path], None]
     save_setting: Callable[[Path, tuple[str | int, ...], str | bool | None], None]
     history_file: Path | None = None
+    history_dir: Path | None = None  # the opt-in job history (core.history); None: never kept
     log_file: Path | None = None
     models_dir: Path | None = None  # where the model lists are kept (tray.model_menu); None: built-in only
 

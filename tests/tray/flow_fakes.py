@@ -112,6 +112,7 @@ def rig_fixture(root: tk.Tk, tmp_path: Path) -> Iterator[FlowRig]:
         start_at_login=None,
         open_path=recorder.opened.append,
         save_setting=lambda path, keys, value: None,
+        history_dir=tmp_path / "state" / "history",
     )
     flow = JobFlow(root, parts, PromptHistory(tmp_path / "history.json"), events.put, lambda: None)
     try:
