@@ -21,6 +21,7 @@ OUTPUT = "output"
 REMOVE_BACKGROUND = "remove_background"
 SET_KEY = "set_key"
 OPEN_FOLDER = "open_folder"
+HISTORY = "history"
 EDIT_SETTINGS = "edit_settings"
 AUTOSTART = "autostart"
 ABOUT = "about"
@@ -119,6 +120,8 @@ def build_menu(state: MenuState) -> tuple[MenuItem, ...]:
         SEPARATOR,
         MenuItem("Set API key...", SET_KEY),
         MenuItem("Open output folder", OPEN_FOLDER),
+        # Always there: with history off it still lists (and removes) what was kept before (issue 18).
+        MenuItem("History...", HISTORY),
         MenuItem("Edit settings", EDIT_SETTINGS),
         login,
         MenuItem("About and privacy", ABOUT),

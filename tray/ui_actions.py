@@ -16,6 +16,8 @@ from overlay.about import AboutWindow
 from overlay.key_dialog import KeyDialog
 from tray import menu, model_menu
 from tray.events import CaptureRequested, MenuCommand
+from tray.flow import JobFlow
+from tray.history_view import HistoryView
 from tray.key_status import KeyStatusBoard
 from tray.parts import AppParts
 
@@ -29,6 +31,7 @@ class MenuHost(Protocol):
     parts: AppParts
     config: Config
     key_status: KeyStatusBoard
+    flow: JobFlow
 
     def has_key(self, provider_id: str) -> bool | None: ...
     def capture(self, request: CaptureRequested) -> None: ...
@@ -44,6 +47,7 @@ class MenuActions:
     def __init__(self, app: MenuHost) -> None:
         self.app = app
         self.key_dialog: KeyDialog | None = None
+        self.history: HistoryView | None = None
 
     def run(self, command: MenuCommand) -> None:
         handlers: dict[str, Callable[[str], None]] = {
@@ -59,6 +63,7 @@ class MenuActions:
             menu.EDIT_SETTINGS: lambda _v: self.edit_settings(),
             menu.AUTOSTART: lambda _v: self.toggle_autostart(),
             menu.ABOUT: lambda _v: self.about(),
+            menu.HISTORY: lambda _v: self.show_history(),
             menu.QUIT: lambda _v: self.app.quit(),
             model_menu.CHOOSE: self.choose_model,
             model_menu.REFRESHED: lambda _v: self.app.refresh(),
@@ -71,6 +76,12 @@ class MenuActions:
 
     def about(self) -> None:
         AboutWindow(self.app.root, config_path=self.app.parts.config_path, log_path=self.app.parts.log_file)
+
+    def show_history(self) -> None:
+        if self.history is None:
+            parts = self.app.parts
+            self.history = HistoryView(self.app.root, self.app.flow, parts.history_dir, parts.clipboard)
+        self.history.show(self.app.config)
 
     def current_provider(self) -> str:
         """The provider a capture would use now: the active preset's, else the one chosen in the menu."""

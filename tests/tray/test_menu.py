@@ -41,6 +41,7 @@ def test_every_item_of_the_issue_is_there_in_order() -> None:
         "Remove background afterwards",
         "Set API key...",
         "Open output folder",
+        "History...",
         "Edit settings",
         "Start at login",
         "About and privacy",

@@ -1,0 +1,137 @@
+"""Tray > History on a real X server under openbox, driven by xdotool keys (issue 18).
+
+GIVEN three kept jobs of three colours (oldest red, then green, newest blue) and the History window
+opened as from the tray menu, WHEN keys are pressed, THEN the screen, the folder and the clipboard
+show it: thumbnails newest first, Delete removes that record's files, Enter puts the stored result
+in the viewer, C puts it on the clipboard (read back with xclip), Shift+Delete asks before removing all.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.config import Config
+from core.history import Entry, History, Record
+from desktop.clipboard.xclip import XclipClipboard
+from tests.overlay.capture_run import screen_pixel
+from tests.overlay.test_dialog_focus import has_focus
+from tests.overlay.tk_helpers import pump, root  # noqa: F401 - the fixture
+from tests.tray.flow_fakes import FlowRig, rig_fixture  # noqa: F401 - the fixture
+from tests.virtual_desktop import VirtualDesktop, virtual_desktop
+from tray.history_view import HistoryView
+
+pytestmark = pytest.mark.desktop
+
+RED, GREEN, BLUE = (210, 30, 30), (30, 190, 40), (40, 50, 220)
+RESULT_SIZE = (800, 600)  # shown 160x120 in the list, 800x600 in the viewer's middle
+WHEN = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+# Session scope: Tk keeps every display it opened, and one that went away kills a later update().
+@pytest.fixture(scope="session")
+def openbox_desktop() -> Iterator[VirtualDesktop]:
+    with virtual_desktop(1920, 1080, wm="openbox") as running:
+        yield running
+
+
+@pytest.fixture(name="desktop")
+def desktop_fixture(openbox_desktop: VirtualDesktop) -> VirtualDesktop:
+    return openbox_desktop
+
+
+def near(got: tuple[int, int, int], want: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 2 for a, b in zip(got, want, strict=True))
+
+
+class Opened:
+    def __init__(self, rig: FlowRig, desktop: VirtualDesktop, folder: Path) -> None:
+        self.rig, self.desktop = rig, desktop
+        self.history = History(folder, 10**9)
+        self.kept: list[Entry] = []
+        for minutes, colour in enumerate((RED, GREEN, BLUE)):
+            result = Image.new("RGB", RESULT_SIZE, colour)
+            record = Record(Image.new("RGB", RESULT_SIZE, (9, 9, 9)), (result,), f"job {minutes}", "openai")
+            self.kept.append(self.history.add(replace(record, when=WHEN + timedelta(minutes=minutes))))
+        on = rig.config()
+        self.config: Config = replace(on, privacy=replace(on.privacy, history=True))
+        self.view = HistoryView(rig.root, rig.flow, folder, lambda: XclipClipboard(desktop.env))
+        self.view.show(self.config)
+        window = self.view.window
+        assert window is not None
+        self.window = window
+        pump(rig.root, lambda: has_focus(desktop, window.window), timeout=10)
+
+    def row_shows(self, index: int, colour: tuple[int, int, int]) -> bool:
+        x, y = self.window.row_on_screen(index)
+        return near(screen_pixel(self.desktop.display, x + 80, y + 60), colour)
+
+    def key(self, *names: str) -> None:
+        for name in names:
+            self.desktop.xdotool("key", name)
+
+
+@pytest.fixture
+def opened(rig: FlowRig, desktop: VirtualDesktop, tmp_path: Path) -> Iterator[Opened]:
+    shown = Opened(rig, desktop, tmp_path / "history")
+    try:
+        yield shown
+    finally:
+        shown.view.close()
+
+
+def test_thumbnails_are_drawn_newest_first(opened: Opened) -> None:
+    pump(opened.rig.root, lambda: all(opened.row_shows(i, c) for i, c in enumerate((BLUE, GREEN, RED))), timeout=10)
+
+
+def test_delete_removes_the_chosen_record_and_its_files(opened: Opened) -> None:
+    pump(opened.rig.root, lambda: opened.row_shows(1, GREEN), timeout=10)
+    green = opened.kept[1]
+    opened.key("Down", "Delete")
+    pump(opened.rig.root, lambda: not green.folder.exists(), timeout=10)
+    assert [entry.id for entry in opened.history.entries()] == [opened.kept[2].id, opened.kept[0].id]
+    pump(opened.rig.root, lambda: opened.row_shows(1, RED), timeout=10)
+
+
+def test_enter_shows_the_stored_result_in_the_viewer(opened: Opened) -> None:
+    opened.key("Down", "Down", "Return")  # the oldest: red
+    pump(opened.rig.root, lambda: opened.rig.flow.results.viewer is not None, timeout=10)
+    # Inside the 800x600 viewer in the screen's middle (above its help line), right of the History window.
+    x, y = 960 + 370, 540 + 200
+    pump(opened.rig.root, lambda: near(screen_pixel(opened.desktop.display, x, y), RED), timeout=10)
+    viewer = opened.rig.flow.results.viewer
+    assert viewer is not None
+    viewer.close()
+
+
+def test_c_copies_the_stored_result_to_the_clipboard(opened: Opened) -> None:
+    opened.key("Down", "c")  # green
+    found: list[Image.Image] = []
+
+    def on_clipboard() -> bool:
+        data = opened.desktop.read_clipboard("image/png")
+        if data:
+            found[:] = [Image.open(io.BytesIO(data)).convert("RGB")]
+        return bool(found) and found[0].getpixel((0, 0)) == GREEN
+
+    pump(opened.rig.root, on_clipboard, timeout=10)
+    assert found[0].size == RESULT_SIZE
+    assert found[0].getcolors() == [(RESULT_SIZE[0] * RESULT_SIZE[1], GREEN)]
+
+
+def test_remove_all_asks_first_and_esc_keeps_them(opened: Opened) -> None:
+    opened.key("shift+Delete")
+    pump(opened.rig.root, lambda: opened.window.confirming, timeout=10)
+    opened.key("Escape")
+    pump(opened.rig.root, lambda: not opened.window.confirming, timeout=10)
+    assert len(opened.history.entries()) == 3
+    assert not opened.window.closed, "Esc ended the question, not the window"
+    opened.key("shift+Delete", "Return")
+    pump(opened.rig.root, lambda: opened.history.entries() == [], timeout=10)
+    assert all(not entry.folder.exists() for entry in opened.kept)

@@ -1,0 +1,89 @@
+"""Tray > History (issue 18): the History window's actions, on the Tk thread.
+
+Open shows a kept job in the result viewer (``tray.results``), as if it had just finished; Copy puts
+its first result on the clipboard through the one delivery path (``core.delivery``), so a failed copy
+leaves the clipboard as it was. The list is read from the folder each time: records written by the
+recorder's thread or pruned meanwhile show up, or go, on the next reload. Records kept before history
+was turned off are still listed, so they can be removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from pathlib import Path
+
+from PIL import Image
+
+from core.config import Config
+from core.delivery import ClipboardSource, Destination, Naming, deliver
+from core.history import Entry, History
+from overlay.history_window import HistoryWindow
+from tray.flow import JobFlow
+from tray.results import LastResult
+
+log = logging.getLogger(__name__)
+
+OFF_NOTE = "History is off: new jobs are not kept. Turn it on with privacy.history: true in the settings."
+
+
+class HistoryView:
+    """The History window for ``folder``; one at a time (a second menu click brings it forward)."""
+
+    def __init__(self, root: tk.Misc, flow: JobFlow, folder: Path | None, clipboard: ClipboardSource) -> None:
+        self._root = root
+        self._flow = flow
+        self._folder = folder
+        self._clipboard = clipboard
+        self._history: History | None = None
+        self.window: HistoryWindow | None = None
+
+    def show(self, config: Config) -> None:
+        if self._folder is None:
+            self._flow.notify("AI Image Studio", "This app keeps no history here (it has no state folder).")
+            return
+        self._history = History(self._folder, config.privacy.history_max_bytes)
+        if self.window is not None and not self.window.closed:
+            self.window.reload()
+            self.window.lift()
+            return
+        note = "" if config.privacy.history else OFF_NOTE
+        self.window = HistoryWindow(self._root, self, note=note)
+
+    def _kept(self) -> History:
+        assert self._history is not None  # noqa: S101 - set by show before the window exists
+        return self._history
+
+    def entries(self) -> list[Entry]:
+        return self._kept().entries()
+
+    def thumbnail(self, entry: Entry) -> Image.Image:
+        return self._kept().thumbnail(entry)
+
+    def open_entry(self, entry: Entry) -> None:
+        history = self._kept()
+        # No region: the crop's place on the screen is long gone, so the viewer is fitted in the middle.
+        self._flow.results.show(LastResult(history.crop(entry), history.results(entry), None))
+        self._flow.results.open()
+
+    def copy(self, entry: Entry) -> None:
+        image = self._kept().results(entry)[0]
+        delivery = deliver(
+            [image], Destination(copy=True), Naming("history", entry.provider, "history"), self._clipboard
+        )
+        log.info("history: copied %s (%dx%d)", entry.id, delivery.width, delivery.height)
+        self._flow.notify("AI Image Studio", f"Copied {delivery.width}x{delivery.height} from the history.")
+
+    def delete(self, entry: Entry) -> None:
+        self._kept().delete(entry.id)
+        log.info("history: removed %s", entry.id)
+
+    def clear(self) -> int:
+        removed = self._kept().clear()
+        log.info("history: removed all %d kept job(s)", removed)
+        return removed
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window = None
