@@ -9,8 +9,9 @@ in the viewer, C puts it on the clipboard (read back with xclip), Shift+Delete a
 from __future__ import annotations
 
 import io
+import tkinter as tk
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +26,12 @@ from tests.overlay.test_dialog_focus import has_focus
 from tests.overlay.tk_helpers import pump, root  # noqa: F401 - the fixture
 from tests.tray.flow_fakes import FlowRig, rig_fixture  # noqa: F401 - the fixture
 from tests.virtual_desktop import VirtualDesktop, virtual_desktop
+from tray import menu
+from tray.events import MenuCommand
+from tray.flow import JobFlow
 from tray.history_view import HistoryView
+from tray.parts import AppParts
+from tray.ui_actions import MenuActions
 
 pytestmark = pytest.mark.desktop
 
@@ -135,3 +141,31 @@ def test_remove_all_asks_first_and_esc_keeps_them(opened: Opened) -> None:
     opened.key("shift+Delete", "Return")
     pump(opened.rig.root, lambda: opened.history.entries() == [], timeout=10)
     assert all(not entry.folder.exists() for entry in opened.kept)
+
+
+@dataclass
+class MenuHostStandIn:
+    """The little of the tray app that Tray > History uses."""
+
+    root: tk.Tk
+    parts: AppParts
+    config: Config
+    flow: JobFlow
+
+
+def test_the_menus_history_item_opens_the_window_and_says_when_history_is_off(
+    rig: FlowRig, desktop: VirtualDesktop
+) -> None:
+    host = MenuHostStandIn(rig.root, rig.flow._parts, rig.config(), rig.flow)
+    actions = MenuActions(host)  # type: ignore[arg-type]
+    actions.run(MenuCommand(menu.HISTORY))
+    view = actions.history
+    assert view is not None
+    assert view.window is not None
+    window = view.window
+    pump(rig.root, lambda: has_focus(desktop, window.window), timeout=10)
+    assert window.window.title() == "AI Image Studio history"
+    assert window.note.cget("text").startswith("History is off")
+    assert window.entries == []
+    desktop.xdotool("key", "Escape")
+    pump(rig.root, lambda: window.closed, timeout=10)
