@@ -30,6 +30,8 @@ THUMB_SIZE = (160, 120)
 FILE_MODE = 0o600
 # A record's JSON is a prompt and a few options: far below this. A bigger one is not ours.
 MAX_ENTRY_BYTES = 256 * 1024
+# Providers take far shorter prompts (OpenAI: 32,000 characters); cut so a record always reads back.
+MAX_PROMPT_CHARS = 50_000
 MAX_RESULTS = 16
 NAME_PATTERN = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{8}$")
 _PNG_MODES = frozenset({"RGB", "RGBA", "L", "LA"})
@@ -87,7 +89,7 @@ def json_of(record: Record) -> dict[str, object]:
     return {
         "format": FORMAT,
         "when": record.when.astimezone(UTC).isoformat(),
-        "prompt": record.prompt,
+        "prompt": record.prompt[:MAX_PROMPT_CHARS],
         "provider": record.provider,
         "model": record.model,
         # Only plain values: an option is a size or a quality, never anything to run or to keep secret.

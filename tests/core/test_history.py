@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import stat
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import core.history
 import core.history_record
 from core.errors import HistoryError
 from core.history import ENTRY_FILE, History, Record
+from core.history_record import MAX_PROMPT_CHARS
 
 BASE = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
 KEY = "sk-test-never-in-history-000000"
@@ -179,3 +181,10 @@ def test_a_killed_writes_leftover_is_never_listed_and_goes_on_the_next_write(tmp
     history.add(record((1, 1, 1)))
     assert not leftover.exists()
     assert len(history.entries()) == 1
+
+
+def test_a_huge_prompt_is_cut_so_the_record_still_reads_back(tmp_path: Path) -> None:
+    history = History(tmp_path, max_bytes=10**9)
+    entry = history.add(replace(record((1, 1, 1)), prompt="\N{PILE OF POO}" * 100_000))
+    assert history.entries() == [entry]
+    assert entry.prompt == "\N{PILE OF POO}" * MAX_PROMPT_CHARS
