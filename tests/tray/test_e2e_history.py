@@ -6,6 +6,7 @@ anywhere under the app's HOME and XDG folders but the delivered file; turned on,
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,3 +104,6 @@ def test_with_history_on_the_job_is_kept_in_the_state_folder(desktop: VirtualDes
         History(folder, 10**9).results(entry)[0].convert("RGBA"), png_pixels((tray.folder / SAVED).read_bytes())
     )
     assert KEY not in (entry.folder / "entry.json").read_text(encoding="utf-8")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(entry.folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in entry.folder.iterdir()} == {0o600}
