@@ -79,3 +79,21 @@ def test_with_history_off_nothing_is_written(rig: FlowRig, tmp_path: Path) -> No
     rig.flow.recorder.close()  # any write still queued would be done now
     assert sorted(tmp_path.rglob("*")) == before
     assert not (tmp_path / "state").exists()
+
+
+def test_a_history_that_cannot_be_written_is_said_in_the_log_and_the_result_still_delivered(
+    rig: FlowRig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = with_history(rig, monkeypatch)
+    folder = rig.flow.recorder.folder
+    assert folder is not None
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the folder should be", encoding="utf-8")
+    rig.provider.answer = [Image.new("RGB", SIZE, (200, 40, 40))]
+    with caplog.at_level("WARNING", logger="tray.history_recorder"):
+        rig.flow.start(config, rig.plan(), crop(), Rect(10, 10, *SIZE), "paint it red")
+        rig.finish_one()
+        pump(rig.root, lambda: any("the job was not kept" in r.getMessage() for r in caplog.records), timeout=10)
+    assert len(rig.board.written) == 1, "the result was delivered all the same"
+    assert [note.body.split(" ")[0] for note in rig.recorder.notes] == ["Copied"], "only the success is told"
+    assert folder.read_text(encoding="utf-8") == "a file where the folder should be"
