@@ -214,7 +214,7 @@ class OpenAIProvider:
     ) -> tuple[Builds, list[str], sizing.Plan | None]:
         if request.image is None:
             raise InputError(f"{self.info.display_name} 'edit' needs an image.")
-        painted.check_markup(self.info, model, request)
+        painted.check_marks(self.info, request, model)
         image, mask_image, markup_image, plan = request.image, request.mask, request.markup, None
         rule = self.info.size_rule_for(model)
         if options.get("size") is None and rule is not None:

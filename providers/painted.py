@@ -64,28 +64,33 @@ def google_mask(mask: Image.Image, size: tuple[int, int]) -> Image.Image:
     return gray.point(lambda value: EDIT_WHITE if value >= EDIT_WHITE // 2 else 0).convert("RGB")
 
 
-def check_markup(info: ProviderInfo, model: str, request: EditRequest) -> None:
-    """Markup only where native and never with a mask; the caller converts it first (``core.marks``)."""
-    if request.markup is None:
-        return
-    if request.mask is not None:
+def check_marks(info: ProviderInfo, request: EditRequest, model: str | None = None) -> None:
+    """Refuse in words what this mode cannot send, before anything is sent (nothing is billed).
+
+    Markup goes only to a model that takes it natively and never with a mask: for the others the
+    caller turns the strokes into a mask first (``core.marks.strokes_mask``). A mask goes only to a
+    mode that takes one in some form; elsewhere it would be dropped and the edit land everywhere.
+    """
+    name = f"{info.display_name} {model}" if model else info.display_name
+    if request.markup is not None and request.mask is not None:
         raise InputError(f"{info.display_name} takes marks or a mask, not both: clear one of them and send again.")
-    if not info.takes_markup(model):
+    if request.markup is not None and not info.takes_markup(model):
         raise InputError(
-            f"{info.display_name} {model} does not take markup (only GPT Image 2.5 and 2.6 do); "
-            "turn the marks into a mask first, or pick gpt-image-2.6-flare."
+            f"{name} does not take markup (only OpenAI's GPT Image 2.5 and 2.6 do): "
+            "the marks must become a mask first, or pick gpt-image-2.6-flare."
+        )
+    if request.mask is not None and not _takes_mask(info, request.mode):
+        raise InputError(
+            f"{info.display_name} '{request.mode}' takes no mask: it edits the whole image as the prompt says. "
+            "Clear the paint (Del) or leave out --mask, or pick OpenAI, Google or Ideogram to edit only that area."
         )
 
 
-def refuse_marks(info: ProviderInfo, request: EditRequest) -> None:
-    """For a provider whose API has no mask in any form: say so rather than send the edit everywhere."""
-    if request.mask is None and request.markup is None:
-        return
-    what = "a mask" if request.markup is None else "marks"
-    raise InputError(
-        f"{info.display_name} takes no mask or marks: its API edits the whole image as the prompt says. "
-        f"Clear {what} (Del), or pick OpenAI, Google or Ideogram to edit only the painted area."
-    )
+def _takes_mask(info: ProviderInfo, mode: str) -> bool:
+    try:
+        return info.mode(mode).accepts_mask
+    except KeyError:
+        return False
 
 
 def _times(size: tuple[int, int], factor: int) -> tuple[int, int]:

@@ -101,7 +101,7 @@ def test_an_image_shrunk_again_to_fit_the_upload_limits_keeps_its_mask_in_place(
 @pytest.mark.parametrize(
     ("model", "with_mask", "words"),
     [
-        ("gpt-image-2", False, "does not take markup (only GPT Image 2.5 and 2.6 do)"),
+        ("gpt-image-2", False, "does not take markup (only OpenAI's GPT Image 2.5 and 2.6 do)"),
         ("gpt-image-2.6-flare", True, "takes marks or a mask, not both"),
     ],
 )
