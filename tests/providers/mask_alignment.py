@@ -9,6 +9,7 @@ received pair, pixel for pixel, leaving out only the resampling seam along a pat
 from __future__ import annotations
 
 import io
+import os
 
 from PIL import Image, ImageChops, ImageFilter
 
@@ -34,6 +35,19 @@ def painted_crop(size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
         image.paste(RED, box)
         mask.paste(255, box)
     return image, mask
+
+
+def noisy_painted_crop(size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
+    """As ``painted_crop``, but random in green and in the low bits of red and blue, so PNG cannot
+    compress it (about 2.6 bytes a pixel): big enough crops must be shrunk to meet a byte limit."""
+    image, mask = painted_crop(size)
+    count = size[0] * size[1]
+    low = Image.frombytes("L", size, os.urandom(count)).point(lambda v: v // 4)
+    green = Image.frombytes("L", size, os.urandom(count))
+    red, _green, blue = image.split()
+    red = ImageChops.add(red.point(lambda v: 192 if v > 128 else 0), low)
+    blue = ImageChops.add(blue.point(lambda v: 192 if v > 128 else 0), low.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    return Image.merge("RGB", (red, green, blue)), mask
 
 
 def marked_crop(size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:

@@ -55,6 +55,20 @@ def test_google_gets_the_mask_as_a_second_image_exactly_over_the_painted_pixels(
     assert result.image.size == crop
 
 
+def test_a_crop_shrunk_to_meet_googles_byte_limit_keeps_its_mask_in_place() -> None:
+    # 2800x2200 of noise is ~16.6 MB as PNG, over Gemini's 14 MB inline limit: resampled after padding.
+    image, mask = align.noisy_painted_crop((2800, 2200))
+    validator = gemini.GeminiShape(gemini.KEY, images=2, masked=True)
+    with LoopbackServer([Reply(respond=echo)], validator=validator) as server:
+        run(gemini.provider(server, SleepLog()), EditRequest("edit", "make it green", image, mask), key=gemini.KEY)
+    assert server.invalid == []
+    sent, sent_mask = gemini.sent_images(server.requests[0])
+    assert sent.width < 2800
+    wrong, checked = align.misplaced(sent, sent_mask.convert("L"), 2)
+    assert checked > 0
+    assert wrong == 0
+
+
 def test_google_without_a_mask_sends_one_image_and_no_mask_words() -> None:
     image, _mask = align.painted_crop((400, 300))
     with LoopbackServer([Reply(respond=echo)], validator=gemini.GeminiShape(gemini.KEY, images=1)) as server:
@@ -86,6 +100,23 @@ def test_ideogram_gets_black_exactly_where_painted_on_the_sent_image(
     sent = align.decode(form["image"].data)
     assert sent.size == frame
     wrong, checked = align.misplaced(sent, align.ideogram_edit_area(form["mask"].data), 0)
+    assert checked > 0
+    assert wrong == 0
+
+
+def test_a_crop_shrunk_to_meet_ideograms_byte_limit_keeps_its_mask_in_place() -> None:
+    # 3300x3100 of noise is ~27.6 MB as PNG, over Ideogram's 25 MB: resampled, the mask with it.
+    image, mask = align.noisy_painted_crop((3300, 3100))
+    with (
+        LoopbackServer([Reply.image(png_bytes(Image.new("RGB", (64, 64), align.BLUE)))]) as files,
+        ideo.api(ideo.answer(ideo.result_link(files.url))) as server,
+    ):
+        run(ideo.make(server), EditRequest("edit", "make it green", image, mask), key=ideo.KEY)
+    assert server.invalid == []
+    form = server.requests[0].form()
+    sent = align.decode(form["image"].data)
+    assert sent.width < 3300
+    wrong, checked = align.misplaced(sent, align.ideogram_edit_area(form["mask"].data), 2)
     assert checked > 0
     assert wrong == 0
 
