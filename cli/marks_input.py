@@ -2,8 +2,9 @@
 
 Both must be the input image's size (a mask of another size would mark another place); markup must be
 a PNG with transparency (marks drawn on a transparent background). A model that takes markup natively
-(GPT Image 2.5/2.6) gets it as it is, never with a mask; for every other model the strokes are widened
-into a mask (``core.marks.strokes_mask``) and standard error says so (issue 13, ADR 033).
+(GPT Image 2.5/2.6) gets it as it is, never with a mask; for every other model, or beside ``--mask``,
+the strokes are widened into the mask (``core.paint_rules.prepare``) and standard error says so
+(issue 13, ADR 033).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from core import marks, pixels
+from core import marks, paint_rules, pixels
 from core.errors import InputError
 from providers import fitting
 from providers.base import ModeInfo, ProviderInfo
@@ -51,22 +52,13 @@ def read_marks(
         raise InputError(f"{flag} needs an INPUT image to mark.")
     mask = fitting.mask_from_picture(_same_size(read_image(mask_file), image, "--mask")) if mask_file else None
     markup = _same_size(read_markup(markup_file), image, "--markup") if markup_file else None
-    if markup is None:
-        return Marks(mask=mask)
-    if marks.is_blank(markup):
+    if markup is not None and marks.is_blank(markup):
         raise InputError(
             f"{markup_file} has no visible marks: draw on a transparent background, or leave out --markup."
         )
-    if info.takes_markup(model):
-        if mask is not None:
-            raise InputError(f"{model} takes --markup or --mask, never both: leave out one of them.")
-        return Marks(markup=markup)
-    widened = marks.strokes_mask(markup)
-    note = (
-        f"{info.display_name} {model} takes no markup: the marks were widened into a mask "
-        f"({marks.STROKE_REACH} px around each stroke, {round(100 * marks.coverage(widened))}% of the image)."
-    )
-    return Marks(mask=marks.union(mask, widened), said=(note,))
+    prepared = paint_rules.prepare(mask, markup, takes_markup=info.takes_markup(model), model=model)
+    said = (f"{info.display_name} {prepared.note}",) if prepared.note else ()
+    return Marks(mask=prepared.mask, markup=prepared.markup, said=said)
 
 
 def read_markup(name: str) -> Image.Image:

@@ -110,11 +110,18 @@ def test_markup_must_be_a_png_with_transparency(tmp_path: Path, fmt: str, mode: 
         read_markup(str(path))
 
 
-def test_markup_and_mask_together_are_refused_for_a_model_that_takes_markup(tmp_path: Path) -> None:
+def test_markup_beside_a_mask_joins_the_mask_even_for_a_model_that_takes_markup(tmp_path: Path) -> None:
+    # OpenAI refuses markup with a mask: the strokes are widened into the mask instead, and said.
     mask = tmp_path / "mask.png"
-    Image.new("L", SIZE, 0).save(mask)
-    with pytest.raises(InputError, match="takes --markup or --mask, never both"):
-        read(mask, markup_file(tmp_path))
+    Image.new("L", SIZE, 255).save(mask)  # no black: nothing to edit but the marks
+    marks = read(mask, markup_file(tmp_path))
+    assert marks.markup is None
+    assert marks.mask is not None
+    assert marks.mask.getbbox() == (16, 26, 84, 94)
+    assert marks.said == (
+        "OpenAI gpt-image-2.6-flare takes markup or a mask, not both: the marks were widened into a mask "
+        "(24 px around each stroke, 8% of the image).",
+    )
 
 
 def test_for_other_models_the_mask_and_the_widened_marks_are_one_mask(tmp_path: Path) -> None:

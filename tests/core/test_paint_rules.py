@@ -7,7 +7,7 @@ from PIL import Image
 
 from core.config import parse_config
 from core.errors import ConfigError
-from core.paint_rules import check
+from core.paint_rules import Prepared, check, prepare
 from core.planning import Plan, plan_capture
 from providers.registry import provider_catalog
 
@@ -91,3 +91,32 @@ def test_config_check_refuses_a_bad_paint_setting(text: str, words: str) -> None
         parse_config(text, CATALOG, source="config.yaml")
     assert words in str(caught.value)
     assert caught.value.line == 2
+
+
+def test_prepare_keeps_markup_for_a_model_that_takes_it() -> None:
+    prepared = prepare(None, marked(), takes_markup=True, model="gpt-image-2.6-flare")
+    assert prepared.mask is None
+    assert prepared.markup is not None
+    assert prepared.note == ""
+
+
+def test_prepare_widens_markup_into_a_mask_for_other_models_and_says_so() -> None:
+    prepared = prepare(None, marked((200, 100)), takes_markup=False, model="gemini-3-pro-image")
+    assert prepared.markup is None
+    assert prepared.mask is not None
+    assert prepared.mask.getbbox() == (0, 0, 28, 29)  # the dot at (3, 4) widened by 24 px, cut by the edges
+    assert prepared.note.startswith("gemini-3-pro-image takes no markup: the marks were widened into a mask (24 px")
+
+
+def test_prepare_joins_markup_to_a_painted_mask_as_markup_never_goes_with_one() -> None:
+    prepared = prepare(painted(), marked(), takes_markup=True, model="gpt-image-2.6-flare")
+    assert prepared.markup is None
+    assert prepared.mask is not None
+    assert prepared.mask.getpixel((10, 10)) == 255  # painted
+    assert prepared.mask.getpixel((3, 28)) == 255  # within 24 px of the stroke
+    assert "takes markup or a mask, not both" in prepared.note
+
+
+def test_prepare_treats_strokeless_markup_as_none() -> None:
+    empty = Image.new("RGBA", (40, 30), (0, 0, 0, 0))
+    assert prepare(None, empty, takes_markup=True, model="m") == Prepared(None, None)
