@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 from PIL import Image, UnidentifiedImageError
 
 from cli.context import CliContext
+from cli.marks_input import read_marks
 from core import pixels
 from core.composite import DEFAULT_FEATHER_PX, composite
 from core.delivery import Destination, Naming, PngClipboard, deliver
@@ -67,6 +68,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="mask image: transparent pixels (or, without transparency, black ones) are the area to edit",
     )
     parser.add_argument(
+        "--markup",
+        metavar="FILE",
+        help="PNG of marks (arrows, circles) on a transparent background, INPUT's size: sent as markup to "
+        "GPT Image 2.5/2.6, widened into a mask for other models",
+    )
+    parser.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE", help="provider option; repeatable"
     )
     parser.add_argument(
@@ -104,8 +111,6 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     mode = _mode(info, args.mode)
     if mode.needs_prompt and not args.prompt.strip():
         raise InputError(f"{info.display_name} '{mode.id}' needs a prompt: add --prompt \"what to do\".")
-    if args.mask and not mode.accepts_mask:
-        raise InputError(f"{info.display_name} '{mode.id}' does not take a mask; leave out --mask.")
     if args.output is not None and args.output_dir is not None:
         raise InputError("Give --output FILE or --output-dir DIR, not both.")
     if args.input == STDIO and args.output is None and args.output_dir is None and not args.copy:
@@ -121,12 +126,17 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     except SpecError as error:
         raise InputError(f"--option {error}") from None
     image = _read_image(args.input, ctx) if mode.needs_image or args.input != STDIO else None
-    mask = fitting.mask_from_picture(_read_image(args.mask, ctx)) if args.mask else None
+    # The model the provider will use (its own rule: options, then settings, then the catalog's default).
+    model = str(given.get("model") or settings.options.get("model") or settings.model or info.default_model or "")
+    painted = read_marks(args.mask, args.markup, image, info, mode, model, lambda name: _read_image(name, ctx))
+    for line in painted.said:
+        ctx.say(f"Note: {line}")
     request = EditRequest(
         mode.id,
         prompt=args.prompt,
         image=image if mode.needs_image else None,
-        mask=mask,
+        mask=painted.mask,
+        markup=painted.markup,
         options={
             **settings.options,
             **given,

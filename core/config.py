@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 OUTPUT_MODES = ("clipboard", "save", "both")
 OUTPUT_FORMATS = ("png", "jpeg", "webp")
 NO_PROVIDER = "none"
+# A preset's ``paint`` (issue 13): must the person paint where to edit, may they, or are the tools off.
+PAINT_SETTINGS = ("required", "optional", "off")
+DEFAULT_PAINT = "optional"
 MAX_CONCURRENT_JOBS = 8
 # A million MB (a terabyte): past this a cap is a typo, not a wish.
 MAX_HISTORY_MB = 1_000_000
@@ -80,6 +83,7 @@ class Preset:
     prompt: str = ""
     options: Mapping[str, object] = field(default_factory=_frozen)
     hotkey: str | None = None
+    paint: str = DEFAULT_PAINT
 
     @property
     def needs_provider(self) -> bool:
@@ -355,7 +359,7 @@ class _Checker:
             return DEFAULT_PRESETS
         if not isinstance(value, list):
             raise self.fail(("presets",), "must be a list of presets")
-        allowed = frozenset({"name", "provider", "mode", "prompt", "options", "hotkey"})
+        allowed = frozenset({"name", "provider", "mode", "prompt", "options", "hotkey", "paint"})
         presets: list[Preset] = []
         for index, item in enumerate(value):
             path: Path_ = ("presets", index)
@@ -387,8 +391,11 @@ class _Checker:
             if mode is not None and mode not in known.mode_ids:
                 raise self.fail((*path, "mode"), f"{mode!r} is not a mode of {provider} ({', '.join(known.mode_ids)})")
             options = self.options((*path, "options"), known, entry.get("options"), self.models.get(str(provider)))
-        elif mode is not None or entry.get("options"):
-            raise self.fail(path, "a preset without a provider takes no mode or options")
+        elif mode is not None or entry.get("options") or entry.get("paint") is not None:
+            raise self.fail(path, "a preset without a provider takes no mode, options or paint")
+        paint = entry.get("paint", DEFAULT_PAINT)
+        if paint not in PAINT_SETTINGS:
+            raise self.fail((*path, "paint"), f"{paint!r} is not one of {', '.join(PAINT_SETTINGS)}")
         hotkey = entry.get("hotkey")
         if hotkey is not None:
             hotkey = str(self.check((*path, "hotkey"), hotkey, lambda v: str(parse_hotkey(v))))
@@ -399,6 +406,7 @@ class _Checker:
             prompt=prompt,
             options=MappingProxyType(options),
             hotkey=hotkey,
+            paint=str(paint),
         )
 
     def retired_models(self, providers: Mapping[str, ProviderSettings], presets: tuple[Preset, ...]) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ hotkeys:
 
 # Presets: what happens to a selected region. provider 'none' copies or saves it as it is.
 # mode: the provider's mode (see 'python main.py providers'); options: that provider's options.
+# paint: required (Enter waits until you paint the area to change), optional (default) or off.
 presets:
   - {name: copy, provider: none}
   - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this as a watercolor", hotkey: null}

@@ -3,7 +3,10 @@
 The rule: a named preset (from a hotkey or the hand-off) wins, then the active preset, and with
 no preset the provider chosen in the menu (``default_provider``) runs its default mode. A preset
 with ``provider: none`` copies the region as it is; presets whose mode takes no prompt skip the
-prompt bar. Pure, so the rule is tested without a display.
+prompt bar. ``paint`` (issue 13) is the preset's: whether the person must, may or cannot paint where
+to edit; a mode that takes no image, or no mask in any form (PhotoRoom's, BFL's), has nothing to
+paint for, so it is ``off`` there. Pure, so the rule
+is tested without a display.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 
-from core.config import Config
+from core.config import DEFAULT_PAINT, Config
 
 
 class ModeDescription(Protocol):
@@ -27,6 +30,8 @@ class ModeDescription(Protocol):
     def needs_prompt(self) -> bool: ...
     @property
     def needs_image(self) -> bool: ...
+    @property
+    def accepts_mask(self) -> bool: ...
 
 
 class ProviderDescription(Protocol):
@@ -44,6 +49,7 @@ class ProviderDescription(Protocol):
 REMOVE_BACKGROUND_PROVIDER = "photoroom"
 REMOVE_BACKGROUND_MODE = "remove-background"
 NO_PRESET = "(provider's default)"
+PAINT_OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Plan:
     needs_image: bool = True
     options: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     remove_background_after: bool = False
+    paint: str = PAINT_OFF
 
     @property
     def shows_prompt_bar(self) -> bool:
@@ -82,6 +89,7 @@ def plan_capture(config: Config, catalog: Mapping[str, ProviderDescription], pre
             needs_prompt=mode.needs_prompt,
             needs_image=mode.needs_image,
             remove_background_after=after and info.id != REMOVE_BACKGROUND_PROVIDER,
+            paint=DEFAULT_PAINT if mode.needs_image and mode.accepts_mask else PAINT_OFF,
         )
     preset = config.preset(name)
     if not preset.needs_provider:
@@ -99,4 +107,5 @@ def plan_capture(config: Config, catalog: Mapping[str, ProviderDescription], pre
         needs_image=mode.needs_image,
         options=preset.options,
         remove_background_after=after and mode.id != REMOVE_BACKGROUND_MODE,
+        paint=preset.paint if mode.needs_image and mode.accepts_mask else PAINT_OFF,
     )

@@ -23,7 +23,7 @@ import httpx
 
 from core.errors import BadResponseError, CancelledError, InputError, ProviderTimeoutError
 from core.models import EditRequest, EditResult, ProgressEvent
-from providers import bfl_wire, fitting, images, sizing
+from providers import bfl_wire, fitting, images, painted, sizing
 from providers.catalog.bfl import INFO
 from providers.http import HttpPolicy, download, is_loopback, is_secure, send
 
@@ -103,6 +103,8 @@ class BflProvider:
         return bfl_wire.body(self.model, request.prompt, encoded, plan.request if plan else None, options)
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        # FLUX.2 and Kontext take no mask (only the retired Fill endpoint did): said, not dropped (ADR 033).
+        painted.check_marks(INFO, request, self.model)
         plan = self.plan(request)
         payload = json.dumps(self.body(request, plan)).encode("utf-8")
         base = httpx.URL(self.settings.base_url)

@@ -20,7 +20,7 @@ from httpx import codes
 from core.errors import BadRequestError, ConfigError, InputError, ProviderError
 from core.models import EditRequest, EditResult
 from core.schema import SpecError, check_options
-from providers import fitting, google_models, images, sizing
+from providers import fitting, google_models, images, painted, sizing
 from providers.catalog.google import DEFAULT_MODEL, INFO, aspect_ratios_for
 from providers.deprecation import deprecation_note
 from providers.google_wire import build_body, classify, parse_answer
@@ -61,8 +61,10 @@ class GoogleProvider:
         options = {**self.settings.options, **request.options}
         model = self.model_for(options)
         self._for_model(model, options)
+        painted.check_marks(INFO, request, model)
         aspect = options.get("aspectRatio")
         inline: tuple[str, str] | None = None
+        mask: tuple[str, str] | None = None
         plan: sizing.Plan | None = None
         if request.image is not None:
             rule = INFO.size_rule_for(model)
@@ -76,12 +78,15 @@ class GoogleProvider:
                 image = fitting.frame(request.image, plan) if plan is not None else request.image
                 fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
                 inline = (fitted.mime, base64.b64encode(fitted.data).decode("ascii"))
+                mask = self._mask(request, plan, fitted.size)
         body = build_body(
             request.prompt,
             inline,
             aspect_ratio=str(aspect) if aspect else None,
             image_size=str(options["imageSize"]) if options.get("imageSize") else None,
             thinking_level=str(options["thinkingLevel"]) if options.get("thinkingLevel") else None,
+            mask=mask,
+            mask_instruction=painted.MASK_INSTRUCTION,
         )
         url = generate_url(self.settings.base_url, model)
 
@@ -114,6 +119,14 @@ class GoogleProvider:
         warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
         notes += [warned] if warned else []
         return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=tuple(notes))
+
+    def _mask(self, request: EditRequest, plan: sizing.Plan | None, size: tuple[int, int]) -> tuple[str, str] | None:
+        """The painted mask on the frame, at the sent image's size, as the second image (white = change)."""
+        if request.mask is None:
+            return None
+        framed = fitting.frame_mask(request.mask, plan) if plan is not None else request.mask
+        data = fitting.encode(painted.google_mask(framed, size), "PNG")
+        return "image/png", base64.b64encode(data).decode("ascii")
 
     def _for_model(self, model: str, options: dict[str, object]) -> None:
         """The model family's rules, before anything is sent: an option or value it refuses is said in words."""

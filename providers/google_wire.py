@@ -67,12 +67,21 @@ def build_body(
     aspect_ratio: str | None,
     image_size: str | None,
     thinking_level: str | None = None,
+    mask: tuple[str, str] | None = None,
+    mask_instruction: str = "",
 ) -> dict[str, object]:
-    """The documented request: text part, then the image as ``inline_data`` (mime type, base64)."""
+    """The documented request: text part, then the image as ``inline_data`` (mime type, base64).
+
+    Gemini has no mask field: a painted mask (issue 13) follows as a second image, then the words that
+    say what it means (``providers.painted.MASK_INSTRUCTION``).
+    """
     parts: list[dict[str, object]] = [{"text": prompt}]
-    if inline is not None:
-        mime_type, data = inline
-        parts.append({"inline_data": {"mime_type": mime_type, "data": data}})
+    for blob in (inline, mask):
+        if blob is not None:
+            mime_type, data = blob
+            parts.append({"inline_data": {"mime_type": mime_type, "data": data}})
+    if mask is not None and mask_instruction:
+        parts.append({"text": mask_instruction})
     image_config: dict[str, str] = {}
     if aspect_ratio:
         image_config["aspectRatio"] = aspect_ratio

@@ -17,7 +17,7 @@ import httpx
 
 from core.errors import InputError
 from core.models import EditRequest, EditResult
-from providers import fitting, images, sizing
+from providers import fitting, images, painted, sizing
 from providers.catalog.ideogram import ASPECT_RATIOS, INFO, MODE_SIZE_RULES, RESOLUTIONS
 from providers.http import Answer, HttpPolicy, download, send
 from providers.ideogram_wire import (
@@ -130,6 +130,8 @@ class IdeogramProvider:
             raise InputError(f"Ideogram has no mode '{request.mode}' (modes: {', '.join(INFO.mode_ids)}).")
         if request.mode in MODE_TAKES_PROMPT and not request.prompt.strip():
             raise InputError(f"Ideogram's {request.mode} mode needs a prompt.")
+        # Masks only on inpaint and precise edit; markup nowhere (the caller makes it a mask first).
+        painted.check_marks(INFO, request)
         plan = self.plan(request)
         options = self.shape_options(request, plan)
         notes: list[str] = []

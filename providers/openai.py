@@ -23,7 +23,7 @@ import httpx
 from core.errors import BadRequestError, InputError, ProviderError
 from core.models import EditRequest, EditResult, ProgressEvent
 from core.schema import SpecError, check_options
-from providers import fitting, openai_models, openai_wire, sizing
+from providers import fitting, openai_models, openai_wire, painted, sizing
 from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO, streams_drafts
 from providers.deprecation import deprecation_note
@@ -214,7 +214,8 @@ class OpenAIProvider:
     ) -> tuple[Builds, list[str], sizing.Plan | None]:
         if request.image is None:
             raise InputError(f"{self.info.display_name} 'edit' needs an image.")
-        image, mask_image, plan = request.image, request.mask, None
+        painted.check_marks(self.info, request, model)
+        image, mask_image, markup_image, plan = request.image, request.mask, request.markup, None
         rule = self.info.size_rule_for(model)
         if options.get("size") is None and rule is not None:
             # The crop's own shape, padded where the model's sizes demand it; a size the person chose wins.
@@ -222,6 +223,7 @@ class OpenAIProvider:
             options["size"] = plan.request
             image = fitting.frame(request.image, plan)
             mask_image = fitting.frame_mask(request.mask, plan) if request.mask is not None else None
+            markup_image = painted.frame_markup(request.markup, plan) if request.markup is not None else None
         fitted = fitting.fit_image(image, self.info.limits, self.info.display_name)
         if options.get("size") is None:
             options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
@@ -232,6 +234,7 @@ class OpenAIProvider:
             {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.EDIT_FIELDS, model)}
         )
         mask = fitting.openai_mask(mask_image, fitted.size) if mask_image is not None else None
+        markup = painted.markup_png(markup_image, fitted.size) if markup_image is not None else None
         url = f"{self.settings.base_url}/images/edits"
         headers = self._headers(key)
 
@@ -242,6 +245,8 @@ class OpenAIProvider:
                 files = {"image": (fitted.filename, fitted.data, fitted.mime)}
                 if mask is not None:
                     files["mask"] = ("mask.png", mask, "image/png")
+                if markup is not None:
+                    files["markup"] = ("markup.png", markup, "image/png")
                 return self.client.build_request("POST", url, data=form, files=files, headers=headers)
 
             return build

@@ -35,7 +35,7 @@ from core.errors import (
     ServerError,
 )
 from core.models import EditRequest, EditResult
-from providers import fitting, images, json_api
+from providers import fitting, images, json_api, painted
 from providers.catalog.openrouter import ASPECT_RATIOS, INFO
 from providers.error_rules import StatusRules, shorten
 from providers.http import Answer, HttpPolicy
@@ -145,6 +145,8 @@ class OpenRouterProvider:
         return body
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        # Chat completions have no mask field, and models differ in how they read a second image (ADR 033).
+        painted.check_marks(INFO, request)
         answer = await json_api.post_json(
             self.client, PROVIDER, f"{self.settings.base_url.rstrip('/')}/api/v1/chat/completions", self.body(request),
             key=key, settings=self.settings, progress=progress, classify=classify, policy=self.policy,

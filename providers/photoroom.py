@@ -17,7 +17,7 @@ import httpx
 
 from core.errors import BadResponseError, InputError
 from core.models import EditRequest, EditResult
-from providers import fitting, images
+from providers import fitting, images, painted
 from providers.catalog.photoroom import INFO
 from providers.http import Answer, HttpPolicy, send
 from providers.photoroom_wire import UPSCALE_MAX_SIDE, V2_MODES, classify, edit_base_url, segment_fields, v2_fields
@@ -68,6 +68,8 @@ class PhotoRoomProvider:
         raise InputError(f"PhotoRoom has no mode '{request.mode}' (modes: {', '.join(INFO.mode_ids)}).")
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        # No PhotoRoom endpoint takes a mask: said before sending, not dropped (ADR 033).
+        painted.check_marks(INFO, request)
         if request.image is None:
             raise InputError(f"PhotoRoom's {request.mode} mode needs an image.")
         url, file_field, fields, ignored = self.plan(request)

@@ -24,7 +24,7 @@ from httpx import codes
 
 from core.errors import AuthError, BadResponseError, BlockedError, InputError, ProviderError, QuotaError, RateLimitError
 from core.models import EditRequest, EditResult
-from providers import images, json_api
+from providers import images, json_api, painted
 from providers.catalog.xai import INFO
 from providers.error_rules import StatusRules
 from providers.http import Answer, HttpPolicy, download
@@ -95,6 +95,8 @@ class XaiProvider:
         return body
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
+        # /v1/images/edits takes prompt, image and shape fields only, no mask (docs.x.ai; ADR 033).
+        painted.check_marks(INFO, request)
         answer = await json_api.post_json(
             self.client, PROVIDER, f"{self.settings.base_url.rstrip('/')}/v1/images/edits", self.body(request),
             key=key, settings=self.settings, progress=progress, classify=classify, policy=self.policy,

@@ -91,7 +91,8 @@ INFO = ProviderInfo(
     display_name="Google Gemini",
     key_env_vars=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
     modes=(
-        ModeInfo("edit", "Edit the selection"),
+        # No mask field: a painted mask goes as a second image with words (providers.painted, issue 13).
+        ModeInfo("edit", "Edit the selection", accepts_mask=True),
         ModeInfo("generate", "Generate from the prompt", needs_image=False),
     ),
     default_mode="edit",

@@ -106,7 +106,7 @@ def test_bad_hotkey_on_line_7_names_file_line_and_key() -> None:
         ("providers:\n  openai: {timeout: -1}\n", 2, "must be a number of seconds above 0"),
         ("default_provider: dalle\n", 1, "'dalle' is not a provider"),
         ("hotkeys: {capture: '<ctrl>+e', clipboard: '<ctrl>+e'}\n", 1, "is already used by hotkeys.capture"),
-        ("presets:\n  - {name: x, provider: none, mode: edit}\n", 2, "takes no mode or options"),
+        ("presets:\n  - {name: x, provider: none, mode: edit}\n", 2, "takes no mode, options or paint"),
         ("active_preset: nope\n", 1, "'nope' is not the name of a preset"),
         ("providers: [1, 2]\n", 1, "must be a mapping"),
     ],

@@ -77,6 +77,10 @@ class GeminiShape:
 
     key: str
     images: int | None = None
+    # A painted edit (issue 13): Gemini has no mask field, so the app sends the mask as a second image
+    # and says in words what it means. Checked: two images of one size, the second black and white,
+    # and a text part that says to change only the white area. Written here, not imported.
+    masked: bool = False
 
     def __call__(self, recorded: Recorded) -> str | Refusal | None:
         if recorded.method == "GET" and recorded.path == "/v1beta/models":
@@ -132,7 +136,37 @@ class GeminiShape:
             found.append("there is no text part with the prompt")
         if self.images is not None and inline_count != self.images:
             found.append(f"{inline_count} inline image(s) sent; this mode sends {self.images}")
+        if self.masked:
+            found += mask_problems(contents)
         return found + config_problems(body.get("generationConfig"))
+
+
+MASK_WORDS = ("second image is a mask", "change only the area that is white")
+
+
+def mask_problems(contents: list[object]) -> list[str]:
+    """A mask sent as an image: the image then the mask, the same size, only black and white, explained."""
+    parts = [part for content in contents if isinstance(content, dict) for part in content.get("parts", [])]
+    pictures = [
+        _picture(part) for part in parts if isinstance(part, dict) and ("inline_data" in part or "inlineData" in part)
+    ]
+    texts = " ".join(str(part["text"]) for part in parts if isinstance(part, dict) and "text" in part).lower()
+    found = [] if all(words in texts for words in MASK_WORDS) else ["no text part says the second image is the mask"]
+    if len(pictures) != 2:
+        return [*found, f"a masked edit sends the image and its mask, not {len(pictures)} image(s)"]
+    image, mask = pictures
+    if mask.size != image.size:
+        found.append(f"the mask is {mask.size}, the image {image.size}; they must be the same size")
+    colours = {value for _, value in (mask.convert("L").getcolors(256) or [])}
+    if not colours <= {0, 255}:
+        found.append("the mask must be black and white only")
+    return found
+
+
+def _picture(part: dict[str, object]) -> Image.Image:
+    blob = part.get("inline_data") or part.get("inlineData")
+    assert isinstance(blob, dict)
+    return Image.open(io.BytesIO(base64.b64decode(str(blob["data"]))))
 
 
 def part_problem(part: object) -> tuple[str, str | None]:
@@ -217,6 +251,12 @@ def models_pages(*pages: tuple[str, ...]) -> list[Reply]:
             body["nextPageToken"] = f"page-{number + 1}"
         replies.append(Reply.json(body))
     return replies
+
+
+def sent_images(recorded: Recorded) -> list[Image.Image]:
+    """Every inline image a request carried, in order, decoded."""
+    parts = recorded.json()["contents"][0]["parts"]
+    return [_picture(part) for part in parts if "inline_data" in part or "inlineData" in part]
 
 
 def sent_image(recorded: Recorded) -> Image.Image:

@@ -5,7 +5,7 @@ checks the path, the bearer security scheme and the body (multipart for edits, J
 operation's schema: required fields, enums, ranges. Closed here, beyond openapi-core: multipart
 text parts are cast to their declared type (a form only carries text), a field the schema does not
 declare is refused (``moderation`` on the multipart edit is the case that matters), the key must be
-the expected one, image parts must open in Pillow, and a mask must be a PNG with alpha the image's size.
+the expected one, image parts must open in Pillow, and a mask or markup must be a PNG with alpha the image's size.
 Today's API rules (retired ids, sizes, per-model options) are ``tests.providers.openai_contract``:
 a request that breaks one is answered as OpenAI answers it and fails the test that sent it.
 
@@ -151,6 +151,13 @@ def image_problems(recorded: Recorded) -> list[str]:
             problems.append("mask must be a PNG with an alpha channel")
         if mask.size != image.size:
             problems.append(f"mask is {mask.size}, image is {image.size}: they must be the same size")
+    if "markup" in form:
+        # "a transparent PNG the size of the first image" (openai-images.yaml, CreateImageEditRequest.markup)
+        markup = Image.open(io.BytesIO(form["markup"].data))
+        if markup.format != "PNG" or "A" not in markup.getbands():
+            problems.append("markup must be a PNG with an alpha channel")
+        if markup.size != image.size:
+            problems.append(f"markup is {markup.size}, image is {image.size}: they must be the same size")
     return problems
 
 
