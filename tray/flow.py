@@ -32,6 +32,7 @@ from overlay.toast import ProgressToast
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
 from tray.results import LastResult, ResultViews, finished
+from tray.spending import Spending
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class JobFlow:
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
+        self.spending = Spending(parts.catalog)
         self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
@@ -98,6 +100,7 @@ class JobFlow:
             prompt=plan.prompt,
             history=self.history.items,
             needs_prompt=plan.needs_prompt,
+            cost=self.spending.estimate_text(config, plan, crop.size),
         )
 
         def send(prompt: str) -> None:
@@ -214,7 +217,8 @@ class JobFlow:
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan))
-        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
+        cost = self.spending.settle(config, plan, running.crop_size, event.result)
+        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None, cost))
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
