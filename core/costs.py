@@ -8,12 +8,14 @@ answer is None and nothing shows a number: a wrong price is worse than none.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.models import Usage
 
 ANY = "*"
+SNAPSHOT = re.compile(r"\d{4}-\d{2}-\d{2}")
 PER_MILLION = 1_000_000
 # Below a cent a third decimal says more than "$0.01" would.
 SMALL = 0.01
@@ -61,8 +63,8 @@ class Price:
 
 
 def _is_snapshot(model: str, base: str) -> bool:
-    tail = model.removeprefix(base + "-")
-    return tail != model and len(tail) == len("2026-04-21") and tail[4] == "-" == tail[7]
+    """``gpt-image-2-2026-04-21`` is a dated snapshot of ``gpt-image-2``; ``gpt-image-2.5-flare`` is not."""
+    return model.startswith(base + "-") and SNAPSHOT.fullmatch(model[len(base) + 1 :]) is not None
 
 
 @dataclass(frozen=True)

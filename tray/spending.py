@@ -60,11 +60,14 @@ class Spending:
         model = model_of(info, config, plan)
         quality = plan.options.get("quality")
         n = plan.options.get("n")
+        # Text to image sends no crop: the size is the person's, or the provider's own default.
+        given = plan.options.get("size")
+        size = request_size(info, model, plan.options, crop) if plan.needs_image else given
         return estimate(
             price_table(self._catalog, config),
             info.id,
             model,
-            request_size(info, model, plan.options, crop),
+            size if isinstance(size, str) else None,
             quality if isinstance(quality, str) else None,
             n if isinstance(n, int) and not isinstance(n, bool) else 1,
         )

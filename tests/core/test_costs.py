@@ -65,12 +65,19 @@ def test_the_estimate_is_the_per_image_price_times_n() -> None:
         ("openai", "gpt-image-2", "1024x1024", None),  # quality auto: OpenAI picks, the price is unknown
         ("openai", "gpt-image-2.6-flare", "1024x1024", "low"),  # 2.6's tokens per image are not published
         ("openai", "gpt-image-2.5", "1024x1024", "low"),  # not a model of the table, nor a snapshot
+        ("openai", "gpt-image-2-mini", "1024x1024", "low"),  # a model named like it is not a snapshot of it
         ("openai-compatible", "gpt-image-2", "1024x1024", "low"),  # a self-hosted server's price is its own
         ("ideogram", "ideogram-4-5", None, None),
     ],
 )
 def test_no_entry_means_no_number(provider: str, model: str, size: str | None, quality: str | None) -> None:
     assert estimate(TABLE, provider, model, size, quality) is None
+
+
+def test_a_dated_snapshot_has_its_models_price() -> None:
+    guess = estimate(TABLE, "openai", "gpt-image-2-2026-04-21", "1024x1024", "high")
+    assert guess is not None
+    assert guess.amount == 0.211
 
 
 def test_no_usage_or_no_token_price_means_no_figure() -> None:

@@ -119,3 +119,13 @@ def test_no_price_and_no_usage_means_no_number_anywhere(rig: FlowRig, monkeypatc
     pump(rig.root, viewer.help.winfo_viewable)
     assert not viewer.cost.winfo_ismapped()
     viewer.close()
+
+
+def test_text_to_image_is_estimated_at_the_size_asked_not_the_crops(rig: FlowRig) -> None:
+    # Generate sends no image, so no crop-shaped size: OpenAI's own default (auto) has no price.
+    plan = dataclasses.replace(plan_with(rig, model="gpt-image-2", quality="low"), needs_image=False)
+    assert rig.flow.spending.estimate(rig.config(), plan, (1024, 1024)) is None
+    sized = dataclasses.replace(plan_with(rig, model="gpt-image-2", quality="low", size="1536x1024"), needs_image=False)
+    guess = rig.flow.spending.estimate(rig.config(), sized, (1024, 1024))
+    assert guess is not None
+    assert guess.amount == 0.005
