@@ -25,6 +25,7 @@ from cli.context import CliContext
 from cli.marks_input import read_marks
 from core import pixels
 from core.composite import DEFAULT_FEATHER_PX, composite
+from core.costs import PriceTable, from_usage
 from core.delivery import Destination, Naming, PngClipboard, deliver
 from core.errors import InputError, NoImageError
 from core.models import EditRequest, EditResult, ProgressEvent
@@ -149,6 +150,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     result = asyncio.run(_run_job(job, key, ProgressPrinter(ctx, info.display_name)))
     for note in result.notes:
         ctx.say(f"Note: {note}")
+    cost = from_usage(PriceTable.of(info.prices, config.costs), info.id, result.model, result.usage)
+    if cost is not None:  # issue 18: the answer's own token count, priced; no price, no number
+        ctx.say(f"Cost: {cost.label} (from the answer's token count; an estimate, not your bill)")
     return _deliver(_final_images(job, result, config), args, ctx, config, job, target)
 
 

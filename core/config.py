@@ -19,6 +19,8 @@ from typing import Protocol
 from core import paths
 from core.config_defaults import DEFAULT_CONFIG_TEXT
 from core.config_values import check_base_url, check_pattern
+from core.cost_settings import check_costs
+from core.costs import Price
 from core.errors import ConfigError
 from core.hotkeys import DEFAULT_CAPTURE_HOTKEY, DEFAULT_CLIPBOARD_HOTKEY, DEFAULT_LAST_RESULT_HOTKEY, parse_hotkey
 from core.schema import OptionsSpec, SpecError, check_options
@@ -135,6 +137,8 @@ class Config:
     output: OutputSettings = field(default_factory=OutputSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    # The person's prices (``costs:``), ahead of the built-in ones (issue 18, ADR 030).
+    costs: tuple[Price, ...] = ()
     path: Path | None = None
     # Said by `config check` and the tray: a configured model the provider has shut down (issue 11).
     notices: tuple[str, ...] = ()
@@ -246,7 +250,7 @@ class _Checker:
     """Walks the located document; the first problem found is raised with its line."""
 
     TOP_KEYS = frozenset(
-        {"default_provider", "active_preset", "providers", "hotkeys", "presets", "output", "privacy", "jobs"}
+        {"default_provider", "active_preset", "providers", "hotkeys", "presets", "output", "privacy", "jobs", "costs"}
     )
 
     def __init__(self, document: LocatedDocument, catalog: Mapping[str, KnownProvider], source: str) -> None:
@@ -300,6 +304,7 @@ class _Checker:
             output=self.output(top.get("output")),
             privacy=self.privacy(top.get("privacy")),
             jobs=self.jobs(top.get("jobs")),
+            costs=check_costs(top.get("costs"), self.fail, self.mapping, tuple(self.catalog)),
         )
 
     def provider_list(self) -> str:

@@ -56,4 +56,12 @@ privacy: {history: false, history_max_mb: 500}
 # How many provider jobs may run at once, whether PhotoRoom removes the background afterwards, and
 # whether a masked edit keeps the original's pixels outside the mask (providers repaint them).
 jobs: {max_concurrent: 2, remove_background_after: false, keep_unmasked: true}
+
+# Prices, in US dollars, for the estimate in the prompt bar and the figure after a job. The app knows
+# OpenAI's (with their date and source); entries here win. Figures are estimates, not your bill.
+# For example (made-up amounts: put in what your provider charges you):
+# costs:
+#   - {provider: openai, model: gpt-image-2.6-flare, size: 1024x1024, quality: low, per_image: 0.01}
+#   - {provider: openai, model: gpt-image-2.6-flare,
+#      per_million_tokens: {text_input: 5, image_input: 8, image_output: 30}}
 """

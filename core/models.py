@@ -111,13 +111,28 @@ class EditRequest:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """The tokens a provider's answer says it billed (OpenAI's ``usage``); ``core.costs`` prices them."""
+
+    input_text_tokens: int = 0
+    input_image_tokens: int = 0
+    output_image_tokens: int = 0
+    output_text_tokens: int = 0
+
+
+@dataclass(frozen=True)
 class EditResult:
-    """What a provider gave back, already checked to be images Pillow can open."""
+    """What a provider gave back, already checked to be images Pillow can open.
+
+    ``usage`` is what the answer said it billed, for the providers whose answer says (issue 18);
+    None when it did not.
+    """
 
     provider_id: str
     images: tuple[Image.Image, ...]
     model: str = ""
     notes: tuple[str, ...] = ()
+    usage: Usage | None = None
 
     @property
     def image(self) -> Image.Image:

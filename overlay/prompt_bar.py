@@ -39,6 +39,8 @@ class PromptBarSpec:
     prompt: str
     history: tuple[str, ...] = ()
     needs_prompt: bool = True
+    # "about $0.04, estimate" from the price table (issue 18); "" when it has no price: no number then.
+    cost: str = ""
 
 
 class PromptBar:
@@ -73,6 +75,9 @@ class PromptBar:
             foreground=MUTED,
             anchor="w",
         ).pack(fill="x")
+        self.cost = tk.Label(body, text=spec.cost, background=BACKGROUND, foreground=FOREGROUND, anchor="w")
+        if spec.cost:
+            self.cost.pack(fill="x")
         self.text = tk.StringVar(value=spec.prompt)
         self.entry = tk.Entry(
             body,

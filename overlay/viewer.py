@@ -42,6 +42,7 @@ class ViewerSpec:
     variants: tuple[Image.Image, ...]
     region: Rect | None
     screen: Rect
+    cost_text: str = ""  # one line at the top: what the job cost (issue 18)
 
 
 def viewer_box(size: tuple[int, int], region: Rect | None, screen: Rect) -> Rect:
@@ -89,6 +90,9 @@ class ResultViewer:
         self.picture.place(x=0, y=0, width=size[0], height=size[1])
         self.help = tk.Label(self.window, background=BACKGROUND, foreground=FOREGROUND, anchor="w", padx=6)
         self.help.place(x=0, rely=1.0, anchor="sw", relwidth=1.0)
+        self.cost = tk.Label(self.window, text=spec.cost_text, background=BACKGROUND, foreground=FOREGROUND, padx=6)
+        if spec.cost_text:
+            self.cost.place(x=0, y=0, anchor="nw")
         self.window.geometry(f"{size[0]}x{size[1]}+{self.box.x}+{self.box.y}")
         self._render()
         self.window.bind("<KeyPress>", self._key_press)

@@ -12,6 +12,7 @@ from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
+from core.costs import Price
 from providers.sizing import SizeRule
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class ProviderInfo:
     size_rules: tuple[tuple[str, SizeRule], ...] = ()
     families: tuple[ModelFamily, ...] = ()
     retired: tuple[RetiredModel, ...] = ()
+    # The price table's built-in rows, each with its date and source (issue 18, ADR 030).
+    prices: tuple[Price, ...] = ()
 
     @property
     def mode_ids(self) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ from providers.openai_stream import Drafts, StreamingSupport, drafts_to_ask, ref
 
 if TYPE_CHECKING:
     from core.config import ProviderSettings
-    from core.models import ProgressSink
+    from core.models import ProgressSink, Usage
     from providers.openai_wire import ResultItem
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class OpenAIProvider:
         else:
             make, notes = self._generate(request, options, model, key)
         notes = dropped + notes
-        answer, items = await self._answer(make, drafts, plan, model, key, progress, request.mode)
+        answer, items, usage = await self._answer(make, drafts, plan, model, key, progress, request.mode)
         blobs = []
         for item in keep_asked(items, options.get("n"), self.info.display_name, notes):
             data = item.data
@@ -104,13 +104,14 @@ class OpenAIProvider:
         progress(ProgressEvent("done"))
         fix = f"'python main.py models {self.info.id}' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)
-        return EditResult(self.info.id, tuple(images), model=model, notes=(*notes, *([warned] if warned else [])))
+        notes = [*notes, *([warned] if warned else [])]
+        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes), usage=usage)
 
     async def _answer(
         self, make: Builds, drafts: int, plan: sizing.Plan | None, model: str, key: str, progress: ProgressSink,
         mode: str,
-    ) -> tuple[Answer, list[ResultItem]]:  # fmt: skip
-        """The answer and its images: streamed with drafts when asked, else (or after a refusal) plain."""
+    ) -> tuple[Answer, list[ResultItem], Usage | None]:  # fmt: skip
+        """The answer, its images and its ``usage``: streamed with drafts when asked, else plain."""
         name = self.info.display_name
         if drafts:
             prefix = "image_edit" if mode == "edit" else "image_generation"
@@ -129,10 +130,10 @@ class OpenAIProvider:
                 )
             else:
                 if answer.content_type == "text/event-stream":
-                    return answer, reader.items()
-                return answer, openai_wire.parse_items(answer, name)
+                    return answer, reader.items(), reader.usage
+                return answer, *openai_wire.parse_answer(answer, name)
         answer = await self._send(make({}), model, key, progress, None)
-        return answer, openai_wire.parse_items(answer, name)
+        return answer, *openai_wire.parse_answer(answer, name)
 
     async def _send(
         self, build: RequestBuilder, model: str, key: str, progress: ProgressSink, reader: Drafts | None

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.errors import BadResponseError, BlockedError, ProviderError, ServerError
-from core.models import ProgressEvent
+from core.models import ProgressEvent, Usage
 from providers import fitting
 from providers.images import decode_base64, decode_image
-from providers.openai_wire import ResultItem
+from providers.openai_wire import ResultItem, usage_of
 from providers.sse import LineTooLongError, SseEvent, SseParser
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ class Drafts:
         self._attempt = 0
         self._parser = SseParser()
         self._finals: list[ResultItem] = []
+        # The completed event's ``usage`` (issue 18): what this answer says it billed.
+        self.usage: Usage | None = None
         # None until the body's first bytes show whether it is an event stream at all.
         self._is_stream: bool | None = None
         self._head = b""
@@ -114,6 +116,7 @@ class Drafts:
         if attempt != self._attempt:
             # A new body (a retry after a broken connection): nothing of the last one counts.
             self._attempt, self._parser, self._finals = attempt, SseParser(), []
+            self.usage = None
             self._is_stream, self._head = None, b""
         if self._is_stream is None:
             # A server that ignored ``stream`` answers JSON (read whole afterwards): it is not buffered a
@@ -156,6 +159,7 @@ class Drafts:
             self._draft(data)
         elif kind == f"{self._prefix}.completed":
             self._finals.append(ResultItem(data=decode_base64(data.get("b64_json"), self._provider)))
+            self.usage = usage_of(data) or self.usage
         else:
             # A newer event kind this version does not know: not an error, just not ours to show.
             log.debug("%s: streamed event of type %.40r ignored", self._provider, kind)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from types import MappingProxyType
+from typing import TypeGuard
 
 from core.errors import (
     AuthError,
@@ -22,6 +23,7 @@ from core.errors import (
     ServerError,
     TooLargeError,
 )
+from core.models import Usage
 from providers.http import Answer
 from providers.images import decode_base64
 
@@ -68,9 +70,15 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def parse_items(answer: Answer, provider: str) -> list[ResultItem]:
-    """``{"data": [{"b64_json": ...} | {"url": ...}]}`` as items, or ``BadResponseError``."""
+def parse_answer(answer: Answer, provider: str) -> tuple[list[ResultItem], Usage | None]:
+    """The images and the ``usage`` of a JSON answer, its body parsed once (it may be 100 MB of base64)."""
     body = answer.json()
+    return parse_items(answer, provider, body), usage_of(body)
+
+
+def parse_items(answer: Answer, provider: str, body: object = None) -> list[ResultItem]:
+    """``{"data": [{"b64_json": ...} | {"url": ...}]}`` as items, or ``BadResponseError``."""
+    body = answer.json() if body is None else body
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list) or not data:
         raise BadResponseError(provider, "answered without any image. Try again; check the base_url if it repeats.")
@@ -83,6 +91,31 @@ def parse_items(answer: Answer, provider: str) -> list[ResultItem]:
         else:
             raise BadResponseError(provider, "answered with an entry that holds no image.")
     return items
+
+
+def usage_of(body: object) -> Usage | None:
+    """An answer's (or a completed event's) ``usage`` as ``Usage``; None when absent or not numbers.
+
+    ``ImagesUsage``/``ImageGenUsage`` (openai-images.yaml): ``input_tokens_details`` has
+    ``text_tokens`` and ``image_tokens``; ``output_tokens`` are image tokens unless the optional
+    ``output_tokens_details`` splits them into ``image_tokens`` and ``text_tokens``.
+    """
+    usage = body.get("usage") if isinstance(body, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    given = usage.get("input_tokens_details")
+    split = usage.get("output_tokens_details")
+    inputs = given if isinstance(given, dict) else {}
+    outputs = split if isinstance(split, dict) else {"image_tokens": usage.get("output_tokens")}
+    text_in, image_in = inputs.get("text_tokens"), inputs.get("image_tokens")
+    image_out, text_out = outputs.get("image_tokens"), outputs.get("text_tokens", 0)
+    if not (_count(text_in) and _count(image_in) and _count(image_out) and _count(text_out)):
+        return None
+    return Usage(text_in, image_in, image_out, text_out)
+
+
+def _count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _error_fields(answer: Answer) -> tuple[str, str, str]:

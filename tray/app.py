@@ -169,6 +169,7 @@ class TrayApp:
             start_at_login=login.is_enabled() if login is not None else None,
             running_jobs=self.flow.running,
             models=self._model_items(),
+            spent=self.flow.spending.menu_text,
         )
 
     def has_key(self, provider_id: str) -> bool | None:

@@ -33,6 +33,7 @@ from tray.events import Event, JobUpdate, NotificationClicked
 from tray.history_recorder import HistoryRecorder
 from tray.parts import AppParts
 from tray.results import LastResult, ResultViews, finished
+from tray.spending import Spending
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class JobFlow:
         self.prompt_bar: PromptBar | None = None
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
         self.recorder = HistoryRecorder(parts.history_dir)
+        self.spending = Spending(parts.catalog)
         self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
@@ -101,6 +103,7 @@ class JobFlow:
             prompt=plan.prompt,
             history=self.history.items,
             needs_prompt=plan.needs_prompt,
+            cost=self.spending.estimate_text(config, plan, crop.size),
         )
 
         def send(prompt: str) -> None:
@@ -218,9 +221,17 @@ class JobFlow:
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan))
-        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
+        cost = self.spending.settle(config, plan, running.crop_size, event.result)
+        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None, cost))
         self.recorder.record(
-            config, plan, running.prompt, running.original, running.mask, images, model=event.result.model
+            config,
+            plan,
+            running.prompt,
+            running.original,
+            running.mask,
+            images,
+            model=event.result.model,
+            cost_text=cost,
         )
 
     def _deliver_chosen(self, image: Image.Image) -> None:

@@ -55,6 +55,7 @@ class MenuState:
     start_at_login: bool | None
     running_jobs: int = 0
     models: tuple[MenuItem, ...] = ()  # the Model submenu (tray.model_menu); empty hides it
+    spent: str = ""  # "Spent this session: about $0.31" (tray.spending); empty hides it
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def build_menu(state: MenuState) -> tuple[MenuItem, ...]:
         MenuItem(_with_hotkey(capture_label, state.capture_hotkey), CAPTURE, default=True),
         MenuItem(_with_hotkey("Edit clipboard image", state.clipboard_hotkey), CLIPBOARD),
         MenuItem("Open image...", OPEN_IMAGE),
+        *((MenuItem(state.spent, enabled=False),) if state.spent else ()),
         SEPARATOR,
         MenuItem("Provider", children=providers),
         *((MenuItem("Model", children=state.models),) if state.models else ()),

@@ -35,6 +35,8 @@ class LastResult:
     original: Image.Image
     variants: tuple[Image.Image, ...]
     region: Rect | None
+    # What the job cost, as the viewer says it ("Cost: $0.03 (from the answer's token count)"); "" unknown.
+    cost_text: str = ""
 
 
 def finished(
@@ -90,7 +92,9 @@ class ResultViews:
         if self.thumbnail is not None:
             self.thumbnail.close()
             self.thumbnail = None
-        spec = ViewerSpec(last.original, variants_of(last.variants), last.region, _screen_of(self._root))
+        spec = ViewerSpec(
+            last.original, variants_of(last.variants), last.region, _screen_of(self._root), cost_text=last.cost_text
+        )
         try:
             self.viewer = ResultViewer(self._root, spec, self._keyboard_method(), self._deliver, self._closed)
         except AppError as error:

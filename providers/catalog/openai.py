@@ -30,6 +30,7 @@ from types import MappingProxyType
 
 from core.schema import choice, flag, integer, text
 from providers.base import InputLimits, ModeInfo, ModelFamily, ProviderInfo, Registration, RetiredModel
+from providers.catalog.openai_prices import PRICES
 from providers.sizing import GPT_IMAGE_2, GPT_IMAGE_FIXED, size_problem
 
 DEFAULT_MODEL = "gpt-image-2.6-flare"
@@ -153,6 +154,7 @@ INFO = ProviderInfo(
     retired=RETIRED,
     size_rule=GPT_IMAGE_FIXED,
     size_rules=SIZE_RULES,
+    prices=PRICES,
 )
 
 # A self-hosted server (LiteLLM, LocalAI, ...) often proxies OpenAI itself, so OpenAI's current

@@ -217,10 +217,31 @@ def png(size: tuple[int, int] = (32, 24), color: tuple[int, int, int] = (200, 40
     return buffer.getvalue()
 
 
+def usage_payload() -> dict[str, Any]:
+    """The ``usage`` every 200 carries, as OpenAI's does: 10 text and 40 image tokens in, 1000 out."""
+    return {
+        "input_tokens": 50, "input_tokens_details": {"image_tokens": 40, "text_tokens": 10},
+        "output_tokens": 1000, "total_tokens": 1050,
+    }  # fmt: skip
+
+
+def schema_problems(name: str, value: Mapping[str, Any]) -> list[str]:
+    """``value`` checked against the spec's schema ``name``."""
+    _spec, document = load_spec()
+    schema = {**document["components"]["schemas"][name], "components": document["components"]}
+    return [error.message[-200:] for error in OAS31Validator(schema).iter_errors(dict(value))]
+
+
 def images_answer(*images: bytes, size: str = "1024x1024") -> Reply:
     """A 200 as OpenAI sends it: base64 images and the settings used."""
     data = [{"b64_json": base64.b64encode(image).decode()} for image in images]
-    payload = {"created": 1760000000, "data": data, "size": size, "quality": "medium", "output_format": "png"}
+    usage = usage_payload()
+    payload = {
+        "created": 1760000000, "data": data, "size": size, "quality": "medium", "output_format": "png",
+        "usage": usage,
+    }  # fmt: skip
+    problems = schema_problems("ImageGenUsage", usage)
+    assert not problems, f"the stand-in's own usage breaks the spec: {problems}"
     return Reply.json(payload, headers={"x-request-id": "req_test"})
 
 
@@ -280,10 +301,7 @@ def stream_answer(
         events.append((kind, {"type": kind, "b64_json": b64, "partial_image_index": index, "size": size, **common}))
     if final is not None:
         kind = f"{prefix}.completed"
-        usage = {
-            "input_tokens": 50, "input_tokens_details": {"image_tokens": 40, "text_tokens": 10},
-            "output_tokens": 1000, "total_tokens": 1050,
-        }  # fmt: skip
+        usage = usage_payload()
         b64 = base64.b64encode(final).decode()
         events.append((kind, {"type": kind, "b64_json": b64, "size": size, "usage": usage, **common}))
     for _name, payload in events:
