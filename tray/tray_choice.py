@@ -60,7 +60,16 @@ class SniMethod:
     def is_installed(self) -> bool:
         from tray.sni_icon import watcher_present
 
-        return importlib.util.find_spec("jeepney") is not None and watcher_present(self._address)
+        if importlib.util.find_spec("jeepney") is None:
+            return False
+        present = watcher_present(self._address)
+        log.info(
+            "tray: %s",
+            "a StatusNotifierWatcher is on the session bus, so the icon can be an SNI item (no GTK)"
+            if present
+            else "no StatusNotifierWatcher on the session bus (an XEmbed-only tray or none): not an SNI item",
+        )
+        return present
 
     def build(self, images: IconImages, post: Post, on_lost: Callable[[], None]) -> TrayIcon:
         from tray.sni_icon import SniIcon
