@@ -2,7 +2,8 @@
 
 Run ``python -m bench.tray_memory`` inside a desktop session (DISPLAY, and a session bus for the
 SNI stage). Each stage adds to the one before, in the order the app starts: Python, Pillow, Tk,
-httpx, then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``).
+httpx, then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then
+the keyring's backends and the rest of the app's modules.
 RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB (issue 14).
 """
 
@@ -15,8 +16,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-STAGES_GTK = ("python", "pillow", "tk", "httpx", "pystray-gtk")
-STAGES_SNI = ("python", "pillow", "tk", "httpx", "sni")
+STAGES_GTK = ("python", "pillow", "tk", "httpx", "pystray-gtk", "keyring", "app-modules")
+STAGES_SNI = ("python", "pillow", "tk", "httpx", "sni", "keyring", "app-modules")
+# What main.py imports for the tray beyond the stages above (overlay, capture, hotkeys, providers).
+APP_MODULES = (
+    "tray.app",
+    "overlay.selector",
+    "desktop.capture.system",
+    "desktop.clipboard.system",
+    "desktop.notify.system",
+    "tray.hotkeys",
+    "providers.registry",
+    "core.jobs",
+)
 
 
 def rss_mib() -> float:
@@ -26,32 +38,55 @@ def rss_mib() -> float:
     return 0.0
 
 
+def _pillow() -> object:
+    from PIL import Image, ImageDraw
+
+    return Image, ImageDraw
+
+
+def _tk() -> object:
+    import tkinter as tk
+
+    root = tk.Tk()
+    root.withdraw()
+    root.update()
+    return root
+
+
+def _pystray_gtk() -> object:
+    os.environ.setdefault("GDK_GL", "disable")
+    os.environ.setdefault("PYSTRAY_BACKEND", "gtk")
+    pystray = importlib.import_module("pystray")
+    from gi.repository import Gtk
+
+    Gtk.Menu()  # the menu GTK builds when the icon appears
+    return pystray
+
+
+def _sni() -> object:
+    # What SniIcon.start imports on top of the module: jeepney's threaded router.
+    return importlib.import_module("tray.sni_icon"), importlib.import_module("jeepney.io.threading")
+
+
+def _keyring() -> object:
+    import keyring
+
+    return keyring.get_keyring()  # loads every backend it knows, to rank them
+
+
 def _stage(name: str) -> object:
     """Import (and, where it maps more, build) what the stage adds; returns it so it stays alive."""
-    if name == "pillow":
-        from PIL import Image, ImageDraw
-
-        return Image, ImageDraw
-    if name == "tk":
-        import tkinter as tk
-
-        root = tk.Tk()
-        root.withdraw()
-        root.update()
-        return root
-    if name == "httpx":
-        return importlib.import_module("httpx")
-    if name == "pystray-gtk":
-        os.environ.setdefault("GDK_GL", "disable")
-        os.environ.setdefault("PYSTRAY_BACKEND", "gtk")
-        pystray = importlib.import_module("pystray")
-        from gi.repository import Gtk
-
-        Gtk.Menu()  # the menu GTK builds when the icon appears
-        return pystray
-    if name == "sni":
-        return importlib.import_module("tray.sni_icon")
-    return None
+    build = {
+        "python": lambda: None,
+        "pillow": _pillow,
+        "tk": _tk,
+        "httpx": lambda: importlib.import_module("httpx"),
+        "pystray-gtk": _pystray_gtk,
+        "sni": _sni,
+        "keyring": _keyring,
+        "app-modules": lambda: [importlib.import_module(module) for module in APP_MODULES],
+    }
+    return build[name]()
 
 
 def measure(stages: tuple[str, ...]) -> list[tuple[str, float]]:
