@@ -14,6 +14,7 @@ import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 STAGES_GTK = ("python", "pillow", "tk", "httpx", "pystray-gtk", "keyring", "app-modules")
@@ -76,7 +77,7 @@ def _keyring() -> object:
 
 def _stage(name: str) -> object:
     """Import (and, where it maps more, build) what the stage adds; returns it so it stays alive."""
-    build = {
+    build: dict[str, Callable[[], object]] = {
         "python": lambda: None,
         "pillow": _pillow,
         "tk": _tk,
