@@ -22,6 +22,7 @@ ITEM_PATH = "/StatusNotifierItem"
 ITEM_INTERFACE = "org.kde.StatusNotifierItem"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
+PEER = "org.freedesktop.DBus.Peer"
 # Hosts pick the size nearest their panel; 22 and 24 are the common panel sizes, 64 for HiDPI.
 PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)
 PIXMAP = "a(iiay)"
@@ -102,6 +103,8 @@ class SniObjects:
         """The reply's signature and body for one method call; raises ``UnknownMemberError``."""
         if interface == INTROSPECTABLE and member == "Introspect":
             return "s", (introspection(),)
+        if interface == PEER and member == "Ping":
+            return "", ()  # libdbus answers Ping for every peer; some hosts ping before they call
         if path == ITEM_PATH:
             return self._item(interface, member, body)
         if path == dbusmenu.OBJECT_PATH:

@@ -78,7 +78,11 @@ class SniMethod:
 
 
 class PystrayMethod:
-    """pystray; ``backend`` pins its backend (``gtk`` is Gtk.StatusIcon, an XEmbed icon)."""
+    """pystray; ``backend`` pins its backend (``gtk`` is Gtk.StatusIcon, an XEmbed icon).
+
+    Unpinned (``gtk``), pystray takes what it finds: AppIndicator or GTK on Linux, and the system's
+    own tray on Windows and macOS, so that one fits everywhere.
+    """
 
     install_hint = "On Linux the GTK tray icon needs PyGObject (see the README)."
 
@@ -88,7 +92,7 @@ class PystrayMethod:
         self._backend = backend
 
     def fits_this_system(self) -> bool:
-        return True
+        return not self._backend or sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
 
     def is_installed(self) -> bool:
         needs = ("pystray", "gi") if self._backend == "gtk" else ("pystray",)

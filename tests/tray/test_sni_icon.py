@@ -50,6 +50,27 @@ def seen(tree: Entry) -> list[tuple[object, ...]]:
     ]
 
 
+class Recorder:
+    """Stands in for the next tray method (pystray needs a display): records what it was asked to show."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, object]] = []
+        self.menu_shown = threading.Event()
+
+    def start(self) -> None:
+        self.shown.append(("start", None))
+
+    def show_state(self, state_: str) -> None:
+        self.shown.append(("state", state_))
+
+    def show_menu(self, items: tuple[MenuItem, ...]) -> None:
+        self.shown.append(("menu", items))
+        self.menu_shown.set()
+
+    def stop(self) -> None:
+        self.shown.append(("stop", None))
+
+
 @pytest.fixture
 def bus() -> Iterator[str]:
     with private_bus() as address:
@@ -137,22 +158,7 @@ def test_a_changed_menu_sends_layout_updated_with_the_new_revision_and_an_unchan
 
 
 def test_a_watcher_leaving_the_bus_hands_the_icon_to_the_next_method_with_the_last_state_and_menu(bus: str) -> None:
-    shown: list[tuple[str, object]] = []
-    menu_shown = threading.Event()
-
-    class Recorder:
-        def start(self) -> None:
-            shown.append(("start", None))
-
-        def show_state(self, state_: str) -> None:
-            shown.append(("state", state_))
-
-        def show_menu(self, items: tuple[MenuItem, ...]) -> None:
-            shown.append(("menu", items))
-            menu_shown.set()
-
-        def stop(self) -> None:
-            shown.append(("stop", None))
+    recorder = Recorder()
 
     class Sni:
         name, install_hint = "sni", ""
@@ -164,7 +170,7 @@ def test_a_watcher_leaving_the_bus_hands_the_icon_to_the_next_method_with_the_la
         name, install_hint = "gtk", ""
 
         def build(self, images: IconImages, post: object, on_lost: object) -> Recorder:
-            return Recorder()
+            return recorder
 
     items = build_menu(state())
     host = SniHost(bus)
@@ -174,10 +180,30 @@ def test_a_watcher_leaving_the_bus_hands_the_icon_to_the_next_method_with_the_la
     tray.show_menu(items)
     assert tray.method == "sni"
     host.close()  # the panel quits: its name leaves the bus
-    assert menu_shown.wait(10), "the next method never got the menu"
+    assert recorder.menu_shown.wait(10), "the next method never got the menu"
     assert tray.method == "gtk"
-    assert shown[:3] == [("start", None), ("state", "busy"), ("menu", items)]
+    assert recorder.shown[:3] == [("start", None), ("state", "busy"), ("menu", items)]
     tray.stop()
+
+
+def test_when_the_watcher_refuses_the_item_the_next_method_shows_the_icon(bus: str) -> None:
+    recorder = Recorder()
+
+    class Refusing:
+        name, install_hint = "sni", ""
+
+        def build(self, images: IconImages, post: object, on_lost: object) -> SniIcon:
+            return SniIcon(bus, images, lambda _command: None)  # no watcher on this bus: Register fails
+
+    class Next:
+        name, install_hint = "gtk", ""
+
+        def build(self, images: IconImages, post: object, on_lost: object) -> Recorder:
+            return recorder
+
+    tray = ChosenTray([Refusing(), Next()], IMAGES, lambda _command: None)  # type: ignore[list-item]
+    tray.start()
+    assert (tray.method, recorder.shown) == ("gtk", [("start", None), ("state", "idle")])
 
 
 def test_the_choice_is_sni_when_a_watcher_owns_its_name_else_gtk_and_aiis_tray_pins(bus: str) -> None:
