@@ -4,7 +4,8 @@ Run ``python -m bench.tray_memory`` inside a desktop session (DISPLAY, and a ses
 SNI stage). Each stage adds to the one before, in the order the app starts: Python, Pillow, Tk,
 httpx, then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then
 the keyring's backends and the rest of the app's modules.
-RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB (issue 14).
+RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB; ``--python-heap`` shows instead what
+tracemalloc saw Python itself allocate by each stage (module code and objects) (issue 14).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import importlib
 import os
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,27 +92,32 @@ def _stage(name: str) -> object:
     return build[name]()
 
 
-def measure(stages: tuple[str, ...]) -> list[tuple[str, float]]:
+def measure(stages: tuple[str, ...], python_heap: bool = False) -> list[tuple[str, float]]:
+    """RSS after each stage, or with ``python_heap`` what tracemalloc saw Python allocate (its own cost excluded)."""
+    if python_heap:
+        tracemalloc.start()
     kept = []
     rows = []
     for name in stages:
         kept.append(_stage(name))
-        rows.append((name, rss_mib()))
+        rows.append((name, tracemalloc.get_traced_memory()[0] / 2**20 if python_heap else rss_mib()))
     return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tray", choices=("gtk", "sni"), default="gtk")
+    parser.add_argument("--python-heap", action="store_true", help="tracemalloc's Python allocations, not RSS")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     stages = STAGES_GTK if args.tray == "gtk" else STAGES_SNI
     if not args.child:
         # A fresh interpreter, so nothing this script imported itself is counted.
         command = [sys.executable, "-m", "bench.tray_memory", "--tray", args.tray, "--child"]
+        command += ["--python-heap"] if args.python_heap else []
         return subprocess.run(command, check=False, timeout=60).returncode
     before = 0.0
-    for name, rss in measure(stages):
+    for name, rss in measure(stages, args.python_heap):
         print(f"{name:12s} {rss:6.1f} MiB  (+{rss - before:5.1f})")
         before = rss
     return 0
