@@ -65,6 +65,7 @@ class SniHost:
         self.calls: Queue[Any] = Queue()
         self.signals: Queue[Any] = Queue()
         self.items: Queue[str] = Queue()
+        self._closed = False
         self.router.filter(MatchRule(type="method_call"), queue=self.calls)
         for interface in (ITEM, MENU):
             rule = MatchRule(type="signal", interface=interface)
@@ -131,6 +132,10 @@ class SniHost:
                 self.signals.get_nowait()
 
     def close(self) -> None:
+        """Leave the bus (the watcher's name goes with the connection); once only."""
+        if self._closed:
+            return
+        self._closed = True
         self.calls.put(None)
         self.router.close()
         self.router.conn.close()

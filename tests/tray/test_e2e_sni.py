@@ -94,3 +94,38 @@ def test_under_an_sni_host_the_app_shows_todays_menu_without_gtk_and_its_clicks_
 
         host.click(service, find(host.menu(service)[1], "Quit").id)
         assert tray.process.wait(15) == 0
+
+
+def in_trayer(desktop: VirtualDesktop) -> bool:
+    """Some window of ours sits inside trayer's panel (XEmbed), as ``xwininfo -tree`` shows it.
+
+    GTK names its icon window after the program: ``main.py`` from the checkout.
+    """
+    lines = desktop.run("xwininfo", "-root", "-tree").stdout.decode().splitlines()
+    for index, line in enumerate(lines):
+        if '("panel" "trayer")' in line:
+            depth = len(line) - len(line.lstrip())
+            for inner in lines[index + 1 :]:
+                if inner.strip() and len(inner) - len(inner.lstrip()) <= depth:
+                    break
+                if '"main.py"' in inner or '"ai-image-studio"' in inner:
+                    return True
+    return False
+
+
+def test_when_the_sni_host_quits_the_icon_docks_in_the_xembed_tray_and_the_app_runs_on(desktop: VirtualDesktop) -> None:
+    host = SniHost(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    try:
+        with running_tray(desktop, "http://127.0.0.1:9/v1") as tray:
+            host.registered()
+            tray.wait_log("tray icon shown through sni")
+            assert not in_trayer(desktop)
+            # WHEN the panel hosting the item quits (its watcher name leaves the bus)
+            host.close()
+            # THEN pystray's GTK icon takes over and docks in trayer, and the app keeps running
+            tray.wait_log("tray icon shown through gtk")
+            wait_for(lambda: in_trayer(desktop), 15, "the GTK icon docked in trayer")
+            assert tray.process.poll() is None
+            assert tray.stop() == 0
+    finally:
+        host.close()
