@@ -10,6 +10,7 @@ bus (our StatusNotifierItem). Start to shown is launch to the icon's window repa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ from Xlib import display
 
 from bench import procstat
 from bench.traywatch import TrayWatch
-from tests.tray.sni_host import sni_host
+from tests.tray.sni_host import SniHost, sni_host
 from tests.tray.tray_session import PYTHON, REPO, tray_desktop, wait_for, write_config
 from tests.virtual_desktop import VirtualDesktop
 
@@ -53,8 +54,22 @@ def measure(desktop: VirtualDesktop, backend: str, idle: float, *, maps: bool = 
     folder = Path(tempfile.mkdtemp(prefix=f"aiis-bench-{backend}-"))
     conn = display.Display(desktop.display)
     watch = TrayWatch(conn)
-    host_context = sni_host(desktop.env["DBUS_SESSION_BUS_ADDRESS"]) if backend == "sni" else None
-    host = host_context.__enter__() if host_context is not None else None
+    with contextlib.ExitStack() as stack:
+        host = stack.enter_context(sni_host(desktop.env["DBUS_SESSION_BUS_ADDRESS"])) if backend == "sni" else None
+        stack.callback(conn.close)
+        return _measure(desktop, folder, watch, host, backend, idle, maps=maps)
+
+
+def _measure(
+    desktop: VirtualDesktop,
+    folder: Path,
+    watch: TrayWatch,
+    host: SniHost | None,
+    backend: str,
+    idle: float,
+    *,
+    maps: bool,
+) -> tuple[float, float, int]:
     start = time.perf_counter()
     process, log = _launch(desktop, folder)
     try:
@@ -77,9 +92,6 @@ def measure(desktop: VirtualDesktop, backend: str, idle: float, *, maps: bool = 
     finally:
         process.terminate()
         process.wait(15)
-        if host_context is not None:
-            host_context.__exit__(None, None, None)
-        conn.close()
     return shown, rss, ticks
 
 
