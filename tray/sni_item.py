@@ -119,8 +119,9 @@ class SniObjects:
             if command is not None:
                 self.post(command)
             return "", ()
-        if member in {"SecondaryActivate", "ContextMenu", "Scroll"}:
-            # The host draws the menu from dbusmenu; a middle click or a scroll does nothing today.
+        if member in {"SecondaryActivate", "ContextMenu", "Scroll", "ProvideXdgActivationToken"}:
+            # The host draws the menu from dbusmenu; a middle click or a scroll does nothing today, and
+            # the activation token of KDE's newer interface (sent before Activate) is for raising a window.
             return "", ()
         raise UnknownMemberError(member)
 
