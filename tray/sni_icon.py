@@ -173,17 +173,21 @@ class SniIcon:
 
     def _watcher_changed(self, new_owner: str) -> None:
         if new_owner:
-            # A new watcher (the panel restarted): the spec has items register again with it.
-            try:
-                self._register()
-                log.info("tray icon registered again with a new StatusNotifierWatcher")
-            except TrayIconError as error:
-                log.warning("tray icon: the new StatusNotifierWatcher refused it: %s", error)
+            # A new watcher (the panel restarted): the spec has items register again with it. Not from
+            # this thread: a watcher may read our properties before it answers, and we answer them here.
+            threading.Thread(target=self._register_again, name="aiis-sni-register", daemon=True).start()
             return
         log.warning("the StatusNotifierWatcher left the session bus; the tray icon is no longer shown through it")
         if self._on_lost is not None and not self._lost:
             self._lost = True
             self._on_lost()
+
+    def _register_again(self) -> None:
+        try:
+            self._register()
+            log.info("tray icon registered again with a new StatusNotifierWatcher")
+        except TrayIconError as error:
+            log.warning("tray icon: the new StatusNotifierWatcher refused it: %s", error)
 
     def stop(self) -> None:
         router, self._router = self._router, None

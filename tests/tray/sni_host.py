@@ -60,7 +60,10 @@ def entry(layout: tuple[Any, ...]) -> Entry:
 class SniHost:
     """The watcher (answers on its own thread) and the host's calls (from the test's thread)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, read_before_reply: bool = False) -> None:
+        # read_before_reply: ask the item for its pixmap before answering its Register, as a host that
+        # builds its icon first may do; an item that answers on the thread that waits would hang here.
+        self.read_before_reply = read_before_reply
         self.router = DBusRouter(open_dbus_connection(bus=address))
         self.calls: Queue[Any] = Queue()
         self.signals: Queue[Any] = Queue()
@@ -83,7 +86,10 @@ class SniHost:
         while (message := self.calls.get()) is not None:
             member = message.header.fields.get(HeaderFields.member)
             if member == "RegisterStatusNotifierItem":
-                self.items.put(str(message.body[0]))
+                service = str(message.body[0])
+                if self.read_before_reply:
+                    self.item_property(service, "IconPixmap")
+                self.items.put(service)
                 self.router.send(new_method_return(message))
 
     def registered(self, timeout: float = 15) -> str:
@@ -163,11 +169,13 @@ def private_bus() -> Iterator[str]:
     finally:
         daemon.terminate()
         daemon.wait(5)
+        if daemon.stdout is not None:
+            daemon.stdout.close()
 
 
 @contextlib.contextmanager
-def sni_host(address: str) -> Iterator[SniHost]:
-    host = SniHost(address)
+def sni_host(address: str, *, read_before_reply: bool = False) -> Iterator[SniHost]:
+    host = SniHost(address, read_before_reply=read_before_reply)
     try:
         yield host
     finally:

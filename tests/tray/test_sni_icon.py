@@ -8,6 +8,7 @@ its clicks arrive as the same ``MenuCommand``s pystray's menu posts.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from core.errors import TrayIconError
 from desktop.methods import usable
 from tests.tray.sni_host import Entry, SniHost, find, private_bus, sni_host
 from tests.tray.test_menu import state
+from tests.tray.tray_session import wait_for
 from tray import menu
 from tray.events import MenuCommand
 from tray.icon import IconImages
@@ -155,6 +157,19 @@ def test_a_changed_menu_sends_layout_updated_with_the_new_revision_and_an_unchan
     revision, tree = host.menu(service)
     assert (second, parent, revision) == (first + 1, 0, second)
     assert find(tree, "Provider", "Google Gemini").state == 1
+
+
+def test_a_restarted_watcher_gets_the_item_registered_again_even_when_it_reads_the_item_first(
+    bus: str, host: SniHost, icon: SniIcon, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="tray.sni_icon")
+    host.registered()
+    host.close()  # the panel restarts: its watcher name leaves the bus, then a new owner takes it
+    with sni_host(bus, read_before_reply=True) as restarted:
+        assert restarted.registered() == icon.bus_name
+        # Our side's call must have been answered, not timed out while the watcher waited on us.
+        wait_for(lambda: any("registered again" in r.message or "refused" in r.message for r in caplog.records), 10, "")
+        assert "tray icon registered again with a new StatusNotifierWatcher" in caplog.text
 
 
 def test_a_watcher_leaving_the_bus_hands_the_icon_to_the_next_method_with_the_last_state_and_menu(bus: str) -> None:
