@@ -53,16 +53,17 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from tray.icon import IconImages
     from tray.opener import SystemOpener
     from tray.parts import AppParts, Lazy, choose_notifier
-    from tray.tray_icon import PystrayIcon, load_pystray
+    from tray.tray_choice import choose_tray_icon
 
-    pystray = load_pystray()
     log_file = paths.state_dir() / "tray.log"
     configure_logging(logging.getLogger().level, log_file)
+    events = EventQueue()
+    # Before anything else is built: no tray icon at all is a reason not to start (the choice is logged).
+    tray_icon = choose_tray_icon(ctx.env, IconImages(), events.post, paths.runtime_dir() / "icons")
     if not ctx.config_explicit:
         # A file named with --config/AIIS_CONFIG is never created here: a typo would otherwise become a
         # new file of defaults beside the one meant. The tray says it is missing and runs on defaults.
         write_defaults_if_missing(ctx.config_path)
-    events = EventQueue()
     jobs = JobRunner()
     jobs.start()
     client = build_http_client()
@@ -80,7 +81,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
         notifier=choose_notifier(ctx.env),
         events=events,
-        tray_icon=PystrayIcon(pystray, IconImages(), events.post, paths.runtime_dir() / "icons"),
+        tray_icon=tray_icon,
         hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding)), ctx.env),
         make_selector=SelectorHost,
         start_at_login=autostart_for(ctx.env, sys.platform),

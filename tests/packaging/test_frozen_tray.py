@@ -1,5 +1,5 @@
 """The one-file build as the tray app: it docks in a tray host with the GTK backend, its hotkey
-captures, and a second start hands its request over.
+captures, a second start hands its request over, and under an SNI host it is an SNI item.
 
 This is where a freeze that lost pystray's GTK backend, pynput's X backend, the gi typelibs or the
 single-instance channel fails: the same steps pass from the checkout in tests/tray/.
@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from tests.packaging.overlay_probe import overlay_painted
+from tests.tray.sni_host import find, sni_host
 from tests.tray.tray_session import PATTERN, tray_desktop, wait_for
 from tests.virtual_desktop import VirtualDesktop
 
@@ -163,3 +164,25 @@ def test_frozen_capture_command_hands_over_to_the_running_frozen_tray(
         wait_for(saved.exists, 30, "the saved region")
         with Image.open(saved) as image:
             assert image.convert("RGBA").tobytes() == expected.tobytes()
+
+
+def test_frozen_tray_under_an_sni_host_registers_without_gtk_and_its_menu_saves_the_choice(
+    frozen_binary: Path, desktop: VirtualDesktop
+) -> None:
+    # The freeze must keep jeepney's threaded router (tray/sni_icon.py imports it lazily; ADR 035).
+    with (
+        sni_host(desktop.env["DBUS_SESSION_BUS_ADDRESS"]) as host,
+        _frozen_tray(frozen_binary, desktop) as (
+            process,
+            folder,
+            _env,
+        ),
+    ):
+        service = host.registered()
+        maps = Path(f"/proc/{process.pid}/maps").read_text(encoding="utf-8", errors="replace")
+        _revision, tree = host.menu(service)
+        host.click(service, find(tree, "Output", "Save").id)
+        settings = folder / "settings.yaml"
+        wait_for(lambda: "mode: save" in settings.read_text(encoding="utf-8"), 15, "the output mode saved")
+    assert "libgtk-3" not in maps
+    assert find(tree, "Output", "Copy and save").state == 1

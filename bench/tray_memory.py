@@ -1,0 +1,127 @@
+"""What the tray's resident memory is made of: RSS after each import stage, in one fresh process.
+
+Run ``python -m bench.tray_memory`` inside a desktop session (DISPLAY, and a session bus for the
+SNI stage). Each stage adds to the one before, in the order the app starts: Python, Pillow, Tk,
+httpx, then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then
+the keyring's backends and the rest of the app's modules.
+RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB; ``--python-heap`` shows instead what
+tracemalloc saw Python itself allocate by each stage (module code and objects) (issue 14).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+STAGES_GTK = ("python", "pillow", "tk", "httpx", "pystray-gtk", "keyring", "app-modules")
+STAGES_SNI = ("python", "pillow", "tk", "httpx", "sni", "keyring", "app-modules")
+# What main.py imports for the tray beyond the stages above (overlay, capture, hotkeys, providers).
+APP_MODULES = (
+    "tray.app",
+    "overlay.selector",
+    "desktop.capture.system",
+    "desktop.clipboard.system",
+    "desktop.notify.system",
+    "tray.hotkeys",
+    "providers.registry",
+    "core.jobs",
+)
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/smaps_rollup").read_text(encoding="ascii").splitlines():
+        if line.startswith("Rss:"):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def _pillow() -> object:
+    from PIL import Image, ImageDraw
+
+    return Image, ImageDraw
+
+
+def _tk() -> object:
+    import tkinter as tk
+
+    root = tk.Tk()
+    root.withdraw()
+    root.update()
+    return root
+
+
+def _pystray_gtk() -> object:
+    os.environ.setdefault("GDK_GL", "disable")
+    os.environ.setdefault("PYSTRAY_BACKEND", "gtk")
+    pystray = importlib.import_module("pystray")
+    from gi.repository import Gtk
+
+    Gtk.Menu()  # the menu GTK builds when the icon appears
+    return pystray
+
+
+def _sni() -> object:
+    # What SniIcon.start imports on top of the module: jeepney's threaded router.
+    return importlib.import_module("tray.sni_icon"), importlib.import_module("jeepney.io.threading")
+
+
+def _keyring() -> object:
+    import keyring
+
+    return keyring.get_keyring()  # loads every backend it knows, to rank them
+
+
+def _stage(name: str) -> object:
+    """Import (and, where it maps more, build) what the stage adds; returns it so it stays alive."""
+    build: dict[str, Callable[[], object]] = {
+        "python": lambda: None,
+        "pillow": _pillow,
+        "tk": _tk,
+        "httpx": lambda: importlib.import_module("httpx"),
+        "pystray-gtk": _pystray_gtk,
+        "sni": _sni,
+        "keyring": _keyring,
+        "app-modules": lambda: [importlib.import_module(module) for module in APP_MODULES],
+    }
+    return build[name]()
+
+
+def measure(stages: tuple[str, ...], python_heap: bool = False) -> list[tuple[str, float]]:
+    """RSS after each stage, or with ``python_heap`` what tracemalloc saw Python allocate (its own cost excluded)."""
+    if python_heap:
+        tracemalloc.start()
+    kept = []
+    rows = []
+    for name in stages:
+        kept.append(_stage(name))
+        rows.append((name, tracemalloc.get_traced_memory()[0] / 2**20 if python_heap else rss_mib()))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tray", choices=("gtk", "sni"), default="gtk")
+    parser.add_argument("--python-heap", action="store_true", help="tracemalloc's Python allocations, not RSS")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    stages = STAGES_GTK if args.tray == "gtk" else STAGES_SNI
+    if not args.child:
+        # A fresh interpreter, so nothing this script imported itself is counted.
+        command = [sys.executable, "-m", "bench.tray_memory", "--tray", args.tray, "--child"]
+        command += ["--python-heap"] if args.python_heap else []
+        return subprocess.run(command, check=False, timeout=60).returncode
+    before = 0.0
+    for name, rss in measure(stages, args.python_heap):
+        print(f"{name:12s} {rss:6.1f} MiB  (+{rss - before:5.1f})")
+        before = rss
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
