@@ -11,7 +11,8 @@ from types import FrameType
 from typing import TextIO
 
 from core.config import Config, config_path_is_explicit, load_config, resolve_config_path
-from core.keys import KeyStore, system_backend
+from core.keyring_backend import system_backend
+from core.keys import KeyStore
 from providers.base import ProviderInfo
 from providers.registry import provider_catalog
 

@@ -86,17 +86,6 @@ def key_problem(key: str) -> str:
     return ""
 
 
-def system_backend() -> KeyBackend | None:
-    """The OS keyring, or None where no backend works (the store then says how to get one)."""
-    import keyring
-    from keyring.backends import fail
-
-    backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring):
-        return None
-    return backend
-
-
 class KeyStore:
     """Finds and stores provider keys. ``env`` is passed in so tests and the app share one path.
 
