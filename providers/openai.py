@@ -19,6 +19,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 import httpx
+from PIL import Image
 
 from core.errors import BadRequestError, InputError, ProviderError
 from core.models import EditRequest, EditResult, ProgressEvent
@@ -232,6 +233,10 @@ class OpenAIProvider:
             {"prompt": request.prompt, **openai_wire.option_fields(options, openai_wire.EDIT_FIELDS, model)}
         )
         mask = fitting.openai_mask(mask_image, fitted.size) if mask_image is not None else None
+        # Stop-gap until i13-providers lands the markup wire: framed like the mask, never with it.
+        markup = (
+            _framed_markup(request.markup, plan, fitted.size) if request.markup is not None and mask is None else None
+        )
         url = f"{self.settings.base_url}/images/edits"
         headers = self._headers(key)
 
@@ -242,6 +247,8 @@ class OpenAIProvider:
                 files = {"image": (fitted.filename, fitted.data, fitted.mime)}
                 if mask is not None:
                     files["mask"] = ("mask.png", mask, "image/png")
+                if markup is not None:
+                    files["markup"] = ("markup.png", markup, "image/png")
                 return self.client.build_request("POST", url, data=form, files=files, headers=headers)
 
             return build
@@ -291,3 +298,16 @@ def create_compatible(
 ) -> OpenAIProvider:
     """A self-hosted server streams only when asked (``stream: true``): many do not implement it."""
     return OpenAIProvider(settings, client, info=COMPATIBLE_INFO, streaming=streaming)
+
+
+def _framed_markup(markup: Image.Image, plan: sizing.Plan | None, size: tuple[int, int]) -> bytes:
+    """The marks where the crop sits in the sent frame, transparent padding, at the sent size."""
+    marks = markup.convert("RGBA")
+    if plan is not None:
+        x, y, width, height = plan.box
+        framed = Image.new("RGBA", plan.frame, (0, 0, 0, 0))
+        framed.paste(marks.resize((width, height), Image.Resampling.NEAREST), (x, y))
+        marks = framed
+    if marks.size != size:
+        marks = marks.resize(size, Image.Resampling.NEAREST)
+    return fitting.encode(marks, "PNG")
