@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
 MUTED = "#9aa0a6"
+PAINTED = "#ff8fab"
 ACCENT = "#1a73e8"
 ENTRY_CHARS = 64
 RELEASE_WAIT_MS = 500
@@ -39,6 +40,8 @@ class PromptBarSpec:
     prompt: str
     history: tuple[str, ...] = ()
     needs_prompt: bool = True
+    painted: str = ""
+    """What of the painting is sent, e.g. "mask: 12% of the selection" (issue 13); "" for none."""
 
 
 class PromptBar:
@@ -73,6 +76,10 @@ class PromptBar:
             foreground=MUTED,
             anchor="w",
         ).pack(fill="x")
+        if spec.painted:
+            log.info("prompt bar shows %s", spec.painted)
+            self.painted = tk.Label(body, text=spec.painted, background=BACKGROUND, foreground=PAINTED, anchor="w")
+            self.painted.pack(fill="x")
         self.text = tk.StringVar(value=spec.prompt)
         self.entry = tk.Entry(
             body,

@@ -40,6 +40,7 @@ from tray.flow import JobFlow
 from tray.hotkeys import bindings_from_config
 from tray.key_status import KeyStatusBoard
 from tray.model_menu import ModelLists
+from tray.painted import for_selection
 from tray.parts import AppParts
 from tray.settings_watch import SettingsWatch
 from tray.ui_actions import MenuActions
@@ -246,7 +247,8 @@ class TrayApp:
                 self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
                 return
             on_screen = any(shot.image is selection.source for shot in screens)
-            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen)
+            painted = for_selection(selection, self.config, plan, self.parts.catalog)
+            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen, painted=painted)
         except AppError as error:
             self.flow.tell_failure(str(error))
 
