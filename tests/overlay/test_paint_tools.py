@@ -8,9 +8,8 @@ selection moves, and the ``Selection`` handed over carries exactly the painted m
 
 from __future__ import annotations
 
-import subprocess
 import tkinter as tk
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -19,6 +18,7 @@ from core.models import Monitor, Rect, Screenshot, Selection
 from overlay.selector import SelectorHost
 from tests.desktop.capture.screens import noise
 from tests.overlay.capture_run import screen_pixel
+from tests.overlay.paint_person import Person
 from tests.overlay.tk_helpers import pump, root
 from tests.virtual_desktop import VirtualDesktop
 from tests.witness import keyboard_held
@@ -32,34 +32,13 @@ PATTERN = noise(WIDTH, HEIGHT, seed=31)
 TINT = (0xFF, 0x3B, 0x6B)
 
 
-class Person:
-    """xdotool on the session's display, with Tk pumped until what it did has been seen."""
-
-    def __init__(self, desktop: VirtualDesktop, root: tk.Tk) -> None:
-        self.desktop, self.root = desktop, root
-
-    def do(self, *args: str, until: Callable[[], bool] | None = None) -> None:
-        subprocess.run(["xdotool", *args], env=self.desktop.env, check=True, timeout=10)
-        if until is not None:
-            pump(self.root, until, timeout=10)
-
-    def drag(self, start: tuple[int, int], end: tuple[int, int], until: Callable[[], bool]) -> None:
-        self.do("mousemove", str(start[0]), str(start[1]))
-        self.do("mousedown", "1")
-        for step in (0.25, 0.5, 0.75, 1.0):
-            x = round(start[0] + (end[0] - start[0]) * step)
-            y = round(start[1] + (end[1] - start[1]) * step)
-            self.do("mousemove", str(x), str(y))
-        self.do("mouseup", "1", until=until)
-
-
 @pytest.fixture
 def opened(desktop: VirtualDesktop, root: tk.Tk) -> Iterator[tuple[SelectorHost, Person, list[Selection | None]]]:
     host = SelectorHost(root)
     results: list[Selection | None] = []
     host.select([Screenshot(Monitor(0, Rect(0, 0, WIDTH, HEIGHT)), PATTERN)], results.append)
     pump(root, lambda: keyboard_held(desktop.display), timeout=10)
-    person = Person(desktop, root)
+    person = Person(desktop.env, root)
     person.drag((300, 200), (700, 500), until=lambda: host._rect == Rect(300, 200, 400, 300))
     try:
         yield host, person, results
