@@ -105,6 +105,8 @@ class PaintTools:
             tool = "arrow" if state & SHIFT else "ellipse" if state & CONTROL else "markup"
         self._stroke = Stroke(tool, (start,), radius)
         self._shape = None
+        # Out of the way while painting (it would stand still over the stroke); the next move shows it.
+        window.magnifier.hide()
         self._draw_step(window, start, start)
         return True
 
