@@ -214,12 +214,14 @@ class SelectorHost:
     def _on_press(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         if window.scene is None:
             return
-        if self._is_double_click(event):
-            self._on_double(window, event)
-            return
         point = window.local(event)
         inside = window is self._owner and interaction.grab_kind(window.view, point) == "move"
         if self._paint.press(window, point, _state(event), inside):
+            # Two quick dabs are painting, not a double click that sends the selection.
+            self._last_click = None
+            return
+        if self._is_double_click(event):
+            self._on_double(window, event)
             return
         if self._owner is not window:
             if self._owner is not None:

@@ -124,3 +124,14 @@ def test_without_a_tool_a_drag_inside_the_selection_still_moves_it(
     assert selection.mask is None
     assert selection.markup is None
     assert isinstance(selection.source, Image.Image)
+
+
+def test_two_quick_dabs_in_one_place_paint_twice_and_do_not_send_the_selection(
+    opened: tuple[SelectorHost, Person, list[Selection | None]],
+) -> None:
+    host, person, results = opened
+    person.do("key", "b", until=lambda: host._paint.mode == "brush")
+    person.do("mousemove", "450", "300")
+    person.do("click", "--repeat", "2", "--delay", "50", "1", until=lambda: strokes(host) == 2)
+    assert results == [], "a double click while painting is two dabs"
+    assert host.active
