@@ -37,6 +37,7 @@ TINT = "#ff3b6b"
 MARKUP = "#{:02x}{:02x}{:02x}".format(*painting.MARKUP_COLOUR[:3])
 ERASER = "#9aa0a6"
 TAG = "paint"
+STEP = "paint-step"
 SHIFT, CONTROL = 0x0001, 0x0004
 
 
@@ -130,6 +131,10 @@ class PaintTools:
         log.info("painted %s stroke %d", stroke.tool, len(self.painting.strokes))
         if stroke.tool == "eraser":
             self._redraw(window)
+        elif stroke.tool not in {"arrow", "ellipse"} and window is self._window:
+            window.bright.delete(STEP)
+            self._draw_whole(window, stroke)
+        self._shape = None
         return True
 
     def ring(self, window: OverlayWindow, point: tuple[int, int]) -> None:
@@ -199,14 +204,18 @@ class PaintTools:
                 canvas.delete(self._shape)
             self._shape = _shape(canvas, stroke.tool, start, end, width)
             return
-        colour = {"brush": TINT, "eraser": ERASER}.get(stroke.tool, MARKUP)
-        stipple = "gray50" if stroke.tool != "markup" else ""
-        a, b = self._xy(window, last), self._xy(window, now)
-        if a == b:
-            b = (b[0] + 0.01, b[1])  # Tk draws nothing for a zero-length line; a dab is a round cap
-        canvas.create_line(
-            *a, *b, fill=colour, width=width, capstyle="round", joinstyle="round", stipple=stipple, tags=(TAG,)
-        )
+        _polyline(canvas, stroke.tool, [self._xy(window, last), self._xy(window, now)], width, (TAG, STEP))
+
+    def _draw_whole(self, window: OverlayWindow, stroke: Stroke) -> None:
+        """One item for a finished stroke: Tk looks at every item on each redraw and move."""
+        if window.scene is None:
+            return
+        width = max(1.0, 2 * pg.view_radius(stroke.radius, window.scene.fit))
+        points = [self._xy(window, point) for point in stroke.points]
+        if stroke.tool in {"arrow", "ellipse"}:
+            _shape(window.bright, stroke.tool, points[0], points[-1], width)
+        else:
+            _polyline(window.bright, stroke.tool, points, width, (TAG,))
 
     def _redraw(self, window: OverlayWindow) -> None:
         """Every stroke again, from the model: after undo, redo, clear or an eraser stroke."""
@@ -217,11 +226,7 @@ class PaintTools:
         self._origin = (window.view.x, window.view.y)
         self._draw_brush_layer(window)
         for stroke in self.painting.markup_strokes:
-            self._stroke = stroke
-            self._shape = None
-            for last, now in zip(stroke.points, stroke.points[1:] or stroke.points, strict=False):
-                self._draw_step(window, last, now)
-        self._stroke = None
+            self._draw_whole(window, stroke)
 
     def _draw_brush_layer(self, window: OverlayWindow) -> None:
         strokes = self.painting.mask_strokes
@@ -266,6 +271,20 @@ def _shape(canvas: tk.Canvas, tool: str, start: tuple[float, float], end: tuple[
     return canvas.create_line(
         *start, *end, fill=MARKUP, width=width, capstyle="round", arrow="last",
         arrowshape=(5 * width, 5 * width, 2.5 * width), tags=(TAG,),
+    )  # fmt: skip
+
+
+def _polyline(
+    canvas: tk.Canvas, tool: str, points: list[tuple[float, float]], width: float, tags: tuple[str, ...]
+) -> None:
+    colour = {"brush": TINT, "eraser": ERASER}.get(tool, MARKUP)
+    if len(points) == 1 or all(point == points[0] for point in points):
+        # Tk draws nothing for a zero-length line; a dab is its round cap.
+        points = [points[0], (points[0][0] + 0.01, points[0][1])]
+    canvas.create_line(
+        *(value for point in points for value in point),
+        fill=colour, width=width, capstyle="round", joinstyle="round",
+        stipple="gray50" if tool != "markup" else "", tags=tags,
     )  # fmt: skip
 
 
