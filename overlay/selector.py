@@ -6,7 +6,8 @@ then only converts the frozen image and maps the windows. Every method runs on t
 
 Keys: arrows nudge 1 px (Shift: 10), Alt+arrows resize, Space takes the monitor (or image)
 under the pointer, M toggles the magnifier, Enter or a double click accepts (the whole monitor
-or image when nothing is selected), Esc or a right click cancels.
+or image when nothing is selected), Esc or a right click cancels. Once a region is selected, B, X
+and A paint on it (``overlay.paint_tools``, issue 13).
 """
 
 from __future__ import annotations
@@ -297,7 +298,7 @@ class SelectorHost:
             if self._magnify:
                 under.update_magnifier(self._pointer_in(under))
         elif self._rect is not None and self._paint.key(keysym, state, self._owner):
-            pass
+            log.debug("paint key %s", keysym)
         elif self._rect is not None and self._owner is not None and self._owner.scene is not None:
             step = interaction.key_step(
                 self._rect, keysym, shift=bool(state & SHIFT), alt=bool(state & ALT), bounds=self._owner.scene.bounds
