@@ -84,6 +84,9 @@ class PaintTools:
         else:
             return False
         self.follow(window)
+        # The ring shows the new size (or goes, with the tool) before the pointer next moves.
+        x, y = window.top.winfo_pointerxy()
+        self.ring(window, (x - window.screen.x, y - window.screen.y))
         return True
 
     def _set(self, changed: Painting, window: OverlayWindow) -> None:

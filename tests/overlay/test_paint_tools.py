@@ -135,3 +135,27 @@ def test_two_quick_dabs_in_one_place_paint_twice_and_do_not_send_the_selection(
     person.do("click", "--repeat", "2", "--delay", "50", "1", until=lambda: strokes(host) == 2)
     assert results == [], "a double click while painting is two dabs"
     assert host.active
+
+
+def test_the_ring_under_the_pointer_shows_the_brush_size_at_once_and_goes_with_the_tool(
+    opened: tuple[SelectorHost, Person, list[Selection | None]],
+) -> None:
+    host, person, _results = opened
+    person.do("mousemove", "500", "350")
+    person.do("key", "b", until=lambda: host._paint.mode == "brush")
+    canvas = host._shown[0].bright
+
+    def ring() -> tuple[float, ...]:
+        item = host._paint._ring
+        if item is None or canvas.itemconfigure(item, "state")[-1] == "hidden":
+            return ()
+        return tuple(canvas.coords(item))
+
+    pump(host._root, lambda: len(ring()) == 4)
+    x0, _y0, x1, _y1 = ring()
+    assert x1 - x0 == 24
+    person.do("key", "bracketleft", until=lambda: host._paint.size == 16)
+    x0, _y0, x1, _y1 = ring()
+    assert x1 - x0 == 16, "the ring follows [ before the pointer moves"
+    person.do("key", "b", until=lambda: host._paint.mode is None)
+    assert ring() == (), "no tool, no ring"
