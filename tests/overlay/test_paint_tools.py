@@ -147,7 +147,8 @@ def test_the_ring_under_the_pointer_shows_the_brush_size_at_once_and_goes_with_t
 
     def ring() -> tuple[float, ...]:
         item = host._paint._ring
-        if item is None or canvas.itemconfigure(item, "state")[-1] == "hidden":
+        options = canvas.itemconfigure(item) if item is not None else None
+        if item is None or options is None or options["state"][-1] == "hidden":
             return ()
         return tuple(canvas.coords(item))
 
