@@ -160,3 +160,19 @@ def test_the_ring_under_the_pointer_shows_the_brush_size_at_once_and_goes_with_t
     assert x1 - x0 == 16, "the ring follows [ before the pointer moves"
     person.do("key", "b", until=lambda: host._paint.mode is None)
     assert ring() == (), "no tool, no ring"
+
+
+def test_resizing_from_the_top_left_corner_keeps_the_paint_on_its_pixels(
+    opened: tuple[SelectorHost, Person, list[Selection | None]], desktop: VirtualDesktop
+) -> None:
+    host, person, results = opened
+    person.do("key", "b", until=lambda: host._paint.mode == "brush")
+    person.drag((400, 300), (500, 300), until=lambda: strokes(host) == 1)
+    # The corner handle is grabbed even with the brush on: painting starts only away from the edges.
+    person.drag((300, 200), (250, 150), until=lambda: host._rect == Rect(250, 150, 450, 350))
+    assert TINT in [screen_pixel(desktop.display, x, 300) for x in (450, 451)]
+    person.do("key", "Return", until=lambda: bool(results))
+    selection = results[0]
+    assert selection is not None
+    assert selection.mask is not None
+    assert selection.mask.getbbox() == (400 - 250 - 12, 300 - 150 - 12, 500 - 250 + 13, 300 - 150 + 13)
