@@ -31,7 +31,7 @@ def brush_strokes(draw: st.DrawFn) -> p.Stroke:
     return p.Stroke("brush", points, draw(st.sampled_from([2.0, 4.0, 6.0, 12.0])))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(brush_strokes(), min_size=1, max_size=3), st.integers(0, 200), st.integers(0, 150))
 def test_the_mask_is_exactly_the_pixels_within_the_brush_radius_of_a_stroke(
     strokes: list[p.Stroke], x: int, y: int
@@ -39,16 +39,16 @@ def test_the_mask_is_exactly_the_pixels_within_the_brush_radius_of_a_stroke(
     # GIVEN brush strokes anywhere on the source and a crop that may hold some of them
     rect = Rect(x, y, 200, 150)
     mask = p.mask_of(tuple(strokes), rect)
-    # THEN a pixel is painted when its centre is within the radius (less one pixel of raster
-    # rounding) and never when it is further than the radius plus one
+    # THEN a pixel is painted when its centre is within the radius and never when it is further,
+    # up to ImageDraw's rounding of vertices to whole pixels (1.25 px in, 1.75 px out: core.painting)
     for cy in range(rect.height):
         for cx in range(rect.width):
             pixel = (cx + x, cy + y)
             painted = mask is not None and mask.getpixel((cx, cy)) == 255
             if painted:
-                assert within(pixel, strokes, 1.0), pixel
+                assert within(pixel, strokes, 1.75), pixel
             else:
-                assert not within(pixel, strokes, -1.0), pixel
+                assert not within(pixel, strokes, -1.25), pixel
 
 
 def test_the_eraser_takes_the_brush_paint_away_where_it_passes() -> None:
