@@ -8,7 +8,7 @@ the pixel under it (``core.geometry``'s convention); its centre is what a dab is
 ``scale`` is physical pixels per Tk unit (1 on X11 and on DPI-aware Windows, the backing scale on
 macOS), ``fit`` maps the window's display of the image to the source (1:1 for a screenshot, shrunk
 for a large clipboard image). Each monitor has its own window, so a pointer's root position is
-first made local to the monitor it is on. Pure functions, property-tested.
+first made local to the monitor it is on (``OverlayWindow.local``). Pure functions, property-tested.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import math
 
 from core import geometry
 from core.geometry import Fit
-from core.models import Rect
 
 FPoint = tuple[float, float]
 
@@ -36,11 +35,6 @@ def source_point(point: tuple[float, float], fit: Fit, scale: float = 1.0) -> FP
     return (_clamp(x, fit.source_width), _clamp(y, fit.source_height))
 
 
-def root_source_point(root: tuple[int, int], screen: Rect, fit: Fit, scale: float = 1.0) -> FPoint:
-    """A pointer's desktop (root) position on the window covering ``screen``, as a source point."""
-    return source_point((root[0] - screen.x, root[1] - screen.y), fit, scale)
-
-
 def view_point(point: FPoint, fit: Fit) -> FPoint:
     """Where source point ``point`` is drawn in the window: the inverse of ``source_point``'s mapping."""
     d = fit.display
@@ -54,11 +48,6 @@ def source_radius(view_radius: float, fit: Fit) -> float:
 
 def view_radius(radius: float, fit: Fit) -> float:
     return radius * fit.display.width / fit.source_width
-
-
-def in_crop(point: FPoint, rect: Rect) -> FPoint:
-    """A source point relative to the selected crop ``rect``."""
-    return (point[0] - rect.x, point[1] - rect.y)
 
 
 def pixel_of(point: FPoint) -> tuple[int, int]:

@@ -32,7 +32,7 @@ def test_a_pointer_on_any_monitor_paints_the_screenshot_pixel_under_it(screen: R
     x = data.draw(st.integers(screen.x, screen.right - 1))
     y = data.draw(st.integers(screen.y, screen.bottom - 1))
     # WHEN the pointer is at desktop (x, y) THEN the stroke point is that pixel's centre in the screenshot
-    point = pg.root_source_point((x, y), screen, fit)
+    point = pg.source_point((x - screen.x, y - screen.y), fit)  # local to its window, as OverlayWindow.local
     assert point == (x - screen.x + 0.5, y - screen.y + 0.5)
     assert pg.pixel_of(point) == (x - screen.x, y - screen.y)
 
