@@ -14,7 +14,6 @@ paint's bounding box only). Moving the selection moves every item with it (``fol
 from __future__ import annotations
 
 import logging
-import tkinter as tk
 from collections.abc import Mapping
 from tkinter import font as tkfont
 from types import MappingProxyType
@@ -26,6 +25,7 @@ from core import paint_geometry as pg
 from core import painting
 from core.models import Rect
 from core.painting import Painting, Stroke
+from overlay import paint_items as items
 from overlay.paint_strip import PaintStrip
 from overlay.window import OverlayWindow
 
@@ -33,11 +33,6 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["brush", "eraser", "markup"]
 KEYS: Mapping[str, Mode] = MappingProxyType({"b": "brush", "x": "eraser", "a": "markup"})
-TINT = "#ff3b6b"
-MARKUP = "#{:02x}{:02x}{:02x}".format(*painting.MARKUP_COLOUR[:3])
-ERASER = "#9aa0a6"
-TAG = "paint"
-STEP = "paint-step"
 SHIFT, CONTROL = 0x0001, 0x0004
 
 
@@ -135,7 +130,7 @@ class PaintTools:
         if stroke.tool == "eraser":
             self._redraw(window)
         elif stroke.tool not in {"arrow", "ellipse"} and window is self._window:
-            window.bright.delete(STEP)
+            window.bright.delete(items.STEP)
             self._draw_whole(window, stroke)
         self._shape = None
         return True
@@ -167,7 +162,7 @@ class PaintTools:
         view = window.view
         dx, dy = self._origin[0] - view.x, self._origin[1] - view.y
         if dx or dy:
-            window.bright.move(TAG, dx, dy)
+            window.bright.move(items.TAG, dx, dy)
             self._origin = (view.x, view.y)
         self._strip(window).show(view, Rect(0, 0, window.screen.width, window.screen.height), self.mode, self.size)
 
@@ -205,9 +200,11 @@ class PaintTools:
             start, end = self._xy(window, stroke.points[0]), self._xy(window, now)
             if self._shape is not None:
                 canvas.delete(self._shape)
-            self._shape = _shape(canvas, stroke.tool, start, end, width)
+            self._shape = items.shape(canvas, stroke.tool, start, end, width)
             return
-        _polyline(canvas, stroke.tool, [self._xy(window, last), self._xy(window, now)], width, (TAG, STEP))
+        items.polyline(
+            canvas, stroke.tool, [self._xy(window, last), self._xy(window, now)], width, (items.TAG, items.STEP)
+        )
 
     def _draw_whole(self, window: OverlayWindow, stroke: Stroke) -> None:
         """One item for a finished stroke: Tk looks at every item on each redraw and move."""
@@ -216,9 +213,9 @@ class PaintTools:
         width = max(1.0, 2 * pg.view_radius(stroke.radius, window.scene.fit))
         points = [self._xy(window, point) for point in stroke.points]
         if stroke.tool in {"arrow", "ellipse"}:
-            _shape(window.bright, stroke.tool, points[0], points[-1], width)
+            items.shape(window.bright, stroke.tool, points[0], points[-1], width)
         else:
-            _polyline(window.bright, stroke.tool, points, width, (TAG,))
+            items.polyline(window.bright, stroke.tool, points, width, (items.TAG,))
 
     def _redraw(self, window: OverlayWindow) -> None:
         """Every stroke again, from the model: after undo, redo, clear or an eraser stroke."""
@@ -242,19 +239,19 @@ class PaintTools:
             Stroke(s.tool, tuple(pg.view_point(p, fit) for p in s.points), pg.view_radius(s.radius, fit))
             for s in strokes
         )
-        box = _bounds(shown).intersection(fit.display)
+        box = items.bounds(shown).intersection(fit.display)
         mask = painting.mask_of(shown, box) if not box.is_empty else None
         if mask is None:
             return
-        bits = ImageChops.logical_and(mask.convert("1"), _checker(mask.size, (box.x + box.y) % 2))
-        self._bitmap = ImageTk.BitmapImage(bits, foreground=TINT, master=window.bright)
+        bits = ImageChops.logical_and(mask.convert("1"), items.checker(mask.size, (box.x + box.y) % 2))
+        self._bitmap = ImageTk.BitmapImage(bits, foreground=items.TINT, master=window.bright)
         window.bright.create_image(
-            box.x - self._origin[0], box.y - self._origin[1], image=self._bitmap, anchor="nw", tags=(TAG,)
+            box.x - self._origin[0], box.y - self._origin[1], image=self._bitmap, anchor="nw", tags=(items.TAG,)
         )
 
     def _clear_items(self) -> None:
         if self._window is not None:
-            self._window.bright.delete(TAG)
+            self._window.bright.delete(items.TAG)
             if self._ring is not None:
                 self._window.bright.delete(self._ring)
         self._ring = None
@@ -266,42 +263,3 @@ class PaintTools:
         if strip is None:
             strip = self._strips[window.screen] = PaintStrip(window.canvas, self._font)
         return strip
-
-
-def _shape(canvas: tk.Canvas, tool: str, start: tuple[float, float], end: tuple[float, float], width: float) -> int:
-    if tool == "ellipse":
-        return canvas.create_oval(*start, *end, outline=MARKUP, width=width, tags=(TAG,))
-    return canvas.create_line(
-        *start, *end, fill=MARKUP, width=width, capstyle="round", arrow="last",
-        arrowshape=(5 * width, 5 * width, 2.5 * width), tags=(TAG,),
-    )  # fmt: skip
-
-
-def _polyline(
-    canvas: tk.Canvas, tool: str, points: list[tuple[float, float]], width: float, tags: tuple[str, ...]
-) -> None:
-    colour = {"brush": TINT, "eraser": ERASER}.get(tool, MARKUP)
-    if len(points) == 1 or all(point == points[0] for point in points):
-        # Tk draws nothing for a zero-length line; a dab is its round cap.
-        points = [points[0], (points[0][0] + 0.01, points[0][1])]
-    canvas.create_line(
-        *(value for point in points for value in point),
-        fill=colour, width=width, capstyle="round", joinstyle="round",
-        stipple="gray50" if tool != "markup" else "", tags=tags,
-    )  # fmt: skip
-
-
-def _bounds(strokes: tuple[Stroke, ...]) -> Rect:
-    xs = [p[0] - s.radius for s in strokes for p in s.points] + [p[0] + s.radius for s in strokes for p in s.points]
-    ys = [p[1] - s.radius for s in strokes for p in s.points] + [p[1] + s.radius for s in strokes for p in s.points]
-    left, top = int(min(xs)) - 1, int(min(ys)) - 1
-    return Rect(left, top, int(max(xs)) + 2 - left, int(max(ys)) + 2 - top)
-
-
-def _checker(size: tuple[int, int], phase: int) -> Image.Image:
-    """Every other pixel set, as Tk's gray50 stipple: built from packed rows, not pixel by pixel (4K)."""
-    row_bytes = (size[0] + 7) // 8
-    even, odd = b"\xaa" * row_bytes, b"\x55" * row_bytes
-    rows = (even + odd) if phase == 0 else (odd + even)
-    data = rows * (size[1] // 2) + (rows[:row_bytes] if size[1] % 2 else b"")
-    return Image.frombytes("1", size, data)
