@@ -16,13 +16,16 @@ from pathlib import Path
 from PIL import Image
 
 from cli.context import CliContext, end_on_sigterm
+from core import paint_rules
 from core.config import NO_PROVIDER, Config, Preset, ProviderSettings
 from core.delivery import Destination, Naming, PngClipboard
 from core.delivery import deliver as deliver_images
 from core.errors import CaptureError, ConfigError, InputError, NotYetError
 from core.models import EditRequest, EditResult, Monitor, Selection
 from core.output import output_target
+from core.planning import plan_capture
 from providers.base import ModeInfo, ProviderInfo
+from tray.painted import NOTHING, Painted, to_send
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +55,15 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return 1
     # The overlay is closed: from here on Python runs, so a SIGTERM can end the job and save cleanly.
     end_on_sigterm()
+    if job is not None:
+        # A preset's ``paint: required|off`` (issue 13), checked as the tray does before anything is sent.
+        problem = paint_rules.check(
+            plan_capture(ctx.config, ctx.catalog, preset.name), selection.mask, selection.markup
+        )
+        if problem is not None:
+            raise InputError(problem)
     crop = selection.crop()
-    result = run_job(job, crop, ctx) if job is not None else crop
+    result = run_job(job, crop, ctx, painted_for(job, selection)) if job is not None else crop
     deliver(result, preset, delivery, ctx)
     return 0
 
@@ -89,16 +99,35 @@ def plan_job(preset: Preset, ctx: CliContext) -> ProviderJob:
     return ProviderJob(info, mode, settings, preset.prompt, options, key)
 
 
-def run_job(job: ProviderJob, crop: Image.Image, ctx: CliContext) -> Image.Image:
-    """Send the crop with the preset's prompt; the first image back, sized like the region if set so."""
+def painted_for(job: ProviderJob, selection: Selection) -> Painted:
+    """What the painting on the selection is sent as (issue 13), as the tray decides it."""
+    if not job.mode.needs_image:
+        return NOTHING
+    chosen = job.options.get("model")
+    model = chosen if isinstance(chosen, str) and chosen else job.settings.model or job.info.default_model
+    return to_send(
+        selection.mask, selection.markup, selection.marks, takes_markup=job.info.takes_markup(model), model=model or ""
+    )
+
+
+def run_job(job: ProviderJob, crop: Image.Image, ctx: CliContext, painted: Painted = NOTHING) -> Image.Image:
+    """Send the crop with the preset's prompt; the first image back, sized like the region if set so.
+
+    With a painted mask and ``jobs.keep_unmasked``, the crop's own pixels outside it (issue 18).
+    """
     import asyncio
 
     from cli.edit_cmd import ProgressPrinter
+    from core.composite import DEFAULT_FEATHER_PX, composite
     from providers import fitting
     from providers.http import build_http_client
     from providers.registry import create_provider
 
-    request = EditRequest(job.mode.id, prompt=job.prompt, image=crop, options=job.options)
+    if painted.summary:
+        ctx.say(f"With the painting: {painted.summary}.")
+    request = EditRequest(
+        job.mode.id, prompt=job.prompt, image=crop, mask=painted.mask, markup=painted.markup, options=job.options
+    )
 
     async def send() -> EditResult:
         async with build_http_client() as client:
@@ -108,6 +137,8 @@ def run_job(job: ProviderJob, crop: Image.Image, ctx: CliContext) -> Image.Image
     result = asyncio.run(send())
     for note in result.notes:
         ctx.say(f"Note: {note}")
+    if painted.mask is not None and ctx.config.jobs.keep_unmasked:
+        return composite(crop, fitting.match_size(result.image, crop.size), painted.mask, DEFAULT_FEATHER_PX)
     if ctx.config.output.match_size:
         return fitting.match_size(result.image, crop.size)
     return result.image

@@ -74,11 +74,16 @@ class Selection:
 
     ``source`` is the whole image the region was chosen on (a monitor's screenshot, the clipboard
     image or a file); ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
+    ``mask`` and ``markup`` are what was painted on it, at the crop's size (``EditRequest``'s
+    conventions), and ``marks`` how many markup strokes made ``markup`` (issue 13).
     """
 
     source: Image.Image
     rect: Rect
     origin: str = "screen"
+    mask: Image.Image | None = None
+    markup: Image.Image | None = None
+    marks: int = 0
 
     def crop(self) -> Image.Image:
         return self.source.crop(self.rect.as_box())

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
 MUTED = "#9aa0a6"
+PAINTED = "#ff8fab"
 ACCENT = "#1a73e8"
 ENTRY_CHARS = 64
 RELEASE_WAIT_MS = 500
@@ -41,6 +42,8 @@ class PromptBarSpec:
     needs_prompt: bool = True
     # "about $0.04, estimate" from the price table (issue 18); "" when it has no price: no number then.
     cost: str = ""
+    painted: str = ""
+    """What of the painting is sent, e.g. "mask: 12% of the selection" (issue 13); "" for none."""
 
 
 class PromptBar:
@@ -78,6 +81,10 @@ class PromptBar:
         self.cost = tk.Label(body, text=spec.cost, background=BACKGROUND, foreground=FOREGROUND, anchor="w")
         if spec.cost:
             self.cost.pack(fill="x")
+        if spec.painted:
+            log.info("prompt bar shows %s", spec.painted)
+            self.painted = tk.Label(body, text=spec.painted, background=BACKGROUND, foreground=PAINTED, anchor="w")
+            self.painted.pack(fill="x")
         self.text = tk.StringVar(value=spec.prompt)
         self.entry = tk.Entry(
             body,

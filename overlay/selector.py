@@ -6,7 +6,8 @@ then only converts the frozen image and maps the windows. Every method runs on t
 
 Keys: arrows nudge 1 px (Shift: 10), Alt+arrows resize, Space takes the monitor (or image)
 under the pointer, M toggles the magnifier, Enter or a double click accepts (the whole monitor
-or image when nothing is selected), Esc or a right click cancels.
+or image when nothing is selected), Esc or a right click cancels. Once a region is selected, B, X
+and A paint on it (``overlay.paint_tools``, issue 13).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from core.models import Monitor, Rect, Screenshot, Selection
 from desktop.keyboard.base import KeyboardMethod, system_keyboard
 from overlay import interaction
 from overlay.memory import release_memory
+from overlay.paint_tools import PaintTools
 from overlay.sources import Scene, image_scene, screen_scenes
 from overlay.window import OverlayWindow
 
@@ -73,6 +75,8 @@ class SelectorHost:
         self._magnify = True
         self._grab_serial = 0
         self._last_click: tuple[int, int, int] | None = None
+        # Painting on the selection (issue 13): B, X, A and their keys; strokes in source pixels.
+        self._paint = PaintTools(self._fonts[1])
 
     @property
     def active(self) -> bool:
@@ -109,6 +113,7 @@ class SelectorHost:
         self._owner = None
         self._press = None
         self._last_click = None
+        self._paint.reset()
         for scene in scenes:
             window = self._window_for(scene.screen)
             window.magnifier.enabled = self._magnify
@@ -210,10 +215,15 @@ class SelectorHost:
     def _on_press(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         if window.scene is None:
             return
+        point = window.local(event)
+        inside = window is self._owner and interaction.grab_kind(window.view, point) == "move"
+        if self._paint.press(window, point, _state(event), inside):
+            # Two quick dabs are painting, not a double click that sends the selection.
+            self._last_click = None
+            return
         if self._is_double_click(event):
             self._on_double(window, event)
             return
-        point = window.local(event)
         if self._owner is not window:
             if self._owner is not None:
                 self._owner.show_selection(None)
@@ -223,6 +233,8 @@ class SelectorHost:
         log.debug("press at %s: %s", point, self._press.kind)
 
     def _on_drag(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        if self._paint.drag(window, window.local(event)):
+            return
         if self._press is None or window is not self._owner or window.scene is None:
             return
         point = window.local(event)
@@ -230,6 +242,8 @@ class SelectorHost:
         window.update_magnifier(point)
 
     def _on_release(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+        if self._paint.release(window, window.local(event)):
+            return
         if self._press is None or window is not self._owner or window.scene is None:
             return
         # The release point is the drag's last word, even if a Motion before it was never seen.
@@ -260,13 +274,15 @@ class SelectorHost:
         window.update_magnifier(point)
         grab = interaction.grab_kind(window.view, point) if window is self._owner else "new"
         window.set_cursor(interaction.CURSORS[grab])
+        if window is self._owner:
+            self._paint.ring(window, point)
 
     # --- keys --------------------------------------------------------------------------------
 
     def _on_key(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
         keysym = event.keysym
         log.debug("key %s", keysym)
-        state = int(event.state) if isinstance(event.state, int) else 0
+        state = _state(event)
         if keysym == "Escape":
             self.cancel()
         elif keysym in {"Return", "KP_Enter"}:
@@ -281,6 +297,8 @@ class SelectorHost:
             under = self._window_under_pointer() or window
             if self._magnify:
                 under.update_magnifier(self._pointer_in(under))
+        elif self._rect is not None and self._paint.key(keysym, state, self._owner):
+            log.debug("paint key %s", keysym)
         elif self._rect is not None and self._owner is not None and self._owner.scene is not None:
             step = interaction.key_step(
                 self._rect, keysym, shift=bool(state & SHIFT), alt=bool(state & ALT), bounds=self._owner.scene.bounds
@@ -305,8 +323,10 @@ class SelectorHost:
             return
         if self._rect is None:
             owner.show_selection(None)
+            self._paint.follow(owner)
             return
         owner.show_selection(owner.scene.to_view(self._rect), interaction.readout(self._rect, owner.scene.offset))
+        self._paint.follow(owner)
 
     def _take_whole(self, window: OverlayWindow) -> None:
         if window.scene is None:
@@ -352,10 +372,16 @@ class SelectorHost:
         owner, on_done = self._owner, self._on_done
         result = None
         if rect is not None and owner is not None and owner.scene is not None:
-            result = Selection(owner.scene.source, rect, origin=owner.scene.origin)
+            mask, markup, marks = self._paint.result(rect)
+            result = Selection(owner.scene.source, rect, owner.scene.origin, mask, markup, marks)
+        self._paint.reset()
         self._close_windows()
         if on_done is not None:
             on_done(result)
         # After delivery, not before: the release is off the path from Enter to the clipboard, and
         # the frozen frames are no longer referenced (by on_done's closure), so the trim frees them.
         self._root.after(RELEASE_DELAY_MS, release_memory)
+
+
+def _state(event: tk.Event[tk.Misc]) -> int:
+    return int(event.state) if isinstance(event.state, int) else 0

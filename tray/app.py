@@ -14,6 +14,7 @@ import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog
 
+from core import paint_rules
 from core.config import load_config, load_or_defaults
 from core.delivery import Naming
 from core.errors import AppError, BusyError, ConfigError
@@ -40,6 +41,7 @@ from tray.flow import JobFlow
 from tray.hotkeys import bindings_from_config
 from tray.key_status import KeyStatusBoard
 from tray.model_menu import ModelLists
+from tray.painted import for_selection
 from tray.parts import AppParts
 from tray.settings_watch import SettingsWatch
 from tray.ui_actions import MenuActions
@@ -247,7 +249,13 @@ class TrayApp:
                 self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
                 return
             on_screen = any(shot.image is selection.source for shot in screens)
-            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen)
+            painted = for_selection(selection, self.config, plan, self.parts.catalog)
+            problem = paint_rules.check(plan, selection.mask, selection.markup)
+            if problem is not None:
+                # A preset's ``paint: required|off`` (issue 13): said instead of sending, nothing changed.
+                self.flow.tell_failure(problem)
+                return
+            self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen, painted=painted)
         except AppError as error:
             self.flow.tell_failure(str(error))
 

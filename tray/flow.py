@@ -31,6 +31,7 @@ from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.history_recorder import HistoryRecorder
+from tray.painted import NOTHING, Painted
 from tray.parts import AppParts
 from tray.results import LastResult, ResultViews, finished
 from tray.spending import Spending
@@ -89,10 +90,20 @@ class JobFlow:
         return len(self._running)
 
     def ask_prompt(
-        self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, screen: Rect, *, on_screen: bool = True
+        self,
+        config: Config,
+        plan: Plan,
+        crop: Image.Image,
+        anchor: Rect,
+        screen: Rect,
+        *,
+        on_screen: bool = True,
+        painted: Painted = NOTHING,
     ) -> None:
         if not plan.shows_prompt_bar:
-            self.start(config, plan, crop, anchor, plan.prompt, on_screen=on_screen)
+            self.start(
+                config, plan, crop, anchor, plan.prompt, painted.mask, on_screen=on_screen, markup=painted.markup
+            )
             return
         spec = PromptBarSpec(
             anchor=anchor,
@@ -104,12 +115,13 @@ class JobFlow:
             history=self.history.items,
             needs_prompt=plan.needs_prompt,
             cost=self.spending.estimate_text(config, plan, crop.size),
+            painted=painted.summary,
         )
 
         def send(prompt: str) -> None:
             self.prompt_bar = None
             self.history.add(prompt)
-            self.start(config, plan, crop, anchor, prompt, on_screen=on_screen)
+            self.start(config, plan, crop, anchor, prompt, painted.mask, on_screen=on_screen, markup=painted.markup)
 
         def cancel() -> None:
             self.prompt_bar = None
@@ -127,13 +139,15 @@ class JobFlow:
         mask: Image.Image | None = None,
         *,
         on_screen: bool = True,
+        markup: Image.Image | None = None,
     ) -> None:
         """Submit the job; errors before it starts (no key, too many jobs) are told to the person.
 
-        ``mask`` (ours: 255 = edit) limits the edit to an area; painting one comes with issue 13.
+        ``mask`` (ours: 255 = edit) limits the edit to an area; ``markup`` marks it for a model that
+        takes marks (``tray.painted`` decides which of the two a painting becomes, issue 13).
         """
         try:
-            spec = self._spec(config, plan, crop, prompt, mask)
+            spec = self._spec(config, plan, crop, prompt, mask, markup)
             handle = self._parts.jobs.submit(spec, lambda event: self._post(JobUpdate(event)))
         except AppError as error:
             self.tell_failure(str(error))
@@ -159,7 +173,15 @@ class JobFlow:
         self._running[handle.id] = running
         self._on_change()
 
-    def _spec(self, config: Config, plan: Plan, crop: Image.Image, prompt: str, mask: Image.Image | None) -> JobSpec:
+    def _spec(
+        self,
+        config: Config,
+        plan: Plan,
+        crop: Image.Image,
+        prompt: str,
+        mask: Image.Image | None,
+        markup: Image.Image | None = None,
+    ) -> JobSpec:
         assert plan.provider_id is not None  # noqa: S101 - copy plans never reach here
         # Lookups, run by the job on its own thread: the keyring may wait seconds (issue 17).
         key = _key_lookup(self._parts.keys, plan.provider_id)
@@ -169,6 +191,7 @@ class JobFlow:
             prompt=prompt,
             image=crop if plan.needs_image else None,
             mask=mask if plan.needs_image else None,
+            markup=markup if plan.needs_image else None,
             options=plan.options,
         )
         follow_up = None

@@ -204,7 +204,9 @@ def same_pixels(first: Image.Image, second: Image.Image) -> bool:
     return first.size == second.size and ImageChops.difference(first, second).getbbox() is None
 
 
-def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url: str = "") -> Path:
+def write_config(
+    folder: Path, base_url: str, *, extra: str = "", photoroom_url: str = "", restyle_fields: str = ""
+) -> Path:
     config = folder / "settings.yaml"
     config.write_text(
         "# test settings: comments must survive menu choices\n"
@@ -216,7 +218,9 @@ def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url:
         + 'hotkeys: {capture: "<ctrl>+<shift>+e", clipboard: "<ctrl>+<shift>+v"}\n'
         "presets:\n"
         "  - {name: copy, provider: none}\n"
-        '  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this as a watercolor"}\n'
+        '  - {name: restyle, provider: openai, mode: edit, prompt: "Redraw this as a watercolor"'
+        + restyle_fields
+        + "}\n"
         "output:\n"
         "  mode: both\n"
         f'  folder: "{folder / "out"}"\n'
@@ -229,13 +233,20 @@ def write_config(folder: Path, base_url: str, *, extra: str = "", photoroom_url:
 
 @contextlib.contextmanager
 def running_tray(
-    desktop: VirtualDesktop, base_url: str, *, extra_config: str = "", photoroom_url: str = ""
+    desktop: VirtualDesktop,
+    base_url: str,
+    *,
+    extra_config: str = "",
+    photoroom_url: str = "",
+    restyle_fields: str = "",
 ) -> Iterator[TrayProcess]:
     """``main.py`` with its own HOME, TMPDIR and runtime folder, so leftovers are visible."""
     folder = Path(tempfile.mkdtemp(prefix="aiis-tray-"))
     (folder / "tmp").mkdir()
     (folder / "run").mkdir(mode=0o700)
-    config = write_config(folder, base_url, extra=extra_config, photoroom_url=photoroom_url)
+    config = write_config(
+        folder, base_url, extra=extra_config, photoroom_url=photoroom_url, restyle_fields=restyle_fields
+    )
     env = {
         **desktop.env,
         "HOME": str(folder),
