@@ -73,12 +73,15 @@ class Selection:
     """A region chosen by the person, in the source image's own pixels.
 
     ``source`` is the whole image the region was chosen on (a monitor's screenshot, the clipboard
-    image or a file); ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
+    image or a file), or just the region when the X server kept the frozen screen (ADR 034);
+    ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
     """
 
     source: Image.Image
     rect: Rect
     origin: str = "screen"
+    screen: Rect | None = None
+    """Where the region was on the desktop, for a screen capture (to place the prompt bar beside it)."""
 
     def crop(self) -> Image.Image:
         return self.source.crop(self.rect.as_box())

@@ -1,0 +1,89 @@
+"""The server-drawn overlay (ADR 034) gives its pixmaps back and answers with the shown pixels.
+
+GIVEN a ``SelectorHost`` on the session's Xvfb with the server path, WHEN captures are opened and
+closed (cancelled, or accepted whole with Enter), THEN the X server holds two pixmaps per monitor
+while one is open and none of ours afterwards (counted by the server's X-Resource extension), and
+an accepted selection is the screen's pixels at the hotkey with its place on the desktop.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Sequence
+
+import pytest
+
+from core.models import Monitor, Rect, Selection
+from desktop.capture.x11 import X11Capture
+from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
+from overlay.selector import SelectorHost
+from tests.desktop.capture.screens import noise, paint_root
+from tests.desktop.capture.test_x11_pixmap import server_pixmaps
+from tests.overlay.tk_helpers import pump, root
+from tests.virtual_desktop import VirtualDesktop
+
+__all__ = ["root"]
+
+pytestmark = pytest.mark.desktop
+
+
+class RecordingFreeze(ServerFreeze):
+    """The real freezer, keeping one pixmap id of ours to ask the server about our client."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        super().__init__(env)
+        self.xids: list[int] = []
+
+    def freeze(self, monitors: Sequence[Monitor]) -> FrozenDesktop:
+        frozen = super().freeze(monitors)
+        self.xids.append(frozen.monitors[0].bright)
+        return frozen
+
+
+def open_and_wait(host: SelectorHost, root: tk.Tk, capture: X11Capture, results: list[Selection | None]) -> None:
+    painted: list[float] = []
+    host.select_screen(capture, results.append, painted.append)
+    pump(root, lambda: bool(painted), timeout=20)
+
+
+def test_every_capture_gives_its_pixmaps_back_to_the_x_server(root: tk.Tk, desktop: VirtualDesktop) -> None:
+    env = {"DISPLAY": desktop.display}
+    freezer = RecordingFreeze(env)
+    host = SelectorHost(root, freezer=freezer)
+    capture = X11Capture(env)
+    results: list[Selection | None] = []
+    try:
+        for _ in range(3):
+            open_and_wait(host, root, capture, results)
+            freezer.sync()
+            assert server_pixmaps(desktop.display, freezer.xids[-1]) == 2
+            host.cancel()
+            pump(root, lambda: len(results) > 0)
+            results.clear()
+            freezer.sync()
+            assert server_pixmaps(desktop.display, freezer.xids[-1]) == 0
+            assert freezer.live_pixmaps == 0
+    finally:
+        host.close()
+        capture.close()
+
+
+def test_enter_answers_the_frozen_pixels_and_where_they_were(root: tk.Tk, desktop: VirtualDesktop) -> None:
+    pattern = noise(1920, 1080, seed=31)
+    paint_root(desktop.display, pattern)
+    env = {"DISPLAY": desktop.display}
+    host = SelectorHost(root, freezer=ServerFreeze(env))
+    capture = X11Capture(env)
+    results: list[Selection | None] = []
+    try:
+        open_and_wait(host, root, capture, results)
+        paint_root(desktop.display, noise(1920, 1080, seed=32))
+        desktop.xdotool("key", "Return")
+        pump(root, lambda: len(results) > 0, timeout=10)
+    finally:
+        host.close()
+        capture.close()
+    selection = results[0]
+    assert selection is not None
+    assert selection.screen == Rect(0, 0, 1920, 1080)
+    assert selection.crop().tobytes() == pattern.tobytes()
