@@ -126,7 +126,7 @@ class ServerWindow:
         """Map the window on a plain background; the frozen screen appears with ``reveal``."""
         self.scene = scene
         for window in self._ids:
-            self._freezer.plain(window, _PLAIN)
+            self._freezer.plain(window, _PLAIN, wait=False)
         self._hint.configure(text=hint)
         self._hint.place(relx=0.5, y=24, anchor="n")
         self.show_selection(None)

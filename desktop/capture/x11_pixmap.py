@@ -193,15 +193,19 @@ class ServerFreeze:
         libs.x11.XSetWindowBackgroundPixmap(display, window, pixmap)
         libs.x11.XClearWindow(display, window)
 
-    def plain(self, window: int, pixel: int) -> None:
+    def plain(self, window: int, pixel: int, *, wait: bool = True) -> None:
         """A plain background again: the window drops its reference to a frozen pixmap.
 
-        Synchronous: its creator may destroy the window next, and a request of ours naming a window
-        that is gone would end the process (Xlib's error handler).
+        ``wait`` (at close): synchronous, as its creator may destroy the window next, and a request
+        of ours naming a window that is gone would end the process (Xlib's error handler). Without
+        it (at open) the server's copying of a new freeze goes on while Tk maps the window.
         """
         libs, display = self._connect()
         libs.x11.XSetWindowBackground(display, window, pixel)
-        libs.x11.XSync(display, 0)
+        if wait:
+            libs.x11.XSync(display, 0)
+        else:
+            libs.x11.XFlush(display)
 
     def sync(self) -> None:
         """Wait until the server has run every request sent on this connection."""
