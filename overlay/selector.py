@@ -120,9 +120,14 @@ class SelectorHost:
         freezer = self._freezer
         try:
             self._frozen = frozen = freezer.freeze(capture.monitors())
-        except CaptureError:
+        except CaptureError as error:
+            # The method rule's hand-over (issue 12): the Tk path from now on, said in the log.
             self._on_done = self._on_painted = None
-            raise
+            log.warning("frozen screen through server failed (%s); using tk", error)
+            freezer.close()
+            self._freezer = None
+            self.select(capture.grab(), on_done, on_painted)
+            return
         for part in frozen.monitors:
             window = self._server_window_for(part.monitor.rect, freezer)
             window.magnifier.enabled = self._magnify

@@ -8,11 +8,13 @@ an accepted selection is the screen's pixels at the hotkey with its place on the
 
 from __future__ import annotations
 
+import logging
 import tkinter as tk
 from collections.abc import Sequence
 
 import pytest
 
+from core.errors import CaptureError
 from core.models import Monitor, Rect, Selection
 from desktop.capture.x11 import X11Capture
 from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
@@ -86,4 +88,33 @@ def test_enter_answers_the_frozen_pixels_and_where_they_were(root: tk.Tk, deskto
     selection = results[0]
     assert selection is not None
     assert selection.screen == Rect(0, 0, 1920, 1080)
+    assert selection.crop().tobytes() == pattern.tobytes()
+
+
+class FailingFreeze(ServerFreeze):
+    def freeze(self, monitors: Sequence[Monitor]) -> FrozenDesktop:
+        raise CaptureError("Lost the connection to the X display")
+
+
+def test_a_failing_server_freeze_hands_over_to_the_tk_path_and_says_so(
+    root: tk.Tk, desktop: VirtualDesktop, caplog: pytest.LogCaptureFixture
+) -> None:
+    pattern = noise(1920, 1080, seed=33)
+    paint_root(desktop.display, pattern)
+    env = {"DISPLAY": desktop.display}
+    host = SelectorHost(root, freezer=FailingFreeze(env))
+    capture = X11Capture(env)
+    results: list[Selection | None] = []
+    try:
+        with caplog.at_level(logging.WARNING):
+            open_and_wait(host, root, capture, results)
+        assert not host.server_side
+        desktop.xdotool("key", "Return")
+        pump(root, lambda: len(results) > 0, timeout=10)
+    finally:
+        host.close()
+        capture.close()
+    assert "frozen screen through server failed (Lost the connection to the X display); using tk" in caplog.text
+    selection = results[0]
+    assert selection is not None
     assert selection.crop().tobytes() == pattern.tobytes()
