@@ -154,6 +154,9 @@ class ServerWindow:
     def hide(self) -> None:
         """Withdraw, and let the windows drop the pixmaps so the server can free them."""
         self.top.withdraw()
+        # A round trip on Tk's connection: the unmap is done before anything of ours follows. Else
+        # the next freeze (our connection) could copy this window, still mapped, into the screen.
+        self.top.winfo_pointerxy()
         self.magnifier.hide()
         self.show_selection(None)
         for window in self._ids:

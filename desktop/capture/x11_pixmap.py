@@ -137,12 +137,19 @@ class ServerFreeze:
         shade = xlib_calls.RenderColor(0, 0, 0, SHADE_ALPHA * 0x101)
         frozen = []
         try:
+            brights = []
             for monitor in monitors:
                 r = monitor.rect
-                bright = x11.XCreatePixmap(display, root, r.width, r.height, depth)
-                dim = x11.XCreatePixmap(display, root, r.width, r.height, depth)
-                self.live_pixmaps += 2
+                brights.append(bright := x11.XCreatePixmap(display, root, r.width, r.height, depth))
+                self.live_pixmaps += 1
                 x11.XCopyArea(display, root, bright, gc, r.x, r.y, r.width, r.height, 0, 0)
+            # Before the caller maps its overlay (through Tk's connection, which the server may serve
+            # first): the copy must not catch the overlay itself. The dimming may overlap the mapping.
+            x11.XSync(display, 0)
+            for monitor, bright in zip(monitors, brights, strict=True):
+                r = monitor.rect
+                dim = x11.XCreatePixmap(display, root, r.width, r.height, depth)
+                self.live_pixmaps += 1
                 x11.XCopyArea(display, bright, dim, gc, 0, 0, r.width, r.height, 0, 0)
                 picture = render.XRenderCreatePicture(display, dim, picture_format, 0, None)
                 render.XRenderFillRectangle(

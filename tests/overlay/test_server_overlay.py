@@ -19,8 +19,10 @@ from core.models import Monitor, Rect, Selection
 from desktop.capture.x11 import X11Capture
 from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
 from overlay.selector import SelectorHost
+from overlay.window import dimmed_copy
 from tests.desktop.capture.screens import noise, paint_root
 from tests.desktop.capture.test_x11_pixmap import server_pixmaps
+from tests.overlay.capture_run import screen_pixel
 from tests.overlay.tk_helpers import pump, root
 from tests.virtual_desktop import VirtualDesktop
 
@@ -118,3 +120,29 @@ def test_a_failing_server_freeze_hands_over_to_the_tk_path_and_says_so(
     selection = results[0]
     assert selection is not None
     assert selection.crop().tobytes() == pattern.tobytes()
+
+
+def test_back_to_back_captures_freeze_the_screen_and_never_the_overlay_itself(
+    root: tk.Tk, desktop: VirtualDesktop
+) -> None:
+    # The copy of the root (our connection) and Tk's map and unmap (Tk's connection) reach the
+    # server in either order unless waited for: a frozen frame of the overlay's own plain colour.
+    pattern = noise(1920, 1080, seed=34)
+    paint_root(desktop.display, pattern)
+    probe = (1500, 900)
+    wanted = dimmed_copy(pattern.crop((*probe, probe[0] + 1, probe[1] + 1))).getpixel((0, 0))
+    env = {"DISPLAY": desktop.display}
+    host = SelectorHost(root, freezer=ServerFreeze(env))
+    capture = X11Capture(env)
+    results: list[Selection | None] = []
+    seen = []
+    try:
+        for _ in range(8):
+            open_and_wait(host, root, capture, results)
+            pump(root, lambda: screen_pixel(desktop.display, *probe) == wanted, timeout=5)
+            seen.append(screen_pixel(desktop.display, *probe))
+            host.cancel()
+    finally:
+        host.close()
+        capture.close()
+    assert seen == [wanted] * 8
