@@ -109,9 +109,11 @@ class SelectorHost:
             else:
                 self._window_for(monitor.rect).warm_up()
         if self._freezer is not None and monitors:
-            # One freeze, freed at once: the first one pays for RENDER's format query and the
-            # server's first copies and fill (issue 14: the first hotkey within 1.5x of later ones).
-            self._freezer.freeze(monitors).free()
+            # Two freezes, freed at once: the first two pay for RENDER's format query and the
+            # server's first 4K copies (17-40 ms and 25-80 ms, then 5; issue 14: the first hotkey
+            # within 1.5x of later ones).
+            for _ in range(2):
+                self._freezer.freeze(monitors).free()
         self._root.update_idletasks()
 
     def select_screen(self, capture: CaptureMethod, on_done: OnDone, on_painted: OnPainted | None = None) -> None:

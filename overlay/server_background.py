@@ -146,7 +146,12 @@ class ServerWindow:
         photo = ImageTk.PhotoImage(Image.new("RGB", (2, 2)), master=self.surface)
         del photo
         self.readout.configure(text="0 x 0")
+        # Tk makes a toplevel's wrapper window and lays out a label's font at first use: here, not at the hotkey.
+        self.top.wm_frame()
+        self._hint.configure(text="Drag to select")
+        self._hint.place(relx=0.5, y=24, anchor="n")
         self.surface.update_idletasks()
+        self._hint.place_forget()
 
     def load_bright(self) -> None:
         """Nothing to load: the bright pixmap is already on the server."""
