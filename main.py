@@ -41,6 +41,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from core.jobs import JobRunner
     from core.yaml_edit import set_value_in_file
     from desktop.autostart.choice import autostart_for
+    from desktop.capture.overlay_method import screen_freezer
     from desktop.capture.system import system_capture
     from desktop.clipboard.system import system_clipboard
     from overlay.selector import SelectorHost
@@ -83,7 +84,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         events=events,
         tray_icon=tray_icon,
         hotkeys=GlobalHotkeys(lambda binding: events.post(event_for_hotkey(binding)), ctx.env),
-        make_selector=SelectorHost,
+        make_selector=lambda root: SelectorHost(root, freezer=screen_freezer(ctx.env)),
         start_at_login=autostart_for(ctx.env, sys.platform),
         open_path=SystemOpener(ctx.env),
         save_setting=set_value_in_file,

@@ -43,7 +43,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits with 2 on usage errors already; this only keeps messages in plain words."""
 
 
-PINS = (("capture", "AIIS_CAPTURE"), ("clipboard", "AIIS_CLIPBOARD"), ("notify", "AIIS_NOTIFY"))
+PINS = (
+    ("capture", "AIIS_CAPTURE"),
+    ("clipboard", "AIIS_CLIPBOARD"),
+    ("notify", "AIIS_NOTIFY"),
+    ("overlay", "AIIS_OVERLAY"),  # server | tk: who draws the frozen screen (ADR 034)
+)
 
 
 def pinned_methods(args: argparse.Namespace, env: Mapping[str, str]) -> dict[str, str]:

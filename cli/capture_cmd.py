@@ -214,10 +214,9 @@ def select_region(args: argparse.Namespace, ctx: CliContext) -> Selection | None
 
     method = system_capture(ctx.env)
     try:
-        screenshots = method.grab()
+        return runner.run_screen_selection(method, ctx.env)
     finally:
         method.close()
-    return runner.run_selection(screenshots)
 
 
 def _monitors(ctx: CliContext) -> tuple[Monitor, ...]:

@@ -73,7 +73,8 @@ class Selection:
     """A region chosen by the person, in the source image's own pixels.
 
     ``source`` is the whole image the region was chosen on (a monitor's screenshot, the clipboard
-    image or a file); ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
+    image or a file), or just the region when the X server kept the frozen screen (ADR 034);
+    ``rect`` is relative to it. ``crop()`` returns exactly those pixels.
     ``mask`` and ``markup`` are what was painted on it, at the crop's size (``EditRequest``'s
     conventions), and ``marks`` how many markup strokes made ``markup`` (issue 13).
     """
@@ -84,6 +85,8 @@ class Selection:
     mask: Image.Image | None = None
     markup: Image.Image | None = None
     marks: int = 0
+    screen: Rect | None = None
+    """Where the region was on the desktop, for a screen capture (to place the prompt bar beside it)."""
 
     def crop(self) -> Image.Image:
         return self.source.crop(self.rect.as_box())

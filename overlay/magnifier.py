@@ -28,9 +28,9 @@ class Colours:
 
 
 class Magnifier:
-    """A small canvas placed inside an overlay canvas; call ``show_at`` on every pointer move."""
+    """A small canvas placed inside an overlay window; call ``show_at`` on every pointer move."""
 
-    def __init__(self, parent: tk.Canvas, colours: Colours = Colours()) -> None:
+    def __init__(self, parent: tk.Misc, colours: Colours = Colours()) -> None:
         self._parent = parent
         self._canvas = tk.Canvas(
             parent,

@@ -28,7 +28,7 @@ TOOLS: tuple[tuple[str, str], ...] = (
 
 
 class PaintStrip:
-    def __init__(self, parent: tk.Canvas, font: tkfont.Font) -> None:
+    def __init__(self, parent: tk.Misc, font: tkfont.Font) -> None:
         self._parent = parent
         self.frame = tk.Frame(parent, background=BACKGROUND, padx=4, pady=2)
         self._labels: dict[str, tk.Label] = {}

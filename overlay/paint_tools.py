@@ -14,6 +14,7 @@ paint's bounding box only). Moving the selection moves every item with it (``fol
 from __future__ import annotations
 
 import logging
+import tkinter as tk
 from collections.abc import Mapping
 from tkinter import font as tkfont
 from types import MappingProxyType
@@ -27,7 +28,7 @@ from core.models import Rect
 from core.painting import Painting, Stroke
 from overlay import paint_items as items
 from overlay.paint_strip import PaintStrip
-from overlay.window import OverlayWindow
+from overlay.surface import SelectorWindow
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ class PaintTools:
         self.mode: Mode | None = None
         self.size = pg.DEFAULT_BRUSH
         self.painting = Painting()
-        self._window: OverlayWindow | None = None
+        self._window: SelectorWindow | None = None
+        # The canvas the strokes are drawn on, once asked for: the server-drawn overlay (ADR 034)
+        # only makes one when something is painted, so an unpainted capture never pays for it.
+        self._surface: tk.Canvas | None = None
         self._origin = (0, 0)
         self._stroke: Stroke | None = None
         self._shape: int | None = None
@@ -57,11 +61,11 @@ class PaintTools:
         self._clear_items()
         if self._window is not None:
             self._strip(self._window).hide()
-        self.mode, self.painting, self._stroke, self._window = None, Painting(), None, None
+        self.mode, self.painting, self._stroke, self._window, self._surface = None, Painting(), None, None, None
 
     # --- keys --------------------------------------------------------------------------------
 
-    def key(self, keysym: str, state: int, window: OverlayWindow | None) -> bool:
+    def key(self, keysym: str, state: int, window: SelectorWindow | None) -> bool:
         """A key for the tools: True when it was one (the selector then does nothing else with it)."""
         if window is None or window.view is None:
             return False
@@ -84,13 +88,13 @@ class PaintTools:
         self.ring(window, (x - window.screen.x, y - window.screen.y))
         return True
 
-    def _set(self, changed: Painting, window: OverlayWindow) -> None:
+    def _set(self, changed: Painting, window: SelectorWindow) -> None:
         self.painting = changed
         self._redraw(window)
 
     # --- pointer -----------------------------------------------------------------------------
 
-    def press(self, window: OverlayWindow, point: tuple[int, int], state: int, inside: bool) -> bool:
+    def press(self, window: SelectorWindow, point: tuple[int, int], state: int, inside: bool) -> bool:
         """Start a stroke at ``point`` (window pixels) if a tool is on and the press is ``inside``."""
         if self.mode is None or not inside or window.scene is None or window.view is None:
             return False
@@ -109,7 +113,7 @@ class PaintTools:
         self._draw_step(window, start, start)
         return True
 
-    def drag(self, window: OverlayWindow, point: tuple[int, int]) -> bool:
+    def drag(self, window: SelectorWindow, point: tuple[int, int]) -> bool:
         if self._stroke is None:
             return False
         if window is self._window and window.scene is not None:
@@ -120,7 +124,7 @@ class PaintTools:
             self.ring(window, point)
         return True
 
-    def release(self, window: OverlayWindow, point: tuple[int, int]) -> bool:
+    def release(self, window: SelectorWindow, point: tuple[int, int]) -> bool:
         if self._stroke is None:
             return False
         self.drag(window, point)
@@ -130,19 +134,19 @@ class PaintTools:
         if stroke.tool == "eraser":
             self._redraw(window)
         elif stroke.tool not in {"arrow", "ellipse"} and window is self._window:
-            window.bright.delete(items.STEP)
+            self._canvas(window).delete(items.STEP)
             self._draw_whole(window, stroke)
         self._shape = None
         return True
 
-    def ring(self, window: OverlayWindow, point: tuple[int, int]) -> None:
+    def ring(self, window: SelectorWindow, point: tuple[int, int]) -> None:
         """The brush's size as a ring under the pointer while the brush or eraser is on."""
         view = window.view
-        canvas = window.bright
         if self.mode not in {"brush", "eraser"} or view is None or not view.contains(*point):
-            if self._ring is not None:
-                canvas.itemconfigure(self._ring, state="hidden")
+            if self._ring is not None and self._surface is not None:
+                self._surface.itemconfigure(self._ring, state="hidden")
             return
+        canvas = self._canvas(window)
         if self._ring is None:
             self._ring = canvas.create_oval(0, 0, 0, 0, outline="white", width=1)
         half = self.size / 2
@@ -153,7 +157,7 @@ class PaintTools:
 
     # --- the selection -----------------------------------------------------------------------
 
-    def follow(self, window: OverlayWindow) -> None:
+    def follow(self, window: SelectorWindow) -> None:
         """The selection moved, resized or got a new owner: items and strip go with it."""
         if window.view is None:
             self._strip(window).hide()
@@ -162,7 +166,8 @@ class PaintTools:
         view = window.view
         dx, dy = self._origin[0] - view.x, self._origin[1] - view.y
         if dx or dy:
-            window.bright.move(items.TAG, dx, dy)
+            if self._surface is not None:
+                self._surface.move(items.TAG, dx, dy)
             self._origin = (view.x, view.y)
         self._strip(window).show(view, Rect(0, 0, window.screen.width, window.screen.height), self.mode, self.size)
 
@@ -173,7 +178,7 @@ class PaintTools:
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def _adopt(self, window: OverlayWindow) -> None:
+    def _adopt(self, window: SelectorWindow) -> None:
         if self._window is window:
             return
         if self._window is not None:
@@ -182,19 +187,20 @@ class PaintTools:
             self._strip(self._window).hide()
             self.painting = Painting()
         self._window = window
+        self._surface = None
         view = window.view
         self._origin = (view.x, view.y) if view is not None else (0, 0)
 
-    def _xy(self, window: OverlayWindow, point: pg.FPoint) -> tuple[float, float]:
+    def _xy(self, window: SelectorWindow, point: pg.FPoint) -> tuple[float, float]:
         assert window.scene is not None  # noqa: S101 - only called while a scene is shown
         x, y = pg.view_point(point, window.scene.fit)
         return (x - self._origin[0], y - self._origin[1])
 
-    def _draw_step(self, window: OverlayWindow, last: pg.FPoint, now: pg.FPoint) -> None:
+    def _draw_step(self, window: SelectorWindow, last: pg.FPoint, now: pg.FPoint) -> None:
         stroke = self._stroke
         if stroke is None or window.scene is None:
             return
-        canvas = window.bright
+        canvas = self._canvas(window)
         width = max(1.0, 2 * pg.view_radius(stroke.radius, window.scene.fit))
         if stroke.tool in {"arrow", "ellipse"}:
             start, end = self._xy(window, stroke.points[0]), self._xy(window, now)
@@ -206,29 +212,31 @@ class PaintTools:
             canvas, stroke.tool, [self._xy(window, last), self._xy(window, now)], width, (items.TAG, items.STEP)
         )
 
-    def _draw_whole(self, window: OverlayWindow, stroke: Stroke) -> None:
+    def _draw_whole(self, window: SelectorWindow, stroke: Stroke) -> None:
         """One item for a finished stroke: Tk looks at every item on each redraw and move."""
         if window.scene is None:
             return
         width = max(1.0, 2 * pg.view_radius(stroke.radius, window.scene.fit))
         points = [self._xy(window, point) for point in stroke.points]
         if stroke.tool in {"arrow", "ellipse"}:
-            items.shape(window.bright, stroke.tool, points[0], points[-1], width)
+            items.shape(self._canvas(window), stroke.tool, points[0], points[-1], width)
         else:
-            items.polyline(window.bright, stroke.tool, points, width, (items.TAG,))
+            items.polyline(self._canvas(window), stroke.tool, points, width, (items.TAG,))
 
-    def _redraw(self, window: OverlayWindow) -> None:
+    def _redraw(self, window: SelectorWindow) -> None:
         """Every stroke again, from the model: after undo, redo, clear or an eraser stroke."""
         self._clear_items()
         if window.scene is None or window.view is None:
             return
+        if self._window is not window:
+            self._surface = None
         self._window = window
         self._origin = (window.view.x, window.view.y)
         self._draw_brush_layer(window)
         for stroke in self.painting.markup_strokes:
             self._draw_whole(window, stroke)
 
-    def _draw_brush_layer(self, window: OverlayWindow) -> None:
+    def _draw_brush_layer(self, window: SelectorWindow) -> None:
         strokes = self.painting.mask_strokes
         scene = window.scene
         if not strokes or scene is None:
@@ -244,21 +252,27 @@ class PaintTools:
         if mask is None:
             return
         bits = ImageChops.logical_and(mask.convert("1"), items.checker(mask.size, (box.x + box.y) % 2))
-        self._bitmap = ImageTk.BitmapImage(bits, foreground=items.TINT, master=window.bright)
-        window.bright.create_image(
+        canvas = self._canvas(window)
+        self._bitmap = ImageTk.BitmapImage(bits, foreground=items.TINT, master=canvas)
+        canvas.create_image(
             box.x - self._origin[0], box.y - self._origin[1], image=self._bitmap, anchor="nw", tags=(items.TAG,)
         )
 
+    def _canvas(self, window: SelectorWindow) -> tk.Canvas:
+        if self._surface is None or window is not self._window:
+            self._surface = window.paint_surface()
+        return self._surface
+
     def _clear_items(self) -> None:
-        if self._window is not None:
-            self._window.bright.delete(items.TAG)
+        if self._surface is not None:
+            self._surface.delete(items.TAG)
             if self._ring is not None:
-                self._window.bright.delete(self._ring)
+                self._surface.delete(self._ring)
         self._ring = None
         self._shape = None
         self._bitmap = None
 
-    def _strip(self, window: OverlayWindow) -> PaintStrip:
+    def _strip(self, window: SelectorWindow) -> PaintStrip:
         strip = self._strips.get(window.screen)
         if strip is None:
             strip = self._strips[window.screen] = PaintStrip(window.canvas, self._font)

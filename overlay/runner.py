@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PIL import Image
 
 from core import geometry
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot, Selection
+from desktop.capture.base import CaptureMethod
+from desktop.capture.overlay_method import screen_freezer
 from overlay.selector import OnPainted, SelectorHost
 from overlay.window import WM_CLASS
 
@@ -32,9 +34,9 @@ def new_root() -> tk.Tk:
     return root
 
 
-def _run(root: tk.Tk, start: Start) -> Selection | None:
+def _run(root: tk.Tk, start: Start, env: Mapping[str, str] | None = None) -> Selection | None:
     result: list[Selection | None] = []
-    host = SelectorHost(root)
+    host = SelectorHost(root) if env is None else SelectorHost(root, freezer=screen_freezer(env))
 
     def done(selection: Selection | None) -> None:
         result.append(selection)
@@ -56,6 +58,22 @@ def run_selection(
     root = root or new_root()
     try:
         return _run(root, lambda host, done: host.select(screenshots, done, on_painted))
+    finally:
+        if owned:
+            root.destroy()
+
+
+def run_screen_selection(
+    capture: CaptureMethod,
+    env: Mapping[str, str],
+    root: tk.Tk | None = None,
+    on_painted: OnPainted | None = None,
+) -> Selection | None:
+    """Freeze the screen now (in the X server where ``env`` allows, ADR 034) and block until a region is selected."""
+    owned = root is None
+    root = root or new_root()
+    try:
+        return _run(root, lambda host, done: host.select_screen(capture, done, on_painted), env)
     finally:
         if owned:
             root.destroy()

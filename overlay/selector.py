@@ -2,7 +2,9 @@
 
 ``SelectorHost`` lives as long as the Tk root it is given. The tray keeps one and calls
 ``prepare`` at start so the windows exist, withdrawn, before the first hotkey; each ``select``
-then only converts the frozen image and maps the windows. Every method runs on the Tk thread.
+then only converts the frozen image and maps the windows. On X11 with RENDER, ``select_screen``
+freezes the screen inside the X server instead and converts nothing (ADR 034; the method rule of
+``desktop.capture.overlay_method`` chooses, ``AIIS_OVERLAY`` pins). Every method runs on the Tk thread.
 
 Keys: arrows nudge 1 px (Shift: 10), Alt+arrows resize, Space takes the monitor (or image)
 under the pointer, M toggles the magnifier, Enter or a double click accepts (the whole monitor
@@ -12,22 +14,29 @@ and A paint on it (``overlay.paint_tools``, issue 13).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from tkinter import font as tkfont
+from typing import Literal, TypeVar
 
 from PIL import Image
 
 from core.errors import CaptureError
 from core.models import Monitor, Rect, Screenshot, Selection
+from desktop.capture.base import CaptureMethod
+from desktop.capture.overlay_method import screen_freezer
+from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
 from desktop.keyboard.base import KeyboardMethod, system_keyboard
 from overlay import interaction
 from overlay.memory import release_memory
 from overlay.paint_tools import PaintTools
+from overlay.server_background import ServerScene, ServerWindow
 from overlay.sources import Scene, image_scene, screen_scenes
+from overlay.surface import SelectorWindow
 from overlay.window import OverlayWindow
 
 log = logging.getLogger(__name__)
@@ -49,14 +58,22 @@ KEY_UP_POLL_MS = 10
 DOUBLE_CLICK_MS = 400
 DOUBLE_CLICK_PX = 4
 HINT_SCREEN = "Drag to select   Enter: whole screen   Space: this monitor   M: magnifier   Esc: cancel"
+W = TypeVar("W", OverlayWindow, ServerWindow)
 HINT_IMAGE = "Drag to crop   Enter: the whole image   M: magnifier   Esc: cancel"
 
 
 class SelectorHost:
     """Shows the selector on demand and reports one ``Selection`` (or None) per ``select``."""
 
-    def __init__(self, root: tk.Misc, keyboard: KeyboardMethod | None = None) -> None:
+    def __init__(
+        self,
+        root: tk.Misc,
+        keyboard: KeyboardMethod | None = None,
+        freezer: ServerFreeze | Literal["auto"] | None = "auto",
+    ) -> None:
         self._root = root
+        # None: the Tk path (ADR 012); "auto": the method rule on this process's environment.
+        self._freezer = screen_freezer(os.environ) if freezer == "auto" else freezer
         # While the selector is up it owns the keyboard (issue 17, docs/adr/013-overlay-keyboard-grab.md).
         self._keyboard = keyboard if keyboard is not None else system_keyboard(os.environ, root.tk.interpaddr())
         self._fonts = (
@@ -65,10 +82,12 @@ class SelectorHost:
             tkfont.Font(root=root, family="Helvetica", size=11),
         )
         self._windows: dict[Rect, OverlayWindow] = {}
-        self._shown: list[OverlayWindow] = []
+        self._server_windows: dict[Rect, ServerWindow] = {}
+        self._frozen: FrozenDesktop | None = None
+        self._shown: list[SelectorWindow] = []
         self._on_done: OnDone | None = None
         self._on_painted: OnPainted | None = None
-        self._owner: OverlayWindow | None = None
+        self._owner: SelectorWindow | None = None
         self._rect: Rect | None = None
         self._press: interaction.Press | None = None
         self._before_press: Rect | None = None
@@ -82,11 +101,50 @@ class SelectorHost:
     def active(self) -> bool:
         return self._on_done is not None
 
+    @property
+    def server_side(self) -> bool:
+        """Whether screen captures are frozen and drawn by the X server (ADR 034)."""
+        return self._freezer is not None
+
     def prepare(self, monitors: Sequence[Monitor]) -> None:
         """Build the withdrawn windows for these monitors now, so that a capture only maps them."""
         for monitor in monitors:
-            self._window_for(monitor.rect).warm_up()
+            if self._freezer is not None:
+                self._server_window_for(monitor.rect, self._freezer).warm_up()
+            else:
+                self._window_for(monitor.rect).warm_up()
+        if self._freezer is not None and monitors:
+            # Two freezes, freed at once: the first two pay for RENDER's format query and the
+            # server's first 4K copies (17-40 ms and 25-80 ms, then 5; issue 14: the first hotkey
+            # within 1.5x of later ones).
+            for _ in range(2):
+                self._freezer.freeze(monitors).free()
         self._root.update_idletasks()
+
+    def select_screen(self, capture: CaptureMethod, on_done: OnDone, on_painted: OnPainted | None = None) -> None:
+        """Freeze the screen now and select on it: inside the X server where chosen, else through ``capture``."""
+        if self._freezer is None:
+            self.select(capture.grab(), on_done, on_painted)
+            return
+        if not self._begin(on_done, on_painted):
+            return
+        freezer = self._freezer
+        try:
+            self._frozen = frozen = freezer.freeze(capture.monitors())
+        except CaptureError as error:
+            # The method rule's hand-over (issue 12): the Tk path from now on, said in the log.
+            self._on_done = self._on_painted = None
+            log.warning("frozen screen through server failed (%s); using tk", error)
+            freezer.close()
+            self._freezer = None
+            self.select(capture.grab(), on_done, on_painted)
+            return
+        for part in frozen.monitors:
+            window = self._server_window_for(part.monitor.rect, freezer)
+            window.magnifier.enabled = self._magnify
+            window.show(ServerScene(part.monitor.rect, part), HINT_SCREEN)
+            self._shown.append(window)
+        self._opened()
 
     def select(self, screenshots: Sequence[Screenshot], on_done: OnDone, on_painted: OnPainted | None = None) -> None:
         """Freeze these monitors under the selector; ``on_done`` gets the region in screenshot pixels."""
@@ -101,12 +159,23 @@ class SelectorHost:
     def select_scenes(
         self, scenes: Sequence[Scene], on_done: OnDone, hint: str, on_painted: OnPainted | None = None
     ) -> None:
+        if not scenes:
+            if self._on_done is None:
+                on_done(None)
+            return
+        if not self._begin(on_done, on_painted):
+            return
+        for scene in scenes:
+            window = self._window_for(scene.screen)
+            window.magnifier.enabled = self._magnify
+            window.show(scene, hint)
+            self._shown.append(window)
+        self._opened()
+
+    def _begin(self, on_done: OnDone, on_painted: OnPainted | None) -> bool:
         if self._on_done is not None:
             log.info("a selection is already open; the new request is ignored")
-            return
-        if not scenes:
-            on_done(None)
-            return
+            return False
         self._on_done = on_done
         self._on_painted = on_painted
         self._rect = None
@@ -114,12 +183,10 @@ class SelectorHost:
         self._press = None
         self._last_click = None
         self._paint.reset()
-        for scene in scenes:
-            window = self._window_for(scene.screen)
-            window.magnifier.enabled = self._magnify
-            window.show(scene, hint)
-            self._shown.append(window)
-        self._shown[0].canvas.bind("<Expose>", self._on_first_expose)
+        return True
+
+    def _opened(self) -> None:
+        self._shown[0].surface.bind("<Expose>", self._on_first_expose)
         self._take_keyboard()
 
     def cancel(self) -> None:
@@ -134,31 +201,44 @@ class SelectorHost:
         while self._keyboard.keys_down() and time.monotonic() < deadline:
             time.sleep(KEY_UP_POLL_MS / 1000)
         self._keyboard.close()
-        for window in self._windows.values():
+        windows: list[SelectorWindow] = [*self._windows.values(), *self._server_windows.values()]
+        for window in windows:
             window.destroy()
         self._windows.clear()
+        self._server_windows.clear()
+        if self._freezer is not None:
+            self._freezer.close()
 
     # --- building ----------------------------------------------------------------------------
 
     def _window_for(self, screen: Rect) -> OverlayWindow:
         window = self._windows.get(screen)
         if window is None:
-            window = OverlayWindow(self._root, screen, self._fonts)
-            window.bind("<ButtonPress-1>", self._on_press)
-            window.bind("<B1-Motion>", self._on_drag)
-            window.bind("<ButtonRelease-1>", self._on_release)
-            window.bind("<ButtonPress-3>", lambda _window, _event: self.cancel())
-            window.bind("<Motion>", self._on_motion)
-            window.bind("<Enter>", lambda window, _event: self._focus(window))
-            window.bind_key(self._on_key)
-            self._windows[screen] = window
+            window = self._windows[screen] = self._bound(OverlayWindow(self._root, screen, self._fonts))
+        return window
+
+    def _server_window_for(self, screen: Rect, freezer: ServerFreeze) -> ServerWindow:
+        window = self._server_windows.get(screen)
+        if window is None:
+            window = ServerWindow(self._root, screen, self._fonts, freezer)
+            window = self._server_windows[screen] = self._bound(window)
+        return window
+
+    def _bound(self, window: W) -> W:
+        window.bind("<ButtonPress-1>", self._on_press)
+        window.bind("<B1-Motion>", self._on_drag)
+        window.bind("<ButtonRelease-1>", self._on_release)
+        window.bind("<ButtonPress-3>", lambda _window, _event: self.cancel())
+        window.bind("<Motion>", self._on_motion)
+        window.bind("<Enter>", lambda window, _event: self._focus(window))
+        window.bind_key(self._on_key)
         return window
 
     def _on_first_expose(self, _event: tk.Event[tk.Misc]) -> None:
         first = self._shown[0] if self._shown else None
         if first is None:
             return
-        first.canvas.unbind("<Expose>")
+        first.surface.unbind("<Expose>")
         # After the canvas's own redraw (queued before this binding ran), then load the bright photos.
         self._root.after_idle(self._painted)
 
@@ -193,7 +273,7 @@ class SelectorHost:
             window.reveal()
         self._focus_under_pointer()
 
-    def _focus(self, window: OverlayWindow) -> None:
+    def _focus(self, window: SelectorWindow) -> None:
         """Tk's own idea of the focus, or it drops the keys the grab sends (DESKTOP-TESTING.md).
 
         The X focus itself is set once, in ``take``; every key comes to the grab window anyway.
@@ -212,7 +292,7 @@ class SelectorHost:
 
     # --- pointer -----------------------------------------------------------------------------
 
-    def _on_press(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_press(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         if window.scene is None:
             return
         point = window.local(event)
@@ -232,7 +312,7 @@ class SelectorHost:
         self._press = interaction.begin(self._rect, window.view, point, window.scene.boundary(*point))
         log.debug("press at %s: %s", point, self._press.kind)
 
-    def _on_drag(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_drag(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         if self._paint.drag(window, window.local(event)):
             return
         if self._press is None or window is not self._owner or window.scene is None:
@@ -241,7 +321,7 @@ class SelectorHost:
         self._set_rect(interaction.drag(self._press, window.scene.boundary(*point), window.scene.bounds))
         window.update_magnifier(point)
 
-    def _on_release(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_release(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         if self._paint.release(window, window.local(event)):
             return
         if self._press is None or window is not self._owner or window.scene is None:
@@ -265,11 +345,11 @@ class SelectorHost:
         self._last_click = None
         return True
 
-    def _on_double(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_double(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         self._press = None
         self._accept(window, window.local(event))
 
-    def _on_motion(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_motion(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         point = window.local(event)
         window.update_magnifier(point)
         grab = interaction.grab_kind(window.view, point) if window is self._owner else "new"
@@ -279,7 +359,7 @@ class SelectorHost:
 
     # --- keys --------------------------------------------------------------------------------
 
-    def _on_key(self, window: OverlayWindow, event: tk.Event[tk.Misc]) -> None:
+    def _on_key(self, window: SelectorWindow, event: tk.Event[tk.Misc]) -> None:
         keysym = event.keysym
         log.debug("key %s", keysym)
         state = _state(event)
@@ -306,11 +386,11 @@ class SelectorHost:
             if step is not None:
                 self._set_rect(step)
 
-    def _pointer_in(self, window: OverlayWindow) -> tuple[int, int]:
+    def _pointer_in(self, window: SelectorWindow) -> tuple[int, int]:
         x, y = self._root.winfo_pointerxy()
         return (x - window.screen.x, y - window.screen.y)
 
-    def _window_under_pointer(self) -> OverlayWindow | None:
+    def _window_under_pointer(self) -> SelectorWindow | None:
         x, y = self._root.winfo_pointerxy()
         return next((w for w in self._shown if w.screen.contains(x, y)), None)
 
@@ -328,7 +408,7 @@ class SelectorHost:
         owner.show_selection(owner.scene.to_view(self._rect), interaction.readout(self._rect, owner.scene.offset))
         self._paint.follow(owner)
 
-    def _take_whole(self, window: OverlayWindow) -> None:
+    def _take_whole(self, window: SelectorWindow) -> None:
         if window.scene is None:
             return
         if self._owner is not None and self._owner is not window:
@@ -343,6 +423,10 @@ class SelectorHost:
             for window in self._shown:
                 window.hide()
             self._shown.clear()
+            if self._frozen is not None:
+                # After the windows dropped them: the server frees both pixmaps of each monitor now.
+                self._frozen.free()
+                self._frozen = None
             self._on_done = self._on_painted = None
             self._owner = self._rect = self._press = None
             self._root.update_idletasks()
@@ -363,7 +447,7 @@ class SelectorHost:
             return
         self._keyboard.release()
 
-    def _accept(self, window: OverlayWindow, _point: tuple[int, int]) -> None:
+    def _accept(self, window: SelectorWindow, _point: tuple[int, int]) -> None:
         if self._rect is None or self._owner is None:
             self._take_whole(self._window_under_pointer() or window)
         self._finish(self._rect)
@@ -373,7 +457,7 @@ class SelectorHost:
         result = None
         if rect is not None and owner is not None and owner.scene is not None:
             mask, markup, marks = self._paint.result(rect)
-            result = Selection(owner.scene.source, rect, owner.scene.origin, mask, markup, marks)
+            result = dataclasses.replace(owner.selection(rect), mask=mask, markup=markup, marks=marks)
         self._paint.reset()
         self._close_windows()
         if on_done is not None:

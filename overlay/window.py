@@ -18,7 +18,7 @@ from tkinter import font as tkfont
 from PIL import Image, ImageTk
 
 from core import geometry
-from core.models import Rect
+from core.models import Rect, Selection
 from overlay.magnifier import Magnifier
 from overlay.sources import Scene
 
@@ -28,9 +28,17 @@ WM_CLASS = "ai-image-studio"
 BACKGROUND = "#101010"
 ACCENT = "#2f8cff"
 HANDLE = 7
-DIM = 0.45
+DIM = 115 / 255
 """Brightness left outside the selection (Flameshot's shade is about the same)."""
-_DIM_TABLE = tuple(int(value * DIM) for value in range(256)) * 3
+
+
+def _shaded(value: int) -> int:
+    """``value * 115 / 255`` rounded as RENDER rounds it (pixman's MUL_UN8), so both paths dim alike."""
+    t = value * 115 + 0x80
+    return ((t >> 8) + t) >> 8
+
+
+_DIM_TABLE = tuple(_shaded(value) for value in range(256)) * 3
 
 EventHandler = Callable[["OverlayWindow", "tk.Event[tk.Misc]"], None]
 
@@ -61,6 +69,7 @@ class OverlayWindow:
         )
         canvas.place(x=0, y=0)
         self.canvas = canvas
+        self.surface = canvas
         self._image_item = canvas.create_image(0, 0, anchor="nw")
         self._outline = canvas.create_rectangle(0, 0, 0, 0, outline=ACCENT, state="hidden")
         self._hint = canvas.create_text(
@@ -154,6 +163,10 @@ class OverlayWindow:
         """The selection as drawn in this window, or None."""
         return self._view
 
+    def paint_surface(self) -> tk.Canvas:
+        """The selection's own canvas: it already shows the bright photo, shifted with the selection."""
+        return self.bright
+
     def show_selection(self, view: Rect | None, text: str = "") -> None:
         """Draw the selection at ``view`` (window pixels) with its outline, handles and readout."""
         self._view = view
@@ -201,6 +214,12 @@ class OverlayWindow:
     def set_cursor(self, name: str) -> None:
         if str(self.canvas.cget("cursor")) != name:
             self.canvas.configure(cursor=name)
+
+    def selection(self, rect: Rect) -> Selection:
+        assert self.scene is not None  # noqa: S101 - only asked while a scene is shown
+        scene = self.scene
+        screen = rect.translated(*scene.offset) if scene.origin == "screen" else None
+        return Selection(scene.source, rect, origin=scene.origin, screen=screen)
 
 
 def dimmed_copy(image: Image.Image) -> Image.Image:

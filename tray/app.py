@@ -19,7 +19,7 @@ from core.config import load_config, load_or_defaults
 from core.delivery import Naming
 from core.errors import AppError, BusyError, ConfigError
 from core.hotkeys import parse_hotkey
-from core.models import Rect, Screenshot, Selection
+from core.models import Rect, Selection
 from core.planning import plan_capture
 from core.prompt_history import PromptHistory
 from overlay.runner import pointer_monitor
@@ -218,16 +218,15 @@ class TrayApp:
             )
 
     def _open_selector(self, request: CaptureRequested, preset: str | None) -> None:
-        def done(selection: Selection | None, screens: tuple[Screenshot, ...] = ()) -> None:
+        def done(selection: Selection | None) -> None:
             self._selecting = False
             log.info("selection %s", "cancelled" if selection is None else "made")
             if selection is not None:
-                self.selected(selection, screens, request.preset)
+                self.selected(selection, request.preset)
 
         capture = self.parts.capture()
         if request.source == "screen":
-            screens = capture.grab()
-            self.selector.select(screens, lambda selection: done(selection, screens))
+            self.selector.select_screen(capture, done)
             return
         if request.source == "clipboard":
             image = clipboard_image(self.parts.clipboard())
@@ -237,9 +236,9 @@ class TrayApp:
         monitor = pointer_monitor(self.root, capture.monitors())
         self.selector.select_image(image, monitor, request.source, done)
 
-    def selected(self, selection: Selection, screens: tuple[Screenshot, ...], preset: str | None) -> None:
+    def selected(self, selection: Selection, preset: str | None) -> None:
         """The selector's answer: the copy preset delivers at once, the others go to the prompt bar and a job."""
-        anchor = _screen_anchor(selection, screens, self.root)
+        anchor = _screen_anchor(selection, self.root)
         screen = Rect(0, 0, self.root.winfo_screenwidth(), self.root.winfo_screenheight())
         try:
             plan = plan_capture(self.config, self.parts.catalog, preset)
@@ -248,7 +247,7 @@ class TrayApp:
                 delivery = self.flow.deliver(crop, self.config, Naming(plan.preset, "none", "copy"))
                 self.flow.tell_success(delivery, "", 0.0, self.config.output.folder)
                 return
-            on_screen = any(shot.image is selection.source for shot in screens)
+            on_screen = selection.screen is not None
             painted = for_selection(selection, self.config, plan, self.parts.catalog)
             problem = paint_rules.check(plan, selection.mask, selection.markup)
             if problem is not None:
@@ -334,10 +333,9 @@ def _label(hotkey: str | None) -> str | None:
         return None
 
 
-def _screen_anchor(selection: Selection, screens: tuple[Screenshot, ...], root: tk.Misc) -> Rect:
+def _screen_anchor(selection: Selection, root: tk.Misc) -> Rect:
     """Where the selection is on the screen, for placing the prompt bar and the toast beside it."""
-    for shot in screens:
-        if shot.image is selection.source:
-            return selection.rect.translated(shot.monitor.rect.x, shot.monitor.rect.y)
+    if selection.screen is not None:
+        return selection.screen
     width, height = root.winfo_screenwidth(), root.winfo_screenheight()
     return Rect(width // 2 - 200, height // 3, 400, 1)

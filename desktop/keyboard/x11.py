@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 
 GRAB_WAIT = 1.0
 """Seconds to keep asking while another client holds the keyboard (slop: 5 x 100 ms)."""
-RETRY_EVERY = 0.05
+RETRY_EVERY = 0.005
+"""Short: right after the hotkey its own passive grab is still on until the key is up, and the
+server-drawn overlay (ADR 034) is ready within that; 50 ms here was most of hotkey -> painted."""
 # X.AlreadyGrabbed and X.GrabFrozen are worth another try; X.GrabInvalidTime is not.
 RETRYABLE = frozenset({1, 4})
 REASONS = MappingProxyType(

@@ -106,9 +106,12 @@ def capture(
     *,
     config: Path | None = None,
     extra_env: dict[str, str] | None = None,
+    verbose: bool = False,
 ) -> Iterator[CaptureProcess]:
     """``main.py capture ARGS`` with its own settings folder; killed if the test leaves it running."""
     before = ["--config", str(config)] if config is not None else []
+    if verbose:
+        before.append("-v")
     process = subprocess.Popen(
         [sys.executable, str(MAIN), *before, "capture", *args],
         env={

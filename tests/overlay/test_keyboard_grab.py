@@ -24,9 +24,10 @@ from tests.witness import keyboard_taken
 pytestmark = pytest.mark.desktop
 
 
+@pytest.mark.parametrize("overlay", ["server", "tk"])
 @pytest.mark.parametrize("wm", [None, "openbox"], ids=wm_id)
 def test_a_drag_and_arrows_on_the_second_monitor_select_there_while_the_first_holds_the_keyboard(
-    tmp_path: Path, wm: str | None
+    tmp_path: Path, wm: str | None, overlay: str
 ) -> None:
     with two_monitor_desktop() as desktop:
         if wm is not None:
@@ -36,7 +37,8 @@ def test_a_drag_and_arrows_on_the_second_monitor_select_there_while_the_first_ho
             paint_root(desktop.display, pattern)
             output = tmp_path / "out.png"
             desktop.xdotool("mousemove", "900", "500")  # the keyboard is taken on the first monitor
-            with capture(desktop, tmp_path, ["--output", str(output)]) as run:
+            pin = {"AIIS_OVERLAY": overlay}
+            with capture(desktop, tmp_path, ["--output", str(output)], extra_env=pin) as run:
                 run.wait_painted((1925, 5), pattern.getpixel((1925, 5)))  # type: ignore[arg-type]
                 run.drag((2101, 151), (2402, 384))
                 run.xdotool("key", "Left", "Up", "Up", "Return")

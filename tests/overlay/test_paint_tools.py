@@ -143,7 +143,7 @@ def test_the_ring_under_the_pointer_shows_the_brush_size_at_once_and_goes_with_t
     host, person, _results = opened
     person.do("mousemove", "500", "350")
     person.do("key", "b", until=lambda: host._paint.mode == "brush")
-    canvas = host._shown[0].bright
+    canvas = host._shown[0].paint_surface()
 
     def ring() -> tuple[float, ...]:
         item = host._paint._ring

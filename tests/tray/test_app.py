@@ -325,7 +325,7 @@ def test_the_copy_preset_delivers_at_once_and_its_notification_opens_the_saved_f
     set_value_in_file(running.config, ("output", "mode"), "save")
     pump(running.app.root, lambda: running.app.config.output.mode == "save")
     source = Image.new("RGB", (300, 200), (9, 8, 7))
-    running.app.selected(Selection(source, Rect(10, 20, 30, 40)), (), "copy")  # what the selector hands back
+    running.app.selected(Selection(source, Rect(10, 20, 30, 40)), "copy")  # what the selector hands back
     note = running.recorder.notes[-1]
     assert note.body.startswith("Saved 30x40: ")
     click = running.recorder.actions[-1]

@@ -140,6 +140,8 @@ def test_brush_strokes_reach_openai_as_a_mask_of_exactly_the_painted_pixels_and_
         paint_and_send(tray, "b", tuple((stroke, ()) for stroke in STROKES))
         clipboard = delivered(tray)
         tray.wait_log("prompt bar shows mask: ")
+        # Painted on the X server's frozen screen (ADR 034): the canvas is made only for the strokes.
+        assert "frozen screen through server" in tray.log
         assert tray.stop() == 0
     assert server.invalid == []
     assert capture.checks.problems == []
