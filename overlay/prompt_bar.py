@@ -1,7 +1,9 @@
 """The prompt bar shown next to a selected region: edit the prompt, Enter sends, Esc cancels.
 
 It shows the preset's prompt ready to edit, which provider and mode will run, and Up/Down walks
-the recent prompts (``core.prompt_history``). Only the Tk thread creates or touches it.
+the recent prompts (``core.prompt_history``). Opened by the result viewer's E (issue 18) it also
+takes Shift+Enter, which sends the prompt on the original instead of the shown result.
+Only the Tk thread creates or touches it.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ class PromptBar:
         spec: PromptBarSpec,
         on_send: Callable[[str], None],
         on_cancel: Callable[[], None],
+        on_send_original: Callable[[str], None] | None = None,
     ) -> None:
         self._spec = spec
         self._on_send = on_send
+        self._on_send_original = on_send_original
         self._on_cancel = on_cancel
         self._cursor = HistoryCursor(spec.history, spec.prompt)
         self._done = False
@@ -91,6 +95,10 @@ class PromptBar:
         self._show_hint()
         self.entry.bind("<Return>", self._send)
         self.entry.bind("<KP_Enter>", self._send)
+        if on_send_original is not None:
+            # More specific than <Return>, so Tk runs only this one for Shift+Enter.
+            self.entry.bind("<Shift-Return>", self._send_original)
+            self.entry.bind("<Shift-KP_Enter>", self._send_original)
         self.entry.bind("<Escape>", self._cancel)
         self.entry.bind("<Up>", self._older)
         self.entry.bind("<Down>", self._newer)
@@ -99,7 +107,7 @@ class PromptBar:
     def _show_hint(self, warning: str = "") -> None:
         recent = " \N{MIDDLE DOT} \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} recent prompts" if self._spec.history else ""
         self.hint.configure(
-            text=warning or f"Enter sends \N{MIDDLE DOT} Esc cancels{recent}",
+            text=warning or f"{self._enter_hint} \N{MIDDLE DOT} Esc cancels{recent}",
             foreground="#f28b82" if warning else MUTED,
         )
 
@@ -125,6 +133,12 @@ class PromptBar:
         # the select-all here would then swallow what was typed in between.
         log.info("prompt bar has the focus")
 
+    @property
+    def _enter_hint(self) -> str:
+        if self._on_send_original is None:
+            return "Enter sends"
+        return "Enter: on this result \N{MIDDLE DOT} Shift+Enter: on the original"
+
     def _older(self, _event: object = None) -> str:
         self._replace(self._cursor.older(self.text.get()))
         return "break"
@@ -137,14 +151,18 @@ class PromptBar:
         self.text.set(text)
         self.entry.icursor("end")
 
-    def _send(self, event: object = None) -> str:
+    def _send(self, event: object = None, *, original: bool = False) -> str:
         prompt = self.text.get().strip()
         if self._spec.needs_prompt and not prompt:
             self._show_hint("Type what the provider should do, or press Esc to cancel.")
             return "break"
         self._finish(by_key=event is not None)
-        self._on_send(prompt)
+        send = self._on_send_original if original and self._on_send_original is not None else self._on_send
+        send(prompt)
         return "break"
+
+    def _send_original(self, event: object = None) -> str:
+        return self._send(event, original=True)
 
     def _cancel(self, event: object = None) -> str:
         self._finish(by_key=event is not None)

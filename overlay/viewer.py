@@ -1,11 +1,15 @@
 """The result viewer: the result pinned over the region it came from, to compare and pick (issue 18).
 
 A borderless window exactly over the selection, at its on-screen size (uniformly fitted in the
-screen's middle for clipboard and file sources). Keys, shown in a one-line help: hold Space for the
-original, 1-9 or Left/Right pick a variant, Enter hands the shown variant to ``on_deliver`` and
-closes, Esc closes without changing anything. Like the selector it owns the keyboard while open
-(Tk never focuses an override-redirect window on X11: docs/adr/013-overlay-keyboard-grab.md) and
-lets it go on every way out, once the closing key is up. Only the Tk thread touches it.
+screen's middle for clipboard and file sources). Keys (``overlay.viewer_keys``, named in a one-line
+help): hold Space for the original, drag for a divider wiping between the original (left) and the
+result (right, ``overlay.wipe``), 1-9 or the arrows pick a variant, Enter hands the shown variant to
+``on_deliver`` and closes, E and R ask ``actions`` to refine or retry, S saves as (``overlay.save_as``),
+Esc closes without changing anything. Refined and retried results join as further variants
+(``add_variants``); their drafts show meanwhile (``show_draft``). Like the selector it owns the keyboard
+while open (Tk never focuses an override-redirect window on X11: docs/adr/013-overlay-keyboard-grab.md)
+and lets it go on every way out once the closing key is up; ``suspend`` lends it to a prompt bar or a
+dialog and ``resume`` takes it back. Only the Tk thread touches it.
 """
 
 from __future__ import annotations
@@ -21,17 +25,19 @@ from PIL import Image, ImageTk
 from core.errors import CaptureError
 from core.models import Rect
 from desktop.keyboard.base import KeyboardMethod
+from overlay.placement import viewer_box
+from overlay.save_as import ask_and_save
+from overlay.viewer_keys import HELP, MAX_VARIANTS, ViewerActions, action_for, variants_of
+from overlay.wipe import WipePicture, divider_at, photo_of
 
 log = logging.getLogger(__name__)
 
-HELP = "Space: original   1-9 / \N{LEFTWARDS ARROW}\N{RIGHTWARDS ARROW}: variant   Enter: use this   Esc: close"
 BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
 # Tk sees a held key's autorepeat as release+press pairs; a release followed this soon by a press is one.
 REPEAT_GAP_MS = 40
 KEY_UP_WAIT_MS = 1000
 KEY_UP_POLL_MS = 10
-FIT_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -44,18 +50,6 @@ class ViewerSpec:
     screen: Rect
 
 
-def viewer_box(size: tuple[int, int], region: Rect | None, screen: Rect) -> Rect:
-    """The region itself, or ``size`` fitted uniformly into the middle of ``screen`` (never enlarged)."""
-    if region is not None:
-        return region
-    width, height = size
-    scale = min(1.0, FIT_SHARE * screen.width / max(width, 1), FIT_SHARE * screen.height / max(height, 1))
-    fitted = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return Rect(
-        screen.x + (screen.width - fitted[0]) // 2, screen.y + (screen.height - fitted[1]) // 2, fitted[0], fitted[1]
-    )
-
-
 class ResultViewer:
     """One open viewer; ``on_deliver(image)`` on Enter, ``on_close()`` on every way out."""
 
@@ -66,30 +60,39 @@ class ResultViewer:
         keyboard: KeyboardMethod,
         on_deliver: Callable[[Image.Image], None],
         on_close: Callable[[], None] = lambda: None,
+        actions: ViewerActions | None = None,
     ) -> None:
         self._root = root
         self._spec = spec
         self._keyboard = keyboard
         self._on_deliver = on_deliver
         self._on_close = on_close
+        self._actions = actions
+        self.variants = list(variants_of(spec.variants))
         self.index = 0
         self.showing_original = False
         self.closed = False
+        self.suspended = False
+        self.status = ""
+        self.draft: ImageTk.PhotoImage | None = None
+        self._dragging = False
+        self._divider: int | None = None
         self._release_id: str | None = None
+        self.screen = spec.screen
         self.box = viewer_box(spec.original.size, spec.region, spec.screen)
-        size = (self.box.width, self.box.height)
-        self._photos = [_photo(image, size, root) for image in spec.variants]
-        self._original_photo = _photo(spec.original, size, root)
+        self.size = (self.box.width, self.box.height)
+        self._photos = [photo_of(image, self.size, root) for image in self.variants]
+        self._original_photo = photo_of(spec.original, self.size, root)
         self.window = tk.Toplevel(root, background=BACKGROUND)
         self.window.withdraw()
         self.window.overrideredirect(True)
         self.window.attributes("-topmost", True)
         self.window.title("AI Image Studio result viewer")
-        self.picture = tk.Label(self.window, borderwidth=0, highlightthickness=0, background=BACKGROUND)
-        self.picture.place(x=0, y=0, width=size[0], height=size[1])
+        self.picture = WipePicture(self.window, self.size)
+        self.picture.bind_drag(self._drag_start, self._drag_to, self._drag_end)
         self.help = tk.Label(self.window, background=BACKGROUND, foreground=FOREGROUND, anchor="w", padx=6)
         self.help.place(x=0, rely=1.0, anchor="sw", relwidth=1.0)
-        self.window.geometry(f"{size[0]}x{size[1]}+{self.box.x}+{self.box.y}")
+        self.window.geometry(f"{self.size[0]}x{self.size[1]}+{self.box.x}+{self.box.y}")
         self._render()
         self.window.bind("<KeyPress>", self._key_press)
         self.window.bind("<KeyRelease>", self._key_release)
@@ -99,7 +102,12 @@ class ResultViewer:
 
     @property
     def shown(self) -> Image.Image:
-        return self._spec.original if self.showing_original else self._spec.variants[self.index]
+        return self._spec.original if self.showing_original else self.variants[self.index]
+
+    @property
+    def divider(self) -> int | None:
+        """Where the wipe's divider is (viewer pixels), or None when there is none."""
+        return self._divider
 
     def _take_keyboard(self) -> None:
         # The pointer query's round trip makes sure the server mapped the window before the grab.
@@ -114,29 +122,50 @@ class ResultViewer:
         self.window.focus_force()
 
     def _render(self) -> None:
-        photo = self._original_photo if self.showing_original else self._photos[self.index]
-        self.picture.configure(image=photo)
+        wipe = self._divider is not None and (self._dragging or not self.showing_original)
+        if self.draft is not None and not self.showing_original:
+            main = self.draft
+        elif self.showing_original and not wipe:
+            main = self._original_photo
+        else:
+            main = self._photos[self.index]
+        self.picture.show(main, self._original_photo, self._divider if wipe else None)
         count = len(self._photos)
-        which = "original" if self.showing_original else f"variant {self.index + 1} of {count}"
-        self.help.configure(text=f"{which}   {HELP}" if count > 1 or self.showing_original else HELP)
+        if self.draft is not None and not self.showing_original:
+            which = self.status or "draft"
+        elif self.showing_original and not wipe:
+            which = "original"
+        else:
+            which = f"variant {self.index + 1} of {count}" if count > 1 else ""
+        notice = self.status if self.status and self.draft is None else ""
+        self.help.configure(text="   ".join(part for part in (which, notice, HELP) if part))
 
     def _key_press(self, event: tk.Event[tk.Misc]) -> None:
+        if self.suspended:
+            return
         key = event.keysym
         if key == "space":
             if self._release_id is not None:
                 self.window.after_cancel(self._release_id)  # autorepeat: still held
                 self._release_id = None
             self.show_original(True)
-        elif key.isdigit() and key != "0":
-            self.pick(int(key) - 1)
-        elif key in {"Right", "Down"}:
-            self.pick((self.index + 1) % len(self._photos))
-        elif key in {"Left", "Up"}:
-            self.pick((self.index - 1) % len(self._photos))
-        elif key in {"Return", "KP_Enter"}:
+            return
+        action = action_for(key)
+        if action is None:
+            return
+        if action.startswith("pick:"):
+            self.pick(int(action.removeprefix("pick:")))
+        elif action in {"next", "previous"}:
+            step = 1 if action == "next" else -1
+            self.pick((self.index + step) % len(self._photos))
+        elif action == "deliver":
             self.deliver()
-        elif key == "Escape":
+        elif action == "close":
             self.close()
+        elif action == "save":
+            self.suspend(self._save)
+        elif self._actions is not None:
+            (self._actions.refine if action == "refine" else self._actions.retry)()
 
     def _key_release(self, event: tk.Event[tk.Misc]) -> None:
         if event.keysym == "space" and not self.closed:
@@ -146,6 +175,20 @@ class ResultViewer:
         self._release_id = None
         self.show_original(False)
 
+    def _drag_start(self, x_root: int) -> None:
+        self._dragging = True
+        self._drag_to(x_root)
+
+    def _drag_to(self, x_root: int) -> None:
+        if not self.closed:
+            self._divider = divider_at(x_root, self.box.x, self.size[0])
+            self._render()
+
+    def _drag_end(self) -> None:
+        self._dragging = False
+        if not self.closed:
+            self._render()
+
     def show_original(self, original: bool) -> None:
         if original != self.showing_original and not self.closed:
             self.showing_original = original
@@ -154,11 +197,84 @@ class ResultViewer:
     def pick(self, index: int) -> None:
         if 0 <= index < len(self._photos) and not self.closed:
             self.index = index
+            self.draft = None
             self._render()
+
+    def add_variants(self, images: Sequence[Image.Image]) -> None:
+        """Refined or retried results: numbered on after the others (at most nine), the first of them shown."""
+        if self.closed:
+            return
+        room = MAX_VARIANTS - len(self.variants)
+        added = list(images[: max(room, 0)])
+        self.draft = None
+        self.status = "" if added else "nine variants already: this one was not added"
+        if added:
+            self.variants += added
+            self._photos += [photo_of(image, self.size, self._root) for image in added]
+            self.index = len(self.variants) - len(added)
+        self._render()
+
+    def show_draft(self, image: Image.Image, caption: str) -> None:
+        """A partial image of a refine or retry in progress, labelled as a draft until the result comes."""
+        if self.closed:
+            return
+        self.draft = photo_of(image, self.size, self._root)
+        self.status = f"{caption or 'draft'} (draft)" if "draft" not in caption else caption
+        self._render()
+
+    def tell(self, message: str) -> None:
+        """A line for the person in the viewer's help row (a failed save, a refine that failed)."""
+        if not self.closed:
+            self.draft = None
+            self.status = message
+            self._render()
+
+    def suspend(self, then: Callable[[], None]) -> None:
+        """Lend the keyboard out (a prompt bar, a dialog): once the pressed key is up, release it, then ``then()``."""
+        if self.closed or self.suspended:
+            return
+        self.suspended = True
+        self._after_keys_up(time.monotonic() + KEY_UP_WAIT_MS / 1000, then)
+
+    def _after_keys_up(self, deadline: float, then: Callable[[], None]) -> None:
+        if self._keyboard.keys_down() and time.monotonic() < deadline:
+            self._root.after(KEY_UP_POLL_MS, lambda: self._after_keys_up(deadline, then))
+            return
+        self._keyboard.release()
+        then()
+
+    def resume(self) -> None:
+        """Take the keyboard back after ``suspend``; the viewer closes if it cannot."""
+        if self.closed or not self.suspended:
+            return
+        self.suspended = False
+        self.window.lift()
+        try:
+            self._take_keyboard()
+        except CaptureError as error:
+            log.warning("the viewer could not take the keyboard back: %s", error)
+            self._on_close()
+
+    def _save(self) -> None:
+        # Below the dialog: a topmost override-redirect window would cover what the WM maps.
+        self.window.attributes("-topmost", False)
+        self.window.lower()
+        try:
+            message = ask_and_save(self.window, self.variants[self.index])
+        finally:
+            if not self.closed:
+                self.window.attributes("-topmost", True)
+                self.window.lift()
+            # The dialog's last focus events first: a FocusOut handled after the take would leave Tk
+            # with no focus window, and every key would be dropped (seen on Xvfb).
+            self.window.update()
+            self.resume()
+        if message:
+            self.tell(message)
 
     def deliver(self) -> None:
         """The shown variant (the original is only for looking), then close."""
-        chosen = self._spec.variants[self.index]
+        chosen = self.variants[self.index]
         self.close()
         self._on_deliver(chosen)
 
@@ -181,15 +297,3 @@ class ResultViewer:
             self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline))
             return
         self._keyboard.release()
-
-
-def _photo(image: Image.Image, size: tuple[int, int], root: tk.Misc) -> ImageTk.PhotoImage:
-    shown = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
-    if shown.mode not in {"RGB", "RGBA"}:
-        shown = shown.convert("RGBA")
-    return ImageTk.PhotoImage(shown, master=root)
-
-
-def variants_of(images: Sequence[Image.Image]) -> tuple[Image.Image, ...]:
-    """At most nine: the keys 1-9 name them."""
-    return tuple(images[:9])

@@ -31,7 +31,8 @@ from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
 from tray.events import Event, JobUpdate, NotificationClicked
 from tray.parts import AppParts
-from tray.results import LastResult, ResultViews, finished
+from tray.refine import Refiner
+from tray.results import JobContext, LastResult, ResultViews, finished
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class Running:
     mask: Image.Image | None = None
     # False for a clipboard or file source: its anchor is no place on the screen, so the corner is.
     on_screen: bool = True
+    # For the viewer's E and R (tray.refine): the prompt this job sent.
+    prompt: str = ""
 
 
 class JobFlow:
@@ -74,6 +77,8 @@ class JobFlow:
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
+        self.refiner = Refiner(root, parts, self.results, self._spec, post, lambda: self.history, self.tell_failure)
+        self.results.actions = self.refiner
         self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
@@ -81,7 +86,7 @@ class JobFlow:
 
     @property
     def running(self) -> int:
-        return len(self._running)
+        return len(self._running) + self.refiner.running
 
     def ask_prompt(
         self, config: Config, plan: Plan, crop: Image.Image, anchor: Rect, screen: Rect, *, on_screen: bool = True
@@ -141,6 +146,7 @@ class JobFlow:
             original=crop,
             mask=mask if masked else None,
             on_screen=on_screen,
+            prompt=prompt,
         )
         running.toast = ProgressToast(
             self._root,
@@ -178,6 +184,9 @@ class JobFlow:
     def on_job_event(self, event: JobEvent, config: Config) -> None:
         running = self._running.get(event.job_id)
         if running is None:
+            if self.refiner.on_job_event(event) and not isinstance(event, JobProgress):
+                self._on_change()
+                release_memory()
             return
         if isinstance(event, JobProgress):
             if running.toast is not None:
@@ -214,7 +223,8 @@ class JobFlow:
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan))
-        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
+        job = JobContext(config, plan, running.prompt, running.mask)
+        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None, job))
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
@@ -270,6 +280,7 @@ class JobFlow:
             original=failed.original,
             mask=failed.mask,
             on_screen=failed.on_screen,
+            prompt=failed.prompt,
         )
         running.toast = ProgressToast(
             self._root,
@@ -332,6 +343,7 @@ class JobFlow:
     def close_all(self) -> None:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
+        self.refiner.close_all()
         self.results.close()
         for running in self._running.values():
             running.handle.cancel()
