@@ -53,10 +53,13 @@ class PromptBar:
         on_send: Callable[[str], None],
         on_cancel: Callable[[], None],
         on_send_original: Callable[[str], None] | None = None,
+        on_gone: Callable[[], None] | None = None,
     ) -> None:
         self._spec = spec
         self._on_send = on_send
         self._on_send_original = on_send_original
+        # Called once the window is destroyed (the viewer takes its keyboard back only then).
+        self._on_gone = on_gone
         self._on_cancel = on_cancel
         self._cursor = HistoryCursor(spec.history, spec.prompt)
         self._done = False
@@ -177,7 +180,7 @@ class PromptBar:
     def _finish(self, *, by_key: bool = False) -> None:
         self._done = True
         if not by_key:
-            self.window.destroy()
+            self._destroy()
             return
         # Closed by a key press (Enter, Esc): the window stays, inert, until that key is up, or
         # its release goes to the window the focus falls back to (issue 17: nothing leaks below).
@@ -188,6 +191,9 @@ class PromptBar:
     def _destroy(self) -> None:
         with contextlib.suppress(tk.TclError):
             self.window.destroy()
+        on_gone, self._on_gone = self._on_gone, None
+        if on_gone is not None:
+            on_gone()
 
     @property
     def is_open(self) -> bool:

@@ -249,6 +249,9 @@ class ResultViewer:
             return
         self.suspended = False
         self.window.lift()
+        # The last focus events of the window that had the keyboard first: a FocusOut handled after
+        # the take would leave Tk with no focus window, and every key would be dropped (seen on Xvfb).
+        self.window.update()
         try:
             self._take_keyboard()
         except CaptureError as error:
@@ -265,9 +268,6 @@ class ResultViewer:
             if not self.closed:
                 self.window.attributes("-topmost", True)
                 self.window.lift()
-            # The dialog's last focus events first: a FocusOut handled after the take would leave Tk
-            # with no focus window, and every key would be dropped (seen on Xvfb).
-            self.window.update()
             self.resume()
         if message:
             self.tell(message)

@@ -97,8 +97,6 @@ class Refiner:
 
         def send(prompt: str, *, on_original: bool = False) -> None:
             self.prompt_bar = None
-            # At once, while Enter is still down: its release and every key after go to the viewer.
-            viewer.resume()
             self._history().add(prompt)
             last = self._views.last
             if last is None:
@@ -108,10 +106,16 @@ class Refiner:
 
         def cancel() -> None:
             self.prompt_bar = None
-            viewer.resume()
 
+        # The viewer takes the keyboard back once the bar is gone: taken while the bar still had the
+        # focus, the bar's going would leave Tk with no focus window and the viewer deaf (seen on Xvfb).
         self.prompt_bar = PromptBar(
-            self._root, spec, send, cancel, on_send_original=lambda prompt: send(prompt, on_original=True)
+            self._root,
+            spec,
+            send,
+            cancel,
+            on_send_original=lambda prompt: send(prompt, on_original=True),
+            on_gone=viewer.resume,
         )
 
     def retry(self) -> None:
