@@ -57,6 +57,9 @@ def save_image(image: Image.Image, path: Path) -> Path:
 def ask_and_save(parent: tk.Toplevel, image: Image.Image, initial_dir: Path | None = None) -> str:
     """Ask where, write there; the words for the person ("Saved as ...", a failure), or "" if cancelled."""
     focuser = _DialogFocus(parent)
+    # Below the dialog meanwhile: a topmost override-redirect parent would cover what the WM maps.
+    parent.attributes("-topmost", False)
+    parent.lower()
     try:
         chosen = filedialog.asksaveasfilename(
             parent=parent,
@@ -68,6 +71,9 @@ def ask_and_save(parent: tk.Toplevel, image: Image.Image, initial_dir: Path | No
         )
     finally:
         focuser.stop()
+        with contextlib.suppress(tk.TclError):
+            parent.attributes("-topmost", True)
+            parent.lift()
     if not chosen:
         log.info("save as: cancelled")
         return ""

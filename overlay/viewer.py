@@ -5,11 +5,9 @@ screen's middle for clipboard and file sources). Keys (``overlay.viewer_keys``, 
 help): hold Space for the original, drag for a divider wiping between the original (left) and the
 result (right, ``overlay.wipe``), 1-9 or the arrows pick a variant, Enter hands the shown variant to
 ``on_deliver`` and closes, E and R ask ``actions`` to refine or retry, S saves as (``overlay.save_as``),
-Esc closes without changing anything. Refined and retried results join as further variants
-(``add_variants``); their drafts show meanwhile (``show_draft``). Like the selector it owns the keyboard
-while open (Tk never focuses an override-redirect window on X11: docs/adr/013-overlay-keyboard-grab.md)
-and lets it go on every way out once the closing key is up; ``suspend`` lends it to a prompt bar or a
-dialog and ``resume`` takes it back. Only the Tk thread touches it.
+Esc closes without changing anything. Refined and retried results join as variants (``add_variants``),
+their drafts meanwhile (``show_draft``). It owns the keyboard like the selector (ADR 013), lends it to
+a prompt bar or dialog (``suspend``/``resume``) and lets it go once the closing key is up. Tk thread only.
 """
 
 from __future__ import annotations
@@ -96,6 +94,7 @@ class ResultViewer:
         self._render()
         self.window.bind("<KeyPress>", self._key_press)
         self.window.bind("<KeyRelease>", self._key_release)
+        self.window.bind("<FocusOut>", self._focus_lost)
         self.window.deiconify()
         self.window.lift()
         self._take_keyboard()
@@ -120,6 +119,17 @@ class ResultViewer:
             self.closed = True
             raise
         self.window.focus_force()
+
+    def _focus_lost(self, event: tk.Event[tk.Misc]) -> None:
+        # The grab still sends every key here, but a window manager moving the X focus (openbox's
+        # fallback when another window goes) leaves Tk with no focus window, and Tk drops them.
+        if event.widget is self.window and not (self.closed or self.suspended):
+            self.window.after_idle(self._refocus)
+
+    def _refocus(self) -> None:
+        if not (self.closed or self.suspended) and not str(self.window.tk.call("focus")):
+            log.info("viewer: the focus moved away; Tk's taken back")
+            self.window.focus_force()
 
     def _render(self) -> None:
         wipe = self._divider is not None and (self._dragging or not self.showing_original)
@@ -153,6 +163,7 @@ class ResultViewer:
         action = action_for(key)
         if action is None:
             return
+        log.debug("viewer: %s", action)
         if action.startswith("pick:"):
             self.pick(int(action.removeprefix("pick:")))
         elif action in {"next", "previous"}:
@@ -234,14 +245,7 @@ class ResultViewer:
         if self.closed or self.suspended:
             return
         self.suspended = True
-        self._after_keys_up(time.monotonic() + KEY_UP_WAIT_MS / 1000, then)
-
-    def _after_keys_up(self, deadline: float, then: Callable[[], None]) -> None:
-        if self._keyboard.keys_down() and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._after_keys_up(deadline, then))
-            return
-        self._keyboard.release()
-        then()
+        self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000, then)
 
     def resume(self) -> None:
         """Take the keyboard back after ``suspend``; the viewer closes if it cannot."""
@@ -259,15 +263,9 @@ class ResultViewer:
             self._on_close()
 
     def _save(self) -> None:
-        # Below the dialog: a topmost override-redirect window would cover what the WM maps.
-        self.window.attributes("-topmost", False)
-        self.window.lower()
         try:
             message = ask_and_save(self.window, self.variants[self.index])
         finally:
-            if not self.closed:
-                self.window.attributes("-topmost", True)
-                self.window.lift()
             self.resume()
         if message:
             self.tell(message)
@@ -291,9 +289,10 @@ class ResultViewer:
             self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000)
         self._on_close()
 
-    def _release_keyboard(self, deadline: float) -> None:
-        """Once the closing key is up: its release must not reach the window below either."""
+    def _release_keyboard(self, deadline: float, then: Callable[[], None] = lambda: None) -> None:
+        """Once the closing (or lending) key is up: its release must not reach the window below either."""
         if self._keyboard.keys_down() and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline))
+            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline, then))
             return
         self._keyboard.release()
+        then()

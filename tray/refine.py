@@ -83,6 +83,7 @@ class Refiner:
     def _ask(self, viewer: ResultViewer, job: JobContext) -> None:
         if viewer.closed:
             return
+        log.debug("refine: the prompt bar opens beside the viewer")
         plan = job.plan
         spec = PromptBarSpec(
             anchor=viewer.box,
