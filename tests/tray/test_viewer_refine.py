@@ -151,3 +151,32 @@ def test_a_streamed_draft_shows_in_the_viewer_until_the_result_replaces_it(
     viewer = views.viewer
     assert viewer is not None
     assert "draft" not in str(viewer.help.cget("text"))
+
+
+def test_with_the_viewer_closed_a_retrys_draft_shows_as_a_thumbnail_then_its_result(
+    rig: FlowRig, desktop: VirtualDesktop
+) -> None:
+    provider = AnsweringProvider([FIRST, SECOND])
+    views = open_viewer(rig, desktop, provider)
+    provider.draft_first = True
+    desktop.xdotool("key", "r")
+    pump(rig.root, lambda: len(provider.requests) == 2, timeout=10)
+    desktop.xdotool("key", "Escape")
+    pump(rig.root, lambda: not views.viewer_open and not keyboard_held(desktop.display), timeout=10)
+
+    def draft_thumbnail() -> bool:
+        rig.finish_one_step()
+        shown = views.thumbnail
+        return shown is not None and not shown.closed and shown.draft_text == "draft 1 of 1"
+
+    pump(rig.root, draft_thumbnail, timeout=10)
+    provider.go.set()
+
+    def result_thumbnail() -> bool:
+        rig.finish_one_step()
+        shown = views.thumbnail
+        return shown is not None and not shown.is_draft and shown.shown.getpixel((5, 5)) == SECOND
+
+    pump(rig.root, result_thumbnail, timeout=10)
+    assert views.last is not None
+    assert len(views.last.variants) == 2, "the hotkey or a click opens the viewer with both"
