@@ -7,7 +7,7 @@ viewer covers the selection exactly; held Space shows the original's pixels; E, 
 Enter refine the result (the stand-in is sent exactly the result), and the refined result joins as
 variant 2; 1 then 2 pick the variants; Enter puts exactly variant 2 on the clipboard (read back with
 xclip, every pixel). Opened again, Esc changes nothing (clipboard and files). The witness logged no
-key but modifiers, and the stand-in saw only valid requests.
+key but modifiers and has the focus back after each close, and the stand-in saw only valid requests.
 """
 
 from __future__ import annotations
@@ -141,12 +141,14 @@ def test_hotkey_prompt_thumbnail_viewer_space_refine_pick_enter_then_esc_changes
 
         wait(clipboard_is_second, "exactly variant 2 on the clipboard")
         wait(lambda: not keyboard_held(desktop.display), "the keyboard let go")
+        wait(shown.has_focus, "the focus back on the witness after a refine and Enter")
         copied, files = tray.clipboard("image/png"), out_files(tray)
 
         open_viewer(tray)
         tray.xdotool("key", "Escape")
         tray.gone("AI Image Studio result viewer")
         wait(lambda: not keyboard_held(desktop.display), "the keyboard let go after Esc")
+        wait(shown.has_focus, "the focus back on the witness after Esc")
         assert tray.clipboard("image/png") == copied, "Esc changed the clipboard"
         assert out_files(tray) == files, "Esc wrote a file"
         leaks = shown.leaked_since(mark)
