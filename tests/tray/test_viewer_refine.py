@@ -180,3 +180,22 @@ def test_with_the_viewer_closed_a_retrys_draft_shows_as_a_thumbnail_then_its_res
     pump(rig.root, result_thumbnail, timeout=10)
     assert views.last is not None
     assert len(views.last.variants) == 2, "the hotkey or a click opens the viewer with both"
+
+
+def test_esc_in_the_refine_bar_sends_nothing_and_the_viewer_takes_keys_again(
+    rig: FlowRig, desktop: VirtualDesktop
+) -> None:
+    provider = AnsweringProvider([FIRST, SECOND])
+    views = open_viewer(rig, desktop, provider)
+    desktop.xdotool("key", "e")
+    pump(rig.root, lambda: rig.flow.refiner.prompt_bar is not None and not keyboard_held(desktop.display), timeout=10)
+    bar = rig.flow.refiner.prompt_bar
+    assert bar is not None
+    pump(rig.root, lambda: bar.entry.focus_get() is bar.entry, timeout=10)
+    desktop.xdotool("key", "Escape")
+    pump(rig.root, lambda: keyboard_held(desktop.display), timeout=10)
+    desktop.xdotool("key", "r")  # a key the viewer must hear: the retry goes out
+    pump(rig.root, lambda: (rig.finish_one_step() or True) and viewer_shows(desktop, SECOND), timeout=10)
+    assert len(provider.requests) == 2
+    assert views.viewer is not None
+    assert not views.viewer.closed, "Esc in the bar closes the bar, not the viewer"
