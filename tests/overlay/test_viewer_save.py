@@ -16,6 +16,7 @@ import time
 import tkinter as tk
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from tkinter import filedialog
 
 import pytest
 from PIL import Image, ImageChops
@@ -162,3 +163,22 @@ def test_the_extension_names_the_format() -> None:
     assert format_for(Path("b.JPG")) == (Path("b.JPG"), "jpeg")
     with pytest.raises(OutputError, match=r"does not end in \.png, \.jpg or \.webp"):
         format_for(Path("c.gif"))
+
+
+def test_a_failed_save_is_told_in_the_viewer_and_it_keeps_the_keyboard(
+    root: tk.Tk,  # noqa: F811
+    desktop: VirtualDesktop,
+    viewer: ResultViewer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_bytes(b"mine")
+    # The dialog itself is driven in the test above; here it answers a place that cannot be written.
+    monkeypatch.setattr(filedialog, "asksaveasfilename", lambda **_options: str(blocker / "out.png"))
+    desktop.xdotool("key", "s")
+    pump(root, lambda: "cannot be created" in viewer.status and keyboard_held(desktop.display), timeout=10)
+    assert viewer.status.endswith("Nothing was saved.")
+    assert "cannot be created" in str(viewer.help.cget("text"))
+    assert blocker.read_bytes() == b"mine"
+    assert not viewer.closed
