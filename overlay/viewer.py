@@ -74,7 +74,7 @@ class ResultViewer:
         self.status = ""
         self.draft: ImageTk.PhotoImage | None = None
         self._dragging = False
-        self._divider: int | None = None
+        self.divider: int | None = None  # the wipe's, in viewer pixels; None: no wipe
         self._release_id: str | None = None
         self.screen = spec.screen
         self.box = viewer_box(spec.original.size, spec.region, spec.screen)
@@ -103,11 +103,6 @@ class ResultViewer:
     def shown(self) -> Image.Image:
         return self._spec.original if self.showing_original else self.variants[self.index]
 
-    @property
-    def divider(self) -> int | None:
-        """Where the wipe's divider is (viewer pixels), or None when there is none."""
-        return self._divider
-
     def _take_keyboard(self) -> None:
         # The pointer query's round trip makes sure the server mapped the window before the grab.
         self.window.update_idletasks()
@@ -132,14 +127,14 @@ class ResultViewer:
             self.window.focus_force()
 
     def _render(self) -> None:
-        wipe = self._divider is not None and (self._dragging or not self.showing_original)
+        wipe = self.divider is not None and (self._dragging or not self.showing_original)
         if self.draft is not None and not self.showing_original:
             main = self.draft
         elif self.showing_original and not wipe:
             main = self._original_photo
         else:
             main = self._photos[self.index]
-        self.picture.show(main, self._original_photo, self._divider if wipe else None)
+        self.picture.show(main, self._original_photo, self.divider if wipe else None)
         count = len(self._photos)
         if self.draft is not None and not self.showing_original:
             which = self.status or "draft"
@@ -175,7 +170,9 @@ class ResultViewer:
             self.close()
         elif action == "save":
             self.suspend(self._save)
-        elif self._actions is not None:
+        elif self._actions is None:
+            self.tell("nothing to refine or retry: this result's job is not known")
+        else:
             (self._actions.refine if action == "refine" else self._actions.retry)()
 
     def _key_release(self, event: tk.Event[tk.Misc]) -> None:
@@ -192,7 +189,7 @@ class ResultViewer:
 
     def _drag_to(self, x_root: int) -> None:
         if not self.closed:
-            self._divider = divider_at(x_root, self.box.x, self.size[0])
+            self.divider = divider_at(x_root, self.box.x, self.size[0])
             self._render()
 
     def _drag_end(self) -> None:

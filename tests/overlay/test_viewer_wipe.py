@@ -101,3 +101,16 @@ def test_the_help_row_names_every_key(viewer: tuple[ResultViewer, Image.Image, I
     text = str(shown.help.cget("text"))
     for key in ("Space", "drag", "1-9", "Enter", "E:", "R:", "S:", "Esc"):
         assert key in text, f"{key!r} is not named in {text!r}"
+
+
+def test_e_without_a_known_job_says_so_and_keeps_the_viewer_open(
+    root: tk.Tk,  # noqa: F811
+    desktop: VirtualDesktop,
+    viewer: tuple[ResultViewer, Image.Image, Image.Image],
+) -> None:
+    shown = viewer[0]
+    pump(root, lambda: keyboard_held(desktop.display), timeout=10)
+    desktop.xdotool("key", "e")
+    pump(root, lambda: "nothing to refine or retry" in str(shown.help.cget("text")), timeout=5)
+    assert not shown.closed
+    assert keyboard_held(desktop.display)
