@@ -149,6 +149,8 @@ class Refiner:
                 self._views.draft(event.event.preview, event.event.detail)
             return True
         del self._asked[event.job_id]
+        # The viewer's R is the retry here; the handle need not keep the image for a notification's.
+        asked.handle.forget()
         if isinstance(event, JobSucceeded):
             config, plan = asked.job.config, asked.job.plan
             images = finished(

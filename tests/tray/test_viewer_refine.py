@@ -13,6 +13,7 @@ import threading
 import pytest
 from PIL import Image, ImageChops
 
+from core.errors import AppError, BadRequestError
 from core.models import EditRequest, EditResult, ProgressEvent, ProgressSink, Rect
 from tests.overlay.tk_helpers import pump, root  # noqa: F401 - the fixture
 from tests.tray.flow_fakes import CATALOG, FlowRig, rig_fixture  # noqa: F401 - the fixture
@@ -36,6 +37,7 @@ class AnsweringProvider:
         self.requests: list[EditRequest] = []
         self.draft_first = False
         self.go = threading.Event()
+        self.fail: AppError | None = None
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
         del key
@@ -43,6 +45,8 @@ class AnsweringProvider:
         if self.draft_first:
             progress(ProgressEvent("downloading", detail="draft 1 of 1", preview=Image.new("RGB", (40, 30), DRAFT)))
             await asyncio.to_thread(self.go.wait, 10)
+        if self.fail is not None:
+            raise self.fail
         return EditResult("openai", (Image.new("RGB", SIZE, self.colours.pop(0)),))
 
 
@@ -199,3 +203,24 @@ def test_esc_in_the_refine_bar_sends_nothing_and_the_viewer_takes_keys_again(
     assert len(provider.requests) == 2
     assert views.viewer is not None
     assert not views.viewer.closed, "Esc in the bar closes the bar, not the viewer"
+
+
+def test_a_failed_retry_is_told_in_the_viewer_and_changes_nothing(rig: FlowRig, desktop: VirtualDesktop) -> None:
+    provider = AnsweringProvider([FIRST])
+    views = open_viewer(rig, desktop, provider)
+    delivered = len(rig.board.written)
+    provider.fail = BadRequestError("OpenAI", "the size is not allowed")
+    desktop.xdotool("key", "r")
+
+    def told() -> bool:
+        rig.finish_one_step()
+        viewer = views.viewer
+        return viewer is not None and "the size is not allowed" in str(viewer.help.cget("text"))
+
+    pump(rig.root, told, timeout=10)
+    viewer = views.viewer
+    assert viewer is not None
+    assert len(viewer.variants) == 1
+    assert "were not changed" in viewer.status
+    assert len(rig.board.written) == delivered
+    assert rig.flow.running == 0
