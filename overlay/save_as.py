@@ -6,9 +6,11 @@ the extension (.png, .jpg, .webp; none given: .png). The file is written complet
 target first (``core.output.write_file``), so a failed write leaves what was there, and the failure
 comes back as words for the viewer to show.
 
-On X11 with no window manager (or one that refuses focus to a background app), nobody gives the
-dialog the keyboard focus: it is given explicitly, as the prompt bar's is (``overlay.focus``),
-to the dialog and then to its overwrite question while either is open.
+The viewer keeps its keyboard grab meanwhile: Tk hands grabbed keys to its own focus window, the
+dialog's, so the Enter that closes the dialog is released into our app, never into the window a
+window manager focuses once the dialog is gone (seen under openbox). With no window manager nobody
+focuses the dialog, so the X focus is given to it, and then to its overwrite question, explicitly
+(as the prompt bar's is: ``overlay.focus``); Tk's focus follows.
 """
 
 from __future__ import annotations

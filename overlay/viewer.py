@@ -1,13 +1,12 @@
 """The result viewer: the result pinned over the region it came from, to compare and pick (issue 18).
 
-A borderless window exactly over the selection, at its on-screen size (uniformly fitted in the
-screen's middle for clipboard and file sources). Keys (``overlay.viewer_keys``, named in a one-line
-help): hold Space for the original, drag for a divider wiping between the original (left) and the
-result (right, ``overlay.wipe``), 1-9 or the arrows pick a variant, Enter hands the shown variant to
-``on_deliver`` and closes, E and R ask ``actions`` to refine or retry, S saves as (``overlay.save_as``),
-Esc closes without changing anything. Refined and retried results join as variants (``add_variants``),
-their drafts meanwhile (``show_draft``). It owns the keyboard like the selector (ADR 013), lends it to
-a prompt bar or dialog (``suspend``/``resume``) and lets it go once the closing key is up. Tk thread only.
+Borderless, exactly over the selection at its on-screen size (fitted into the screen's middle for
+clipboard and file sources). Keys (``overlay.viewer_keys``, named in its help row): Space held or a
+drag (``overlay.wipe``) for the original, 1-9/arrows a variant, Enter delivers it, E/R ask ``actions``
+to refine/retry (results join via ``add_variants``, drafts via ``show_draft``), S saves as
+(``overlay.save_as``), Esc closes changing nothing. It owns the keyboard like the selector (ADR 013),
+lends it to the prompt bar (``suspend``/``resume``) and lets it go once the closing key is up.
+Tk thread only.
 """
 
 from __future__ import annotations
@@ -169,7 +168,7 @@ class ResultViewer:
         elif action == "close":
             self.close()
         elif action == "save":
-            self.suspend(self._save)
+            self.window.after_idle(self._save)
         elif self._actions is None:
             self.tell("nothing to refine or retry: this result's job is not known")
         else:
@@ -250,8 +249,7 @@ class ResultViewer:
             return
         self.suspended = False
         self.window.lift()
-        # The last focus events of the window that had the keyboard first: a FocusOut handled after
-        # the take would leave Tk with no focus window, and every key would be dropped (seen on Xvfb).
+        # Pending focus events first: a FocusOut handled after the take left Tk deaf (seen on Xvfb).
         self.window.update()
         try:
             self._take_keyboard()
@@ -260,10 +258,16 @@ class ResultViewer:
             self._on_close()
 
     def _save(self) -> None:
+        # The grab stays (Tk hands its keys to the dialog, its focus): the closing Enter cannot leak (ADR 029).
+        if self.closed or self.suspended:
+            return
+        self.suspended = True
         try:
             message = ask_and_save(self.window, self.variants[self.index])
         finally:
-            self.resume()
+            self.suspended = False
+            if not self.closed:
+                self.window.focus_force()
         if message:
             self.tell(message)
 

@@ -4,7 +4,8 @@ GIVEN a viewer showing variant 2 of two, WHEN S is pressed and a path is typed, 
 pixels are in that file, in the format its extension names, and the viewer has the keyboard back.
 GIVEN that file exists, WHEN it is chosen again and the overwrite question is answered No, THEN the
 file keeps its bytes. A write that fails (a folder that cannot be written) says so in words and leaves
-nothing behind.
+nothing behind. Under openbox, with a witness window focused, the dialog gets the typed path and
+the window below gets no key.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from desktop.keyboard.base import system_keyboard
 from overlay.save_as import format_for, save_image
 from overlay.viewer import ResultViewer, ViewerSpec
 from tests.desktop.capture.screens import noise
+from tests.overlay.test_viewer_keys import openbox_viewer_screen, screen_root  # noqa: F401 - the fixtures
 from tests.overlay.tk_helpers import pump, root  # noqa: F401 - the fixture
 from tests.virtual_desktop import VirtualDesktop
-from tests.witness import keyboard_held
+from tests.witness import Witness, keyboard_held
 
 pytestmark = pytest.mark.desktop
 
@@ -182,3 +184,36 @@ def test_a_failed_save_is_told_in_the_viewer_and_it_keeps_the_keyboard(
     assert "cannot be created" in str(viewer.help.cget("text"))
     assert blocker.read_bytes() == b"mine"
     assert not viewer.closed
+
+
+def test_under_openbox_the_dialog_gets_the_keys_and_none_reach_the_window_below(
+    openbox_viewer_screen: tuple[VirtualDesktop, Witness],  # noqa: F811
+    screen_root: tk.Tk,  # noqa: F811
+    focus_lines: FocusLines,
+    tmp_path: Path,
+) -> None:
+    desktop, shown = openbox_viewer_screen
+    shown.focus()
+    mark = shown.mark()
+    keyboard = system_keyboard(os.environ, screen_root.tk.interpaddr())
+    spec = ViewerSpec(noise(*SIZE, seed=30), (noise(*SIZE, seed=31),), REGION, Rect(0, 0, 800, 600))
+    viewer = ResultViewer(screen_root, spec, keyboard, lambda image: None)
+    target = tmp_path / "under-openbox.png"
+    try:
+        pump(screen_root, lambda: keyboard_held(desktop.display), timeout=10)
+
+        def type_target() -> None:
+            desktop.xdotool("key", "ctrl+slash")
+            desktop.xdotool("type", "--delay", "5", str(target))
+            desktop.xdotool("key", "Return")
+
+        drive(screen_root, lambda: desktop.xdotool("key", "s"), lambda: focus_lines.wait(1), type_target)
+        pump(screen_root, lambda: viewer.status.startswith("Saved as") and keyboard_held(desktop.display), timeout=10)
+        with Image.open(target) as saved:
+            assert ImageChops.difference(saved.convert("RGB"), viewer.variants[0]).getbbox() is None
+        desktop.xdotool("key", "Escape")
+        pump(screen_root, lambda: viewer.closed and not keyboard_held(desktop.display), timeout=10)
+        assert shown.leaked_since(mark) == []
+    finally:
+        viewer.close()
+        keyboard.close()
