@@ -1,7 +1,9 @@
 """The prompt bar shown next to a selected region: edit the prompt, Enter sends, Esc cancels.
 
 It shows the preset's prompt ready to edit, which provider and mode will run, and Up/Down walks
-the recent prompts (``core.prompt_history``). Only the Tk thread creates or touches it.
+the recent prompts (``core.prompt_history``). Opened by the result viewer's E (issue 18) it also
+takes Shift+Enter, which sends the prompt on the original instead of the shown result.
+Only the Tk thread creates or touches it.
 """
 
 from __future__ import annotations
@@ -55,9 +57,14 @@ class PromptBar:
         spec: PromptBarSpec,
         on_send: Callable[[str], None],
         on_cancel: Callable[[], None],
+        on_send_original: Callable[[str], None] | None = None,
+        on_gone: Callable[[], None] | None = None,
     ) -> None:
         self._spec = spec
         self._on_send = on_send
+        self._on_send_original = on_send_original
+        # Called once the window is destroyed (the viewer takes its keyboard back only then).
+        self._on_gone = on_gone
         self._on_cancel = on_cancel
         self._cursor = HistoryCursor(spec.history, spec.prompt)
         self._done = False
@@ -103,6 +110,10 @@ class PromptBar:
         self._show_hint()
         self.entry.bind("<Return>", self._send)
         self.entry.bind("<KP_Enter>", self._send)
+        if on_send_original is not None:
+            # More specific than <Return>, so Tk runs only this one for Shift+Enter.
+            self.entry.bind("<Shift-Return>", self._send_original)
+            self.entry.bind("<Shift-KP_Enter>", self._send_original)
         self.entry.bind("<Escape>", self._cancel)
         self.entry.bind("<Up>", self._older)
         self.entry.bind("<Down>", self._newer)
@@ -111,7 +122,7 @@ class PromptBar:
     def _show_hint(self, warning: str = "") -> None:
         recent = " \N{MIDDLE DOT} \N{UPWARDS ARROW}\N{DOWNWARDS ARROW} recent prompts" if self._spec.history else ""
         self.hint.configure(
-            text=warning or f"Enter sends \N{MIDDLE DOT} Esc cancels{recent}",
+            text=warning or f"{self._enter_hint} \N{MIDDLE DOT} Esc cancels{recent}",
             foreground="#f28b82" if warning else MUTED,
         )
 
@@ -137,6 +148,12 @@ class PromptBar:
         # the select-all here would then swallow what was typed in between.
         log.info("prompt bar has the focus")
 
+    @property
+    def _enter_hint(self) -> str:
+        if self._on_send_original is None:
+            return "Enter sends"
+        return "Enter: on this result \N{MIDDLE DOT} Shift+Enter: on the original"
+
     def _older(self, _event: object = None) -> str:
         self._replace(self._cursor.older(self.text.get()))
         return "break"
@@ -149,14 +166,18 @@ class PromptBar:
         self.text.set(text)
         self.entry.icursor("end")
 
-    def _send(self, event: object = None) -> str:
+    def _send(self, event: object = None, *, original: bool = False) -> str:
         prompt = self.text.get().strip()
         if self._spec.needs_prompt and not prompt:
             self._show_hint("Type what the provider should do, or press Esc to cancel.")
             return "break"
         self._finish(by_key=event is not None)
-        self._on_send(prompt)
+        send = self._on_send_original if original and self._on_send_original is not None else self._on_send
+        send(prompt)
         return "break"
+
+    def _send_original(self, event: object = None) -> str:
+        return self._send(event, original=True)
 
     def _cancel(self, event: object = None) -> str:
         self._finish(by_key=event is not None)
@@ -171,7 +192,7 @@ class PromptBar:
     def _finish(self, *, by_key: bool = False) -> None:
         self._done = True
         if not by_key:
-            self.window.destroy()
+            self._destroy()
             return
         # Closed by a key press (Enter, Esc): the window stays, inert, until that key is up, or
         # its release goes to the window the focus falls back to (issue 17: nothing leaks below).
@@ -182,6 +203,9 @@ class PromptBar:
     def _destroy(self) -> None:
         with contextlib.suppress(tk.TclError):
             self.window.destroy()
+        on_gone, self._on_gone = self._on_gone, None
+        if on_gone is not None:
+            on_gone()
 
     @property
     def is_open(self) -> bool:

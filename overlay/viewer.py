@@ -1,11 +1,12 @@
 """The result viewer: the result pinned over the region it came from, to compare and pick (issue 18).
 
-A borderless window exactly over the selection, at its on-screen size (uniformly fitted in the
-screen's middle for clipboard and file sources). Keys, shown in a one-line help: hold Space for the
-original, 1-9 or Left/Right pick a variant, Enter hands the shown variant to ``on_deliver`` and
-closes, Esc closes without changing anything. Like the selector it owns the keyboard while open
-(Tk never focuses an override-redirect window on X11: docs/adr/013-overlay-keyboard-grab.md) and
-lets it go on every way out, once the closing key is up. Only the Tk thread touches it.
+Borderless, exactly over the selection at its on-screen size (fitted into the screen's middle for
+clipboard and file sources). Keys (``overlay.viewer_keys``, named in its help row): Space held or a
+drag (``overlay.wipe``) for the original, 1-9/arrows a variant, Enter delivers it, E/R ask ``actions``
+to refine/retry (results join via ``add_variants``, drafts via ``show_draft``), S saves as
+(``overlay.save_as``), Esc closes changing nothing. It owns the keyboard like the selector (ADR 013),
+lends it to the prompt bar (``suspend``/``resume``) and lets it go once the closing key is up.
+Tk thread only.
 """
 
 from __future__ import annotations
@@ -21,17 +22,19 @@ from PIL import Image, ImageTk
 from core.errors import CaptureError
 from core.models import Rect
 from desktop.keyboard.base import KeyboardMethod
+from overlay.placement import viewer_box
+from overlay.save_as import ask_and_save
+from overlay.viewer_keys import HELP, MAX_VARIANTS, ViewerActions, action_for, variants_of
+from overlay.wipe import WipePicture, divider_at, photo_of
 
 log = logging.getLogger(__name__)
 
-HELP = "Space: original   1-9 / \N{LEFTWARDS ARROW}\N{RIGHTWARDS ARROW}: variant   Enter: use this   Esc: close"
 BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
 # Tk sees a held key's autorepeat as release+press pairs; a release followed this soon by a press is one.
 REPEAT_GAP_MS = 40
 KEY_UP_WAIT_MS = 1000
 KEY_UP_POLL_MS = 10
-FIT_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,6 @@ class ViewerSpec:
     cost_text: str = ""  # one line at the top: what the job cost (issue 18)
 
 
-def viewer_box(size: tuple[int, int], region: Rect | None, screen: Rect) -> Rect:
-    """The region itself, or ``size`` fitted uniformly into the middle of ``screen`` (never enlarged)."""
-    if region is not None:
-        return region
-    width, height = size
-    scale = min(1.0, FIT_SHARE * screen.width / max(width, 1), FIT_SHARE * screen.height / max(height, 1))
-    fitted = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return Rect(
-        screen.x + (screen.width - fitted[0]) // 2, screen.y + (screen.height - fitted[1]) // 2, fitted[0], fitted[1]
-    )
-
-
 class ResultViewer:
     """One open viewer; ``on_deliver(image)`` on Enter, ``on_close()`` on every way out."""
 
@@ -67,43 +58,53 @@ class ResultViewer:
         keyboard: KeyboardMethod,
         on_deliver: Callable[[Image.Image], None],
         on_close: Callable[[], None] = lambda: None,
+        actions: ViewerActions | None = None,
     ) -> None:
         self._root = root
         self._spec = spec
         self._keyboard = keyboard
         self._on_deliver = on_deliver
         self._on_close = on_close
+        self._actions = actions
+        self.variants = list(variants_of(spec.variants))
         self.index = 0
         self.showing_original = False
         self.closed = False
+        self.suspended = False
+        self.status = ""
+        self.draft: ImageTk.PhotoImage | None = None
+        self._dragging = False
+        self.divider: int | None = None  # the wipe's, in viewer pixels; None: no wipe
         self._release_id: str | None = None
+        self.screen = spec.screen
         self.box = viewer_box(spec.original.size, spec.region, spec.screen)
-        size = (self.box.width, self.box.height)
-        self._photos = [_photo(image, size, root) for image in spec.variants]
-        self._original_photo = _photo(spec.original, size, root)
+        self.size = (self.box.width, self.box.height)
+        self._photos = [photo_of(image, self.size, root) for image in self.variants]
+        self._original_photo = photo_of(spec.original, self.size, root)
         self.window = tk.Toplevel(root, background=BACKGROUND)
         self.window.withdraw()
         self.window.overrideredirect(True)
         self.window.attributes("-topmost", True)
         self.window.title("AI Image Studio result viewer")
-        self.picture = tk.Label(self.window, borderwidth=0, highlightthickness=0, background=BACKGROUND)
-        self.picture.place(x=0, y=0, width=size[0], height=size[1])
+        self.picture = WipePicture(self.window, self.size)
+        self.picture.bind_drag(self._drag_start, self._drag_to, self._drag_end)
         self.help = tk.Label(self.window, background=BACKGROUND, foreground=FOREGROUND, anchor="w", padx=6)
         self.help.place(x=0, rely=1.0, anchor="sw", relwidth=1.0)
         self.cost = tk.Label(self.window, text=spec.cost_text, background=BACKGROUND, foreground=FOREGROUND, padx=6)
         if spec.cost_text:
             self.cost.place(x=0, y=0, anchor="nw")
-        self.window.geometry(f"{size[0]}x{size[1]}+{self.box.x}+{self.box.y}")
+        self.window.geometry(f"{self.size[0]}x{self.size[1]}+{self.box.x}+{self.box.y}")
         self._render()
         self.window.bind("<KeyPress>", self._key_press)
         self.window.bind("<KeyRelease>", self._key_release)
+        self.window.bind("<FocusOut>", self._focus_lost)
         self.window.deiconify()
         self.window.lift()
         self._take_keyboard()
 
     @property
     def shown(self) -> Image.Image:
-        return self._spec.original if self.showing_original else self._spec.variants[self.index]
+        return self._spec.original if self.showing_original else self.variants[self.index]
 
     def _take_keyboard(self) -> None:
         # The pointer query's round trip makes sure the server mapped the window before the grab.
@@ -117,30 +118,65 @@ class ResultViewer:
             raise
         self.window.focus_force()
 
+    def _focus_lost(self, event: tk.Event[tk.Misc]) -> None:
+        # The grab still sends every key here, but a window manager moving the X focus (openbox's
+        # fallback when another window goes) leaves Tk with no focus window, and Tk drops them.
+        if event.widget is self.window and not (self.closed or self.suspended):
+            self.window.after_idle(self._refocus)
+
+    def _refocus(self) -> None:
+        if not (self.closed or self.suspended) and not str(self.window.tk.call("focus")):
+            log.info("viewer: the focus moved away; Tk's taken back")
+            self.window.focus_force()
+
     def _render(self) -> None:
-        photo = self._original_photo if self.showing_original else self._photos[self.index]
-        self.picture.configure(image=photo)
+        wipe = self.divider is not None and (self._dragging or not self.showing_original)
+        if self.draft is not None and not self.showing_original:
+            main = self.draft
+        elif self.showing_original and not wipe:
+            main = self._original_photo
+        else:
+            main = self._photos[self.index]
+        self.picture.show(main, self._original_photo, self.divider if wipe else None)
         count = len(self._photos)
-        which = "original" if self.showing_original else f"variant {self.index + 1} of {count}"
-        self.help.configure(text=f"{which}   {HELP}" if count > 1 or self.showing_original else HELP)
+        if self.draft is not None and not self.showing_original:
+            which = self.status or "draft"
+        elif self.showing_original and not wipe:
+            which = "original"
+        else:
+            which = f"variant {self.index + 1} of {count}" if count > 1 else ""
+        notice = self.status if self.status and self.draft is None else ""
+        self.help.configure(text="   ".join(part for part in (which, notice, HELP) if part))
 
     def _key_press(self, event: tk.Event[tk.Misc]) -> None:
+        if self.suspended:
+            return
         key = event.keysym
         if key == "space":
             if self._release_id is not None:
                 self.window.after_cancel(self._release_id)  # autorepeat: still held
                 self._release_id = None
             self.show_original(True)
-        elif key.isdigit() and key != "0":
-            self.pick(int(key) - 1)
-        elif key in {"Right", "Down"}:
-            self.pick((self.index + 1) % len(self._photos))
-        elif key in {"Left", "Up"}:
-            self.pick((self.index - 1) % len(self._photos))
-        elif key in {"Return", "KP_Enter"}:
+            return
+        action = action_for(key)
+        if action is None:
+            return
+        log.debug("viewer: %s", action)
+        if action.startswith("pick:"):
+            self.pick(int(action.removeprefix("pick:")))
+        elif action in {"next", "previous"}:
+            step = 1 if action == "next" else -1
+            self.pick((self.index + step) % len(self._photos))
+        elif action == "deliver":
             self.deliver()
-        elif key == "Escape":
+        elif action == "close":
             self.close()
+        elif action == "save":
+            self.window.after_idle(self._save)
+        elif self._actions is None:
+            self.tell("nothing to refine or retry: this result's job is not known")
+        else:
+            (self._actions.refine if action == "refine" else self._actions.retry)()
 
     def _key_release(self, event: tk.Event[tk.Misc]) -> None:
         if event.keysym == "space" and not self.closed:
@@ -150,6 +186,20 @@ class ResultViewer:
         self._release_id = None
         self.show_original(False)
 
+    def _drag_start(self, x_root: int) -> None:
+        self._dragging = True
+        self._drag_to(x_root)
+
+    def _drag_to(self, x_root: int) -> None:
+        if not self.closed:
+            self.divider = divider_at(x_root, self.box.x, self.size[0])
+            self._render()
+
+    def _drag_end(self) -> None:
+        self._dragging = False
+        if not self.closed:
+            self._render()
+
     def show_original(self, original: bool) -> None:
         if original != self.showing_original and not self.closed:
             self.showing_original = original
@@ -158,11 +208,76 @@ class ResultViewer:
     def pick(self, index: int) -> None:
         if 0 <= index < len(self._photos) and not self.closed:
             self.index = index
+            self.draft = None
             self._render()
+
+    def add_variants(self, images: Sequence[Image.Image]) -> None:
+        """Refined or retried results: numbered on after the others (at most nine), the first of them shown."""
+        if self.closed:
+            return
+        room = MAX_VARIANTS - len(self.variants)
+        added = list(images[: max(room, 0)])
+        self.draft = None
+        self.status = "" if added else "nine variants already: this one was not added"
+        if added:
+            self.variants += added
+            self._photos += [photo_of(image, self.size, self._root) for image in added]
+            self.index = len(self.variants) - len(added)
+        self._render()
+
+    def show_draft(self, image: Image.Image, caption: str) -> None:
+        """A partial image of a refine or retry in progress, labelled as a draft until the result comes."""
+        if self.closed:
+            return
+        self.draft = photo_of(image, self.size, self._root)
+        self.status = f"{caption or 'draft'} (draft)" if "draft" not in caption else caption
+        self._render()
+
+    def tell(self, message: str) -> None:
+        """A line for the person in the viewer's help row (a failed save, a refine that failed)."""
+        if not self.closed:
+            self.draft = None
+            self.status = message
+            self._render()
+
+    def suspend(self, then: Callable[[], None]) -> None:
+        """Lend the keyboard out (a prompt bar, a dialog): once the pressed key is up, release it, then ``then()``."""
+        if self.closed or self.suspended:
+            return
+        self.suspended = True
+        self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000, then)
+
+    def resume(self) -> None:
+        """Take the keyboard back after ``suspend``; the viewer closes if it cannot."""
+        if self.closed or not self.suspended:
+            return
+        self.suspended = False
+        self.window.lift()
+        # Pending focus events first: a FocusOut handled after the take left Tk deaf (seen on Xvfb).
+        self.window.update()
+        try:
+            self._take_keyboard()
+        except CaptureError as error:
+            log.warning("the viewer could not take the keyboard back: %s", error)
+            self._on_close()
+
+    def _save(self) -> None:
+        # The grab stays (Tk hands its keys to the dialog, its focus): the closing Enter cannot leak (ADR 029).
+        if self.closed or self.suspended:
+            return
+        self.suspended = True
+        try:
+            message = ask_and_save(self.window, self.variants[self.index])
+        finally:
+            self.suspended = False
+            if not self.closed:
+                self.window.focus_force()
+        if message:
+            self.tell(message)
 
     def deliver(self) -> None:
         """The shown variant (the original is only for looking), then close."""
-        chosen = self._spec.variants[self.index]
+        chosen = self.variants[self.index]
         self.close()
         self._on_deliver(chosen)
 
@@ -179,21 +294,10 @@ class ResultViewer:
             self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000)
         self._on_close()
 
-    def _release_keyboard(self, deadline: float) -> None:
-        """Once the closing key is up: its release must not reach the window below either."""
+    def _release_keyboard(self, deadline: float, then: Callable[[], None] = lambda: None) -> None:
+        """Once the closing (or lending) key is up: its release must not reach the window below either."""
         if self._keyboard.keys_down() and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline))
+            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline, then))
             return
         self._keyboard.release()
-
-
-def _photo(image: Image.Image, size: tuple[int, int], root: tk.Misc) -> ImageTk.PhotoImage:
-    shown = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
-    if shown.mode not in {"RGB", "RGBA"}:
-        shown = shown.convert("RGBA")
-    return ImageTk.PhotoImage(shown, master=root)
-
-
-def variants_of(images: Sequence[Image.Image]) -> tuple[Image.Image, ...]:
-    """At most nine: the keys 1-9 name them."""
-    return tuple(images[:9])
+        then()

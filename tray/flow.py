@@ -33,7 +33,8 @@ from tray.events import Event, JobUpdate, NotificationClicked
 from tray.history_recorder import HistoryRecorder
 from tray.painted import NOTHING, Painted
 from tray.parts import AppParts
-from tray.results import LastResult, ResultViews, finished
+from tray.refine import Refiner
+from tray.results import JobContext, LastResult, ResultViews, finished
 from tray.spending import Spending
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class Running:
     mask: Image.Image | None = None
     # False for a clipboard or file source: its anchor is no place on the screen, so the corner is.
     on_screen: bool = True
-    prompt: str = ""  # for the opt-in history (tray.history_recorder)
+    # For the viewer's E and R (tray.refine) and the opt-in history (tray.history_recorder).
+    prompt: str = ""
 
 
 class JobFlow:
@@ -80,6 +82,17 @@ class JobFlow:
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
         self.recorder = HistoryRecorder(parts.history_dir)
         self.spending = Spending(parts.catalog)
+        self.refiner = Refiner(
+            root,
+            parts,
+            self.results,
+            self._spec,
+            post,
+            lambda: self.history,
+            self.tell_failure,
+            settle=self.spending.settle,
+        )
+        self.results.actions = self.refiner
         self._chosen: tuple[Config, Naming] | None = None
         self.last_failed = False
         self._notice_id = 0
@@ -87,7 +100,7 @@ class JobFlow:
 
     @property
     def running(self) -> int:
-        return len(self._running)
+        return len(self._running) + self.refiner.running
 
     def ask_prompt(
         self,
@@ -208,6 +221,9 @@ class JobFlow:
     def on_job_event(self, event: JobEvent, config: Config) -> None:
         running = self._running.get(event.job_id)
         if running is None:
+            if self.refiner.on_job_event(event) and not isinstance(event, JobProgress):
+                self._on_change()
+                release_memory()
             return
         if isinstance(event, JobProgress):
             if running.toast is not None:
@@ -245,7 +261,9 @@ class JobFlow:
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan))
         cost = self.spending.settle(config, plan, running.crop_size, event.result)
-        self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None, cost))
+        job = JobContext(config, plan, running.prompt, running.mask)
+        region = running.anchor if running.on_screen else None
+        self.results.show(LastResult(running.original, images, region, job, cost))
         self.recorder.record(
             config,
             plan,
@@ -256,6 +274,10 @@ class JobFlow:
             model=event.result.model,
             cost_text=cost,
         )
+
+    def choose_delivery(self, config: Config, naming: Naming) -> None:
+        """How the viewer's Enter delivers from now on (a job's own settings, or a history entry's)."""
+        self._chosen = (config, naming)
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
@@ -374,6 +396,7 @@ class JobFlow:
     def close_all(self) -> None:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
+        self.refiner.close_all()
         self.results.close()
         self.recorder.close()
         for running in self._running.values():

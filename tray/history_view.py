@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from PIL import Image
 
 from core.config import Config
 from core.delivery import ClipboardSource, Destination, Naming, deliver
 from core.history import Entry, History
+from core.planning import Plan
 from overlay.history_window import HistoryWindow
+from providers.base import ProviderInfo
 from tray.flow import JobFlow
-from tray.results import LastResult
+from tray.results import JobContext, LastResult
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +34,17 @@ OFF_NOTE = "History is off: new jobs are not kept. Turn it on with privacy.histo
 class HistoryView:
     """The History window for ``folder``; one at a time (a second menu click brings it forward)."""
 
-    def __init__(self, root: tk.Misc, flow: JobFlow, folder: Path | None, clipboard: ClipboardSource) -> None:
+    def __init__(
+        self,
+        root: tk.Misc,
+        flow: JobFlow,
+        folder: Path | None,
+        clipboard: ClipboardSource,
+        catalog: Mapping[str, ProviderInfo] | None = None,
+    ) -> None:
         self._root = root
+        self._catalog = catalog or {}
+        self._config: Config | None = None
         self._flow = flow
         self._folder = folder
         self._clipboard = clipboard
@@ -42,6 +55,7 @@ class HistoryView:
         if self._folder is None:
             self._flow.notify("AI Image Studio", "This app keeps no history here (it has no state folder).")
             return
+        self._config = config
         self._history = History(self._folder, config.privacy.history_max_bytes)
         if self.window is not None and not self.window.closed:
             self.window.reload()
@@ -62,9 +76,33 @@ class HistoryView:
 
     def open_entry(self, entry: Entry) -> None:
         history = self._kept()
+        job = self._job_of(entry, history)
+        if self._config is not None:
+            # The viewer's Enter delivers as the output settings say now, named as from the history.
+            self._flow.choose_delivery(self._config, Naming("history", entry.provider, "history"))
         # No region: the crop's place on the screen is long gone, so the viewer is fitted in the middle.
-        self._flow.results.show(LastResult(history.crop(entry), history.results(entry), None))
+        self._flow.results.show(LastResult(history.crop(entry), history.results(entry), None, job, entry.cost_text))
         self._flow.results.open()
+
+    def _job_of(self, entry: Entry, history: History) -> JobContext | None:
+        """What E and R ask again: the entry's provider, model, options and prompt (None if it is gone)."""
+        info = self._catalog.get(entry.provider)
+        if info is None or self._config is None:
+            return None
+        mode = info.mode(info.default_mode)
+        options = {**entry.options, **({"model": entry.model} if entry.model else {})}
+        plan = Plan(
+            preset="history",
+            provider_id=info.id,
+            provider_name=info.display_name,
+            mode=mode.id,
+            mode_label=mode.label,
+            prompt=entry.prompt,
+            needs_prompt=mode.needs_prompt,
+            needs_image=mode.needs_image,
+            options=MappingProxyType(options),
+        )
+        return JobContext(self._config, plan, entry.prompt, history.mask(entry))
 
     def copy(self, entry: Entry) -> None:
         image = self._kept().results(entry)[0]

@@ -80,7 +80,7 @@ class MenuActions:
     def show_history(self) -> None:
         if self.history is None:
             parts = self.app.parts
-            self.history = HistoryView(self.app.root, self.app.flow, parts.history_dir, parts.clipboard)
+            self.history = HistoryView(self.app.root, self.app.flow, parts.history_dir, parts.clipboard, parts.catalog)
         self.history.show(self.app.config)
 
     def current_provider(self) -> str:

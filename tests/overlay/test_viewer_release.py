@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from core.models import Rect
-from overlay.viewer import ResultViewer, ViewerSpec, viewer_box
+from overlay.placement import viewer_box
+from overlay.viewer import ResultViewer, ViewerSpec
 from tests.overlay.test_keyboard_release import RecordingKeyboard
 from tests.overlay.tk_helpers import pump, root
 from tests.tray.flow_fakes import FlowRig, rig_fixture  # noqa: F401 - the fixture

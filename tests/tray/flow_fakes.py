@@ -66,6 +66,8 @@ class FlowRig:
     recorder: Recorder
     events: queue.Queue[Event]
 
+    flow_catalog = CATALOG
+
     def config(self) -> Config:
         return default_config(CATALOG)
 

@@ -67,7 +67,7 @@ class Opened:
             self.kept.append(self.history.add(replace(record, when=WHEN + timedelta(minutes=minutes))))
         on = rig.config()
         self.config: Config = replace(on, privacy=replace(on.privacy, history=True))
-        self.view = HistoryView(rig.root, rig.flow, folder, lambda: XclipClipboard(desktop.env))
+        self.view = HistoryView(rig.root, rig.flow, folder, lambda: XclipClipboard(desktop.env), rig.flow_catalog)
         self.view.show(self.config)
         window = self.view.window
         assert window is not None
@@ -169,3 +169,26 @@ def test_the_menus_history_item_opens_the_window_and_says_when_history_is_off(
     assert window.entries == []
     desktop.xdotool("key", "Escape")
     pump(rig.root, lambda: window.closed, timeout=10)
+
+
+def test_an_opened_entry_retries_with_r_and_enter_delivers_the_variant_shown(opened: Opened) -> None:
+    # GIVEN the oldest entry (red, "job 0") open in the viewer, and a provider answering yellow
+    yellow = Image.new("RGB", RESULT_SIZE, (250, 220, 0))
+    opened.rig.provider.answer[:] = [yellow]
+    opened.key("Down", "Down", "Return")
+    pump(opened.rig.root, lambda: opened.rig.flow.results.viewer is not None, timeout=10)
+    viewer = opened.rig.flow.results.viewer
+    assert viewer is not None
+    # WHEN R asks again: the stored crop and prompt go to the entry's provider
+    opened.key("r")
+    pump(opened.rig.root, opened.rig.finish_one_step, timeout=10)
+    assert [request.prompt for request in opened.rig.provider.requests] == ["job 0"]
+    sent = opened.rig.provider.requests[0].image
+    assert sent is not None
+    assert sent.getcolors() == [(RESULT_SIZE[0] * RESULT_SIZE[1], (9, 9, 9))]
+    pump(opened.rig.root, lambda: len(viewer.variants) == 2, timeout=10)
+    # THEN Enter on variant 2 delivers exactly the retried picture
+    opened.key("2", "Return")
+    pump(opened.rig.root, lambda: bool(opened.rig.board.written), timeout=10)
+    delivered = Image.open(io.BytesIO(opened.rig.board.written[-1])).convert("RGB")
+    assert delivered.getcolors() == [(RESULT_SIZE[0] * RESULT_SIZE[1], (250, 220, 0))]
