@@ -112,16 +112,28 @@ class EditRequest:
 
 @dataclass(frozen=True)
 class EditResult:
-    """What a provider gave back, already checked to be images Pillow can open."""
+    """What a provider gave back, already checked to be images Pillow can open.
+
+    ``encoded[i]``, when there, is the provider's own PNG of exactly ``images[i]`` (checked like the
+    image, ``providers.images``): delivered as it is while the image is delivered unchanged (ADR 036).
+    """
 
     provider_id: str
     images: tuple[Image.Image, ...]
     model: str = ""
     notes: tuple[str, ...] = ()
+    encoded: tuple[bytes | None, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def image(self) -> Image.Image:
         return self.images[0]
+
+    def png_for(self, image: Image.Image) -> bytes | None:
+        """The provider's PNG of ``image`` if it is one of ours, unchanged: scaled or composited is a new image."""
+        for index, own in enumerate(self.images):
+            if own is image:
+                return self.encoded[index] if index < len(self.encoded) else None
+        return None
 
 
 Stage = Literal["preparing", "uploading", "waiting", "retrying", "downloading", "done"]

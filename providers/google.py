@@ -108,12 +108,12 @@ class GoogleProvider:
         notes = list(found.notes)
         # Gemini draws one image per request; a longer list is kept to it, as with OpenAI's n (issue 16).
         kept = images.keep_asked(found.images, 1, INFO.display_name, notes)
-        decoded = images.decode_all(kept, INFO.display_name)
-        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
+        decoded = images.decode_checked(kept, INFO.display_name)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded.images)
         fix = "'python main.py models google' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
         notes += [warned] if warned else []
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=tuple(notes))
+        return EditResult(INFO.id, pictures, model=model, notes=tuple(notes), encoded=decoded.kept_for(pictures))
 
     def _for_model(self, model: str, options: dict[str, object]) -> None:
         """The model family's rules, before anything is sent: an option or value it refuses is said in words."""

@@ -21,7 +21,7 @@ from core.errors import AppError
 from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.jobs import JobHandle
 from core.keys import KeyStore
-from core.models import EditRequest, Rect
+from core.models import EditRequest, EditResult, Rect
 from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from core.prompt_history import PromptHistory
 from desktop.keyboard.base import KeyboardMethod
@@ -74,7 +74,7 @@ class JobFlow:
         self._failed: dict[int, Running] = {}
         self.prompt_bar: PromptBar | None = None
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
-        self._chosen: tuple[Config, Naming] | None = None
+        self._chosen: tuple[Config, Naming, EditResult] | None = None
         self.last_failed = False
         self._notice_id = 0
         self._open_targets: dict[int, Path] = {}
@@ -207,29 +207,32 @@ class JobFlow:
             keep_unmasked=config.jobs.keep_unmasked and not plan.remove_background_after,
         )
         try:
-            delivery = self.deliver(images[0], config, naming_for(plan))
+            # The provider's own PNG when the result is delivered as it came (ADR 036).
+            delivery = self.deliver(images[0], config, naming_for(plan), event.result.png_for(images[0]))
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
-        self._chosen = (config, naming_for(plan))
+        self._chosen = (config, naming_for(plan), event.result)
         self.results.show(LastResult(running.original, images, running.anchor if running.on_screen else None))
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
         if self._chosen is None:
             return
-        config, naming = self._chosen
+        config, naming, result = self._chosen
         try:
-            delivery = self.deliver(image, config, naming)
+            delivery = self.deliver(image, config, naming, result.png_for(image))
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.tell_success(delivery, "", 0.0, config.output.folder)
 
-    def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
-        return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
+    def deliver(self, image: Image.Image, config: Config, naming: Naming, png: bytes | None = None) -> Delivery:
+        """``png``: a PNG of exactly ``image`` already in hand, delivered as it is."""
+        destination = Destination.from_output(config.output)
+        return deliver([image], destination, naming, self._parts.clipboard, encoded=(png,))
 
     def _job_failed(self, running: Running, event: JobFailed) -> None:
         if event.cancelled:
