@@ -16,6 +16,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from types import MappingProxyType
 
 from bench import ours_cold, ours_warm, pattern, peers, procstat, reference, report
 from bench.appsource import app_source
@@ -30,8 +31,8 @@ SIZES = {"1080": (1920, 1080), "4k": (3840, 2160)}
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 LATEST = Path(__file__).resolve().parent / "results" / "latest.md"
 # --quick is a smoke run (tests/bench/test_quick.py): every row once, in as little time as it takes.
-QUICK = {"runs": 1, "rounds": 1, "jobs": 2, "captures": 3, "idle_seconds": 1.0}
-FULL = {"runs": 10, "rounds": 2, "jobs": 200, "captures": 200, "idle_seconds": 10.0}
+QUICK = MappingProxyType({"runs": 1, "rounds": 1, "jobs": 2, "captures": 3, "idle_seconds": 1.0})
+FULL = MappingProxyType({"runs": 10, "rounds": 2, "jobs": 200, "captures": 200, "idle_seconds": 10.0})
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
