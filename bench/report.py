@@ -63,6 +63,7 @@ ROWS = (
     Row("rss_captures_all", "RSS after 4K captures"),
     Row("rss_4k", "RSS 2 s after a 4K capture closes", Target("below", 60)),
     Row("rss_before_jobs", "RSS before the jobs"),
+    Row("rss_first_job", "  RSS after the first job (what is paid once, apart from growth over the jobs)"),
     Row("rss_jobs", "RSS after the jobs (2 s after the last)", Target("over", 10, "rss_before_jobs")),
     Row("cpu_idle", "CPU ticks while idle (utime+stime)", Target("at_most", 0)),
 )
