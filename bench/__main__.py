@@ -1,9 +1,11 @@
 """``python -m bench``: our app against Flameshot and maim on a private Xvfb; prints and writes the table.
 
 Parts (``--only``): start (cold start to tray ready), cold (cold ``main.py capture``), overlay
-(hotkey to overlay painted), copy (copy preset to clipboard), job (loopback provider jobs and RSS
-after them), idle (CPU and RSS while idle), at 1920x1080 and (overlay, cold, memory) 3840x2160.
-Under openbox unless ``--wm`` says otherwise: a window manager changes who gets the keyboard.
+(hotkey to overlay painted; at 4K also RSS after 1, 10 and 200 captures), copy (copy preset to
+clipboard), job (loopback provider jobs and RSS before and after them), idle (CPU and RSS while
+idle), at 1920x1080 and (overlay, cold, memory) 3840x2160. Under openbox unless ``--wm`` says
+otherwise: a window manager changes who gets the keyboard. Everything runs ``--rounds`` times (2),
+each round on fresh desktops, so the table shows how far apart the rounds are (issue 14).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from types import MappingProxyType
 
 from bench import ours_cold, ours_warm, pattern, peers, procstat, reference, report
 from bench.appsource import app_source
@@ -26,12 +29,18 @@ from bench.xserver import WINDOW_MANAGERS, bench_desktop, start_trayer
 PARTS = ("start", "cold", "overlay", "copy", "job", "idle")
 SIZES = {"1080": (1920, 1080), "4k": (3840, 2160)}
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+LATEST = Path(__file__).resolve().parent / "results" / "latest.md"
+# --quick is a smoke run (tests/bench/test_quick.py): every row once, in as little time as it takes.
+QUICK = MappingProxyType({"runs": 1, "rounds": 1, "jobs": 2, "captures": 3, "idle_seconds": 1.0})
+FULL = MappingProxyType({"runs": 10, "rounds": 2, "jobs": 200, "captures": 200, "idle_seconds": 10.0})
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 runs a figure, 10 jobs, 10 s idle: a smoke run")
-    parser.add_argument("--runs", type=int, help="runs a figure (default 10, --quick 3)")
+    parser.add_argument("--quick", action="store_true", help="1 round, 1 run a figure, 2 jobs: a smoke run")
+    parser.add_argument("--runs", type=int, help="runs a figure (default 10, --quick 1)")
+    parser.add_argument("--rounds", type=int, help="full rounds, each on fresh desktops (default 2, --quick 1)")
+    parser.add_argument("--captures", type=int, help="4K captures before the last RSS reading (default 200, >= 3)")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of: {','.join(PARTS)}")
     parser.add_argument("--tools", default="ours,flameshot,maim", help="comma-separated: ours,flameshot,maim")
     parser.add_argument("--sizes", default="1080,4k", help="comma-separated: 1080,4k")
@@ -41,12 +50,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default="openbox",
         help="window manager on the bench's desktop (default openbox)",
     )
-    parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 50, --quick 10)")
+    parser.add_argument("--jobs", type=int, help="provider jobs before the RSS reading (default 200, --quick 2)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--app", type=Path, help="checkout whose main.py is measured (default: this one)")
     source.add_argument("--commit", help="measure this commit, exported clean with git archive (e.g. HEAD)")
-    parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 60, --quick 10)")
+    parser.add_argument("--idle-seconds", type=float, help="idle stretch for CPU ticks (default 10, --quick 1)")
     parser.add_argument("--json", type=Path, help="also write every sample to this JSON file")
+    parser.add_argument("--out", type=Path, default=LATEST, help=f"where the table goes (default {LATEST})")
     write = parser.add_mutually_exclusive_group()
     write.add_argument("--write", action="store_true", help="write docs/benchmarks.md even for a partial run")
     write.add_argument("--no-write", action="store_true", help="only print the table")
@@ -58,9 +68,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     unknown |= (args.tool_set - {"ours", "flameshot", "maim"}) | (set(args.size_list) - set(SIZES))
     if unknown:
         parser.error(f"unknown: {', '.join(sorted(unknown))}")
-    args.runs = args.runs or (3 if args.quick else 10)
-    args.jobs = args.jobs if args.jobs is not None else (10 if args.quick else 50)
-    args.idle_seconds = args.idle_seconds if args.idle_seconds is not None else (10.0 if args.quick else 60.0)
+    defaults = QUICK if args.quick else FULL
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.captures < 3 or args.rounds < 1 or args.runs < 1:
+        parser.error("--captures needs 3 or more, --rounds and --runs 1 or more")
     args.full = (
         not args.quick
         and args.only == ",".join(PARTS)
@@ -114,11 +127,13 @@ def run_ours(
     pids["ours"] = tray.pid
     if not session.series("rss_idle", "ours", "MB").values:
         ours_warm.memory(session, tray.pid, "rss_idle")
-    if "overlay" in parts:
-        ours_warm.overlay(session)
+    after = ours_warm.capture_marks(session, tray.pid, args.captures) if size == "4k" else None
+    done = ours_warm.overlay(session, after) if "overlay" in parts else 0
     if size == "4k":
         time.sleep(2)
-        say(f"  ours after 4K captures: {ours_warm.memory(session, tray.pid, 'rss_4k'):.1f} MB")
+        say(f"  ours 2 s after a 4K capture: {ours_warm.memory(session, tray.pid, 'rss_4k'):.1f} MB")
+        if "overlay" in parts and after is not None:
+            ours_warm.more_captures(session, done, args.captures, after)
     if "copy" in parts and size == "1080":
         ours_warm.copy(session, (800, 600))
         ours_warm.copy(session, None)
@@ -150,17 +165,25 @@ def main(argv: list[str]) -> int:
     args = parse(argv)
     command = shlex.join(["python", "-m", "bench", *argv])
     began = time.perf_counter()
-    results: Results = {}
-    say(f"clock ticks a second: {procstat.ticks_per_second()}; {args.runs} runs a figure")
+    rounds: list[Results] = []
+    say(f"clock ticks a second: {procstat.ticks_per_second()}; {args.rounds} rounds of {args.runs} runs a figure")
     answer = pattern.desktop_picture(1024, 1024, seed=11)
     with app_source(REPO, args.app, args.commit) as source, InstantServer(answer) as server:
         say(f"measuring our app from the {source.description}")
-        for size in args.size_list:
-            run_size(args, size, server, results, source.path)
-    text = report.block(results, command, args.runs, time.perf_counter() - began, source.description, args.wm)
+        for number in range(1, args.rounds + 1):
+            say(f"round {number} of {args.rounds}")
+            results: Results = {}
+            rounds.append(results)
+            for size in args.size_list:
+                run_size(args, size, server, results, source.path)
+    text = report.block(rounds, command, args.runs, time.perf_counter() - began, source.description, args.wm)
     print(text)
     if args.json:
-        args.json.write_text(report.samples_json(results, command, source.description), encoding="utf-8")
+        args.json.write_text(report.samples_json(rounds, command, source.description), encoding="utf-8")
+    if not args.no_write:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(f"# Latest bench run\n\n{text}\n", encoding="utf-8")
+        say(f"written to {args.out}")
     if (args.full or args.write) and not args.no_write:
         report.write(DOC, text)
         say(f"written to {DOC}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 
 from bench import ourapp, procstat
 from bench.loopback import InstantServer
@@ -24,15 +25,20 @@ def _reap(processes: list[subprocess.Popen[bytes]]) -> None:
     processes.clear()
 
 
-def overlay(session: Session) -> None:
-    """Hotkey to overlay mapped, crosshair shown and painted; the first press after start apart."""
+def overlay(session: Session, after: Callable[[int], None] | None = None) -> int:
+    """Hotkey to overlay mapped, crosshair shown and painted; the first press after start apart.
+
+    ``after(n)`` is called once the n-th capture has closed; returns how many were made.
+    """
     tag = session.size_tag
     reap: list[subprocess.Popen[bytes]] = []
     first = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
     session.series(f"overlay_first_{tag}", "ours").add(ms(first.painted))
     session.cancel()
     settle()
-    for _ in range(session.runs):
+    if after is not None:
+        after(1)
+    for run in range(session.runs):
         seen = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
         session.series(f"overlay_{tag}", "ours").add(ms(seen.painted))
         # ctrl+shift+e: the third press completes the hotkey; xdotool sends it ~16 ms after it starts.
@@ -44,7 +50,38 @@ def overlay(session: Session) -> None:
         session.cancel()
         _reap(reap)
         settle()
+        if after is not None:
+            after(run + 2)
     say(f"  overlay {tag}: first {ms(first.painted)} ms, then {session.series(f'overlay_{tag}', 'ours').cell()} ms")
+    return session.runs + 1
+
+
+def capture_marks(session: Session, pid: int, total: int) -> Callable[[int], None]:
+    """RSS after the 1st, the 10th (or, for a short run, the next to last) and the ``total``-th capture."""
+    some = 10 if total > 10 else total - 1
+    rows = {1: "rss_captures_first", some: "rss_captures_some", total: "rss_captures_all"}
+
+    def after(count: int) -> None:
+        row = rows.get(count)
+        if row is not None:
+            memory(session, pid, row)
+            session.series(row, "ours", "MB").note = f"after {count}"
+
+    return after
+
+
+def more_captures(session: Session, done: int, total: int, after: Callable[[int], None]) -> None:
+    """Hotkey, painted, Esc, untimed, until ``total`` captures were made: what memory does over many."""
+    reap: list[subprocess.Popen[bytes]] = []
+    for count in range(done + 1, total + 1):
+        seen = session.overlay_run(lambda: _hotkey(session, ourapp.CAPTURE_HOTKEY, reap))
+        if seen.painted is None:
+            say(f"  capture {count}: no overlay painted")
+        session.cancel()
+        _reap(reap)
+        settle(0.1)
+        after(count)
+    say(f"  {total} captures at 4K: {session.series('rss_captures_all', 'ours', 'MB').cell()} MB after the last")
 
 
 def copy(session: Session, region: tuple[int, int] | None) -> None:
@@ -121,10 +158,15 @@ def jobs(session: Session, server: InstantServer, pid: int, count: int) -> None:
     """``count`` jobs through the loopback provider, each timed; RSS after them all."""
     reap: list[subprocess.Popen[bytes]] = []
     done = 0
-    for _ in range(count):
+    session.series("rss_before_jobs", "ours", "MB").add(procstat.rss_mb(pid))
+    for number in range(count):
         done += _one_job(session, server, reap)
         _reap(reap)
-        settle(0.4)
+        settle(0.25)
+        if number == 0:
+            # The first job pays once for what later jobs reuse (provider code, its client, the first
+            # prompt bar, toast and thumbnail): read apart, so growth over the jobs can be told from it.
+            session.series("rss_first_job", "ours", "MB").add(procstat.rss_mb(pid))
     time.sleep(2)
     session.series("rss_jobs", "ours", "MB").add(procstat.rss_mb(pid))
     session.series("rss_jobs", "ours", "MB").note = f"after {done} jobs"

@@ -153,7 +153,10 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     cost = from_usage(PriceTable.of(info.prices, config.costs), info.id, result.model, result.usage)
     if cost is not None:  # issue 18: the answer's own token count, priced; no price, no number
         ctx.say(f"Cost: {cost.label} (from the answer's token count; an estimate, not your bill)")
-    return _deliver(_final_images(job, result, config), args, ctx, config, job, target)
+    images = _final_images(job, result, config)
+    # The provider's own PNG for each result delivered as it came (ADR 036).
+    pngs = [result.png_for(image) for image in images]
+    return _deliver(images, pngs, args, ctx, config, job, target)
 
 
 def _variants_option(info: ProviderInfo, count: int | None) -> list[str]:
@@ -250,6 +253,7 @@ def _final_images(job: Job, result: EditResult, config: Config) -> list[Image.Im
 
 def _deliver(
     images: list[Image.Image],
+    pngs: list[bytes | None],
     args: argparse.Namespace,
     ctx: CliContext,
     config: Config,
@@ -263,7 +267,8 @@ def _deliver(
         stream = getattr(ctx.stdout, "buffer", None)
         if stream is None:
             raise InputError("Standard output cannot take binary data here; use --output FILE.")
-        code = 0 if _write_out(stream, encode_image(images[0], fmt)) else PIPE_CLOSED_EXIT
+        data = pngs[0] if fmt == "png" and pngs[0] else encode_image(images[0], fmt)
+        code = 0 if _write_out(stream, data) else PIPE_CLOSED_EXIT
         destination = Destination(copy=bool(args.copy))
     elif checked is not None:
         destination = Destination(file=checked[0], file_format=fmt, copy=bool(args.copy))
@@ -286,7 +291,8 @@ def _deliver(
 
         return system_clipboard(ctx.env)
 
-    done = deliver([images[0]] if args.output == STDIO else images, destination, _naming(job), clipboard)
+    chosen = [images[0]] if args.output == STDIO else images
+    done = deliver(chosen, destination, _naming(job), clipboard, encoded=pngs)
     for path in done.files:
         ctx.say(f"Saved {path}")
     if done.copied:

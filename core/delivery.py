@@ -12,6 +12,10 @@ The order is decided here, once, for every caller:
 If a step fails, the new files of step 2 are removed again, the named file keeps its old content
 and the clipboard was not touched or still holds what it held. So a failed delivery leaves the
 clipboard and every file exactly as they were.
+
+A PNG the caller already has for an image (the provider's own, checked, for a result delivered
+unchanged: ``EditResult.png_for``) goes out as it is wherever a PNG is wanted, instead of being
+encoded again (issue 14, ADR 036).
 """
 
 from __future__ import annotations
@@ -102,20 +106,25 @@ def deliver(
     clipboard: ClipboardSource,
     *,
     now: datetime | None = None,
+    encoded: Sequence[bytes | None] = (),
 ) -> Delivery:
     """Put ``images`` (the first, plus any variants as ``-2``, ``-3`` files) where ``destination`` says.
 
+    ``encoded[i]``, when given, is a PNG of exactly ``images[i]``, used as it is for every PNG of it.
     Raises an ``AppError`` with nothing changed (see the module's docstring for the order).
     """
     first = images[0]
+    known = [*encoded[: len(images)], *([None] * (len(images) - len(encoded)))]
     board = _clipboard(clipboard) if destination.copy else None
-    png = encode_image(first, "png") if board is not None else b""
-    folder_files = _folder_plan(images, destination, naming, now or datetime.now(), png)
+    png = (known[0] or encode_image(first, "png")) if board is not None else (known[0] or b"")
+    folder_files = _folder_plan(images, destination, naming, now or datetime.now(), png, known)
     named_data: list[bytes] = []
     if destination.file is not None:
         # Only the first image may reuse the clipboard's PNG: the variants are other pictures.
         named_data = [_encoded(first, destination.file_format, png)]
-        named_data += [encode_image(image, destination.file_format) for image in images[1:]]
+        named_data += [
+            _encoded(image, destination.file_format, kept) for image, kept in zip(images[1:], known[1:], strict=True)
+        ]
     created: list[Path] = []
     try:
         in_folder = [write_new_file(data, folder, stem, ext) for data, folder, stem, ext in folder_files]
@@ -139,12 +148,17 @@ def _clipboard(source: ClipboardSource) -> PngClipboard:
     return board
 
 
-def _encoded(image: Image.Image, fmt: str, png: bytes) -> bytes:
+def _encoded(image: Image.Image, fmt: str, png: bytes | None) -> bytes:
     return png if fmt == "png" and png else encode_image(image, fmt)
 
 
 def _folder_plan(
-    images: Sequence[Image.Image], destination: Destination, naming: Naming, when: datetime, png: bytes
+    images: Sequence[Image.Image],
+    destination: Destination,
+    naming: Naming,
+    when: datetime,
+    png: bytes,
+    known: Sequence[bytes | None],
 ) -> list[tuple[bytes, Path, str, str]]:
     folder = destination.folder
     if folder is None:
@@ -159,7 +173,8 @@ def _folder_plan(
     first_stem = f"{stem}-1" if destination.numbered else stem
     planned = [(_encoded(first, fmt, png), folder, first_stem, extension)]
     planned += [
-        (encode_image(image, fmt), folder, f"{stem}-{number}", extension) for number, image in enumerate(images[1:], 2)
+        (_encoded(image, fmt, known[number - 1]), folder, f"{stem}-{number}", extension)
+        for number, image in enumerate(images[1:], 2)
     ]
     return planned
 

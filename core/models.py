@@ -133,7 +133,9 @@ class EditResult:
     """What a provider gave back, already checked to be images Pillow can open.
 
     ``usage`` is what the answer said it billed, for the providers whose answer says (issue 18);
-    None when it did not.
+    None when it did not. ``encoded[i]``, when there, is the provider's own PNG of exactly
+    ``images[i]`` (checked like the image, ``providers.images``): delivered as it is while the image
+    is delivered unchanged (ADR 036).
     """
 
     provider_id: str
@@ -141,10 +143,18 @@ class EditResult:
     model: str = ""
     notes: tuple[str, ...] = ()
     usage: Usage | None = None
+    encoded: tuple[bytes | None, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def image(self) -> Image.Image:
         return self.images[0]
+
+    def png_for(self, image: Image.Image) -> bytes | None:
+        """The provider's PNG of ``image`` if it is one of ours, unchanged: scaled or composited is a new image."""
+        for index, own in enumerate(self.images):
+            if own is image:
+                return self.encoded[index] if index < len(self.encoded) else None
+        return None
 
 
 Stage = Literal["preparing", "uploading", "waiting", "retrying", "downloading", "done"]

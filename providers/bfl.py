@@ -133,11 +133,9 @@ class BflProvider:
         blob = await download(
             self.client, PROVIDER, sample, self.settings, progress, policy=self.policy, deadline=deadline
         )
-        pictures = tuple(
-            fitting.unframe(picture, plan) if plan is not None else picture
-            for picture in images.decode_all([blob], PROVIDER)
-        )
-        return EditResult(provider_id=INFO.id, images=pictures, model=self.model)
+        decoded = images.decode_checked([blob], PROVIDER)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded.images)
+        return EditResult(INFO.id, pictures, model=self.model, encoded=decoded.kept_for(pictures))
 
     async def wait(self, target: httpx.URL, key: str, progress: ProgressSink, deadline: float) -> str:
         """Poll until Ready; the result link, or the app's error for any other ending."""

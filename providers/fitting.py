@@ -30,6 +30,10 @@ EXTENSIONS = MappingProxyType({"PNG": "png", "JPEG": "jpg", "WEBP": "webp"})
 ALPHA_FORMATS = frozenset({"PNG", "WEBP"})
 EDIT = 255
 KEEP = 0
+# zlib level of every upload PNG: the fastest end to end (encode + bytes at 10 Mbit/s) over six screenshots,
+# `python -m bench.upload` on 2026-12-01: level 3 3157 ms in all, level 1 3287, level 6 (used before) 3427,
+# level 9 4898 (issue 14, ADR 036; docs/benchmarks.md has the table).
+UPLOAD_PNG_LEVEL = 3
 # Each pass shrinks a little more than the byte ratio suggests: compressed size is not linear in area.
 BYTES_MARGIN = 0.9
 MAX_SHRINK_PASSES = 8
@@ -114,10 +118,14 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     if fmt == "JPEG":
         flat = image if image.mode in {"RGB", "L"} else flatten(image)
         flat.save(buffer, "JPEG", quality=92)
-    elif fmt == "WEBP":
-        image.convert("RGBA" if has_transparency(image) else "RGB").save(buffer, "WEBP", lossless=True)
+        return buffer.getvalue()
+    mode = "RGBA" if has_transparency(image) else "RGB"
+    # No copy of a crop that is already in the mode sent (a 4K convert copies 33 MB).
+    ready = image if image.mode == mode else image.convert(mode)
+    if fmt == "WEBP":
+        ready.save(buffer, "WEBP", lossless=True)
     else:
-        image.convert("RGBA" if has_transparency(image) else "RGB").save(buffer, "PNG", compress_level=6)
+        ready.save(buffer, "PNG", compress_level=UPLOAD_PNG_LEVEL)
     return buffer.getvalue()
 
 

@@ -113,12 +113,12 @@ class GoogleProvider:
         notes = list(found.notes)
         # Gemini draws one image per request; a longer list is kept to it, as with OpenAI's n (issue 16).
         kept = images.keep_asked(found.images, 1, INFO.display_name, notes)
-        decoded = images.decode_all(kept, INFO.display_name)
-        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
+        decoded = images.decode_checked(kept, INFO.display_name)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded.images)
         fix = "'python main.py models google' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=INFO.display_name, what=model, fix=fix)
         notes += [warned] if warned else []
-        return EditResult(provider_id=INFO.id, images=pictures, model=model, notes=tuple(notes))
+        return EditResult(INFO.id, pictures, model=model, notes=tuple(notes), encoded=decoded.kept_for(pictures))
 
     def _mask(self, request: EditRequest, plan: sizing.Plan | None, size: tuple[int, int]) -> tuple[str, str] | None:
         """The painted mask on the frame, at the sent image's size, as the second image (white = change)."""

@@ -164,11 +164,11 @@ class IdeogramProvider:
             )
             for link in images.keep_asked(links.urls, options.get("num_images"), INFO.display_name, notes)
         ]  # fmt: skip
-        decoded = images.decode_all(blobs, INFO.display_name)
-        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded)
+        decoded = images.decode_checked(blobs, INFO.display_name)
+        pictures = tuple(fitting.unframe(picture, plan) if plan is not None else picture for picture in decoded.images)
         if links.withheld:
             notes.append(f"{links.withheld} result(s) were withheld by Ideogram's safety check.")
-        return EditResult(provider_id=INFO.id, images=pictures, notes=tuple(notes))
+        return EditResult(INFO.id, pictures, notes=tuple(notes), encoded=decoded.kept_for(pictures))
 
     def _deprecation(self, answer: Answer, mode: str) -> list[str]:
         notice = deprecation_notice(answer)

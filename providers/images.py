@@ -6,6 +6,11 @@ result in a mode PNG cannot store is converted here, before anything is saved. T
 per image and one for the whole answer, are checked on the headers before any pixel is allocated;
 Pillow's own global limit is left alone (no module-level state is changed), only its warnings are
 silenced while we check our own.
+
+A PNG answer that decodes to exactly the pixels we keep (one frame, a mode we store as it is, no
+EXIF orientation) is kept as the provider sent it, beside its image: delivery then hands those bytes
+to the clipboard or a file instead of encoding the same pixels again (issue 14, ADR 036). Only bytes
+that passed every check above are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import binascii
 import logging
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from PIL import Image, UnidentifiedImageError
@@ -33,8 +39,26 @@ T = TypeVar("T")
 NOT_AN_IMAGE = "answered something that is not an image. Try again; if it keeps happening, check the base_url."
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """Checked results and, for each, the provider's own PNG bytes when they are exactly its pixels."""
+
+    images: tuple[Image.Image, ...]
+    pngs: tuple[bytes | None, ...]
+
+    def kept_for(self, final: Sequence[Image.Image]) -> tuple[bytes | None, ...]:
+        """The bytes for each of ``final`` that is still the decoded image itself (not cut out or scaled)."""
+        return tuple(
+            png if image is source else None for image, source, png in zip(final, self.images, self.pngs, strict=True)
+        )
+
+
 def decode_image(data: bytes, provider: str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """``data`` as a fully loaded Pillow image, or ``BadResponseError`` in plain words."""
+    return _decode(data, provider, max_pixels)[0]
+
+
+def _decode(data: bytes, provider: str, max_pixels: int) -> tuple[Image.Image, bytes | None]:
     if not data:
         raise BadResponseError(provider, "answered with an empty image. Try again.")
     try:
@@ -48,6 +72,7 @@ def decode_image(data: bytes, provider: str, *, max_pixels: int = DEFAULT_MAX_PI
             # verify() leaves the image unusable; a second open decodes the pixels for real.
             image = open_lazily(data, RESULT_FORMATS)
             image.load()
+            loaded = image
             image = storable(image)
     except Image.DecompressionBombError:
         raise BadResponseError(
@@ -58,13 +83,36 @@ def decode_image(data: bytes, provider: str, *, max_pixels: int = DEFAULT_MAX_PI
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
         log.info("%s: result not decodable (%s)", provider, type(error).__name__)
         raise BadResponseError(provider, NOT_AN_IMAGE) from None
-    return image
+    return image, data if _plain_png(loaded, image) else None
+
+
+def _plain_png(loaded: Image.Image, kept: Image.Image) -> bool:
+    """The bytes show exactly ``kept``: a PNG of one frame, not converted, that no viewer would turn."""
+    return (
+        loaded.format == "PNG"
+        and kept is loaded
+        and not getattr(loaded, "is_animated", False)
+        and "exif" not in loaded.info
+    )
 
 
 def decode_all(
     blobs: Sequence[bytes], provider: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_total: int = MAX_JOB_PIXELS
 ) -> tuple[Image.Image, ...]:
     """Every result decoded, after their headers together were checked against ``max_total`` pixels."""
+    return decode_checked(blobs, provider, max_pixels=max_pixels, max_total=max_total).images
+
+
+def decode_checked(
+    blobs: Sequence[bytes], provider: str, *, max_pixels: int = DEFAULT_MAX_PIXELS, max_total: int = MAX_JOB_PIXELS
+) -> Decoded:
+    """``decode_all``, keeping each plain PNG's bytes for delivery to pass on unchanged."""
+    _check_total(blobs, provider, max_total)
+    pairs = [_decode(data, provider, max_pixels) for data in blobs]
+    return Decoded(tuple(image for image, _ in pairs), tuple(png for _, png in pairs))
+
+
+def _check_total(blobs: Sequence[bytes], provider: str, max_total: int) -> None:
     total = 0
     for data in blobs:
         try:
@@ -80,7 +128,6 @@ def decode_all(
             f"answered with {len(blobs)} images of {total / 1e6:.0f} million pixels in all, more than the "
             f"{max_total // 1_000_000} million one job may hold; they were refused.",
         )
-    return tuple(decode_image(data, provider, max_pixels=max_pixels) for data in blobs)
 
 
 def keep_asked(items: Sequence[T], asked: object, provider: str, notes: list[str]) -> list[T]:

@@ -28,7 +28,7 @@ from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO, streams_drafts
 from providers.deprecation import deprecation_note
 from providers.http import Answer, HttpPolicy, RequestBuilder, download, send
-from providers.images import decode_all, keep_asked
+from providers.images import decode_checked, keep_asked
 from providers.openai_stream import Drafts, StreamingSupport, drafts_to_ask, refuses_streaming
 
 if TYPE_CHECKING:
@@ -96,16 +96,16 @@ class OpenAIProvider:
                     policy=self.policy, deadline=answer.deadline,
                 )  # fmt: skip
             blobs.append(data or b"")
+        decoded = decode_checked(blobs, self.info.display_name)
         # The answer is the padded frame: cut the crop's own region back out (issue 11, ADR 020).
-        images = [
-            fitting.unframe(image, plan) if plan is not None else image
-            for image in decode_all(blobs, self.info.display_name)
-        ]
+        images = [fitting.unframe(image, plan) if plan is not None else image for image in decoded.images]
         progress(ProgressEvent("done"))
         fix = f"'python main.py models {self.info.id}' lists the models this key can use."
         warned = deprecation_note(answer.headers, provider=self.info.display_name, what=model, fix=fix)
         notes = [*notes, *([warned] if warned else [])]
-        return EditResult(self.info.id, tuple(images), model=model, notes=tuple(notes), usage=usage)
+        return EditResult(
+            self.info.id, tuple(images), model=model, notes=tuple(notes), usage=usage, encoded=decoded.kept_for(images)
+        )
 
     async def _answer(
         self, make: Builds, drafts: int, plan: sizing.Plan | None, model: str, key: str, progress: ProgressSink,

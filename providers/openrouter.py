@@ -154,8 +154,8 @@ class OpenRouterProvider:
         notes: list[str] = []
         urls = images.keep_asked(image_urls(answer.json()), 1, PROVIDER, notes)
         blobs = [json_api.image_from_data_url(item, PROVIDER) for item in urls]
-        pictures = images.decode_all(blobs, PROVIDER)
-        return EditResult(provider_id=INFO.id, images=pictures, model=self.model, notes=tuple(notes))
+        decoded = images.decode_checked(blobs, PROVIDER)
+        return EditResult(INFO.id, decoded.images, model=self.model, notes=tuple(notes), encoded=decoded.pngs)
 
 
 def create(settings: ProviderSettings, client: httpx.AsyncClient) -> OpenRouterProvider:

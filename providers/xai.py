@@ -113,10 +113,11 @@ class XaiProvider:
             )
             for link in wanted
         ]
-        pictures = images.decode_all(blobs, PROVIDER)
+        decoded = images.decode_checked(blobs, PROVIDER)
         return EditResult(
             provider_id=INFO.id,
-            images=pictures,
+            images=decoded.images,
+            encoded=decoded.pngs,
             model=self.settings.model or INFO.default_model or "",
             notes=tuple(notes),
         )

@@ -21,7 +21,7 @@ from core.errors import AppError
 from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.jobs import JobHandle
 from core.keys import KeyStore
-from core.models import EditRequest, Rect
+from core.models import EditRequest, EditResult, Rect
 from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_PROVIDER, Plan
 from core.prompt_history import PromptHistory
 from desktop.keyboard.base import KeyboardMethod
@@ -93,7 +93,8 @@ class JobFlow:
             settle=self.spending.settle,
         )
         self.results.actions = self.refiner
-        self._chosen: tuple[Config, Naming] | None = None
+        # How the viewer's Enter delivers, and the job's answer (its own PNGs, ADR 036), if from a job.
+        self._chosen: tuple[Config, Naming, EditResult | None] | None = None
         self.last_failed = False
         self._notice_id = 0
         self._open_targets: dict[int, Path] = {}
@@ -253,13 +254,14 @@ class JobFlow:
             keep_unmasked=config.jobs.keep_unmasked and not plan.remove_background_after,
         )
         try:
-            delivery = self.deliver(images[0], config, naming_for(plan))
+            # The provider's own PNG when the result is delivered as it came (ADR 036).
+            delivery = self.deliver(images[0], config, naming_for(plan), event.result.png_for(images[0]))
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.last_failed = False
         self.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
-        self._chosen = (config, naming_for(plan))
+        self._chosen = (config, naming_for(plan), event.result)
         cost = self.spending.settle(config, plan, running.crop_size, event.result)
         job = JobContext(config, plan, running.prompt, running.mask)
         region = running.anchor if running.on_screen else None
@@ -277,22 +279,24 @@ class JobFlow:
 
     def choose_delivery(self, config: Config, naming: Naming) -> None:
         """How the viewer's Enter delivers from now on (a job's own settings, or a history entry's)."""
-        self._chosen = (config, naming)
+        self._chosen = (config, naming, None)
 
     def _deliver_chosen(self, image: Image.Image) -> None:
         """The viewer's Enter: the variant it showed, delivered as the job's result was."""
         if self._chosen is None:
             return
-        config, naming = self._chosen
+        config, naming, result = self._chosen
         try:
-            delivery = self.deliver(image, config, naming)
+            delivery = self.deliver(image, config, naming, result.png_for(image) if result is not None else None)
         except AppError as error:
             self.tell_failure(str(error))
             return
         self.tell_success(delivery, "", 0.0, config.output.folder)
 
-    def deliver(self, image: Image.Image, config: Config, naming: Naming) -> Delivery:
-        return deliver([image], Destination.from_output(config.output), naming, self._parts.clipboard)
+    def deliver(self, image: Image.Image, config: Config, naming: Naming, png: bytes | None = None) -> Delivery:
+        """``png``: a PNG of exactly ``image`` already in hand, delivered as it is."""
+        destination = Destination.from_output(config.output)
+        return deliver([image], destination, naming, self._parts.clipboard, encoded=(png,))
 
     def _job_failed(self, running: Running, event: JobFailed) -> None:
         if event.cancelled:

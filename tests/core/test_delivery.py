@@ -14,6 +14,7 @@ from PIL import Image, ImageChops
 from core.config import OutputSettings
 from core.delivery import Destination, Naming, deliver
 from core.errors import ClipboardError, OutputError
+from core.output import encode_image
 from desktop.clipboard.xclip import XclipClipboard
 from tests.virtual_desktop import VirtualDesktop
 
@@ -181,3 +182,35 @@ def test_copied_and_named_the_variants_beside_the_file_are_their_own_pictures(tm
     # THEN each file holds its own variant, and the clipboard the first
     assert [Image.open(path).convert("RGB").getpixel((0, 0)) for path in delivery.files] == colours
     assert Image.open(io.BytesIO(board.written[0])).convert("RGB").getpixel((0, 0)) == colours[0]
+
+
+@pytest.mark.desktop
+def test_a_png_in_hand_is_delivered_as_it_is_to_the_clipboard_the_folder_and_the_named_file(
+    desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    # GIVEN a result and its provider's PNG (level 9: not what our level-1 encoder writes)
+    image = result_image()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=9)
+    provider_png = buffer.getvalue()
+    assert provider_png != encode_image(image, "png")
+    target = tmp_path / "named.png"
+    destination = Destination(copy=True, folder=tmp_path / "out", stem="result", file=target)
+    # WHEN it is delivered with those bytes, beside a variant without any
+    second = Image.new("RGB", (4, 4), (9, 9, 9))
+    board = XclipClipboard(desktop.env)
+    delivery = deliver([image, second], destination, NAMING, lambda: board, encoded=(provider_png,))
+    # THEN every PNG of the first image is the provider's bytes (a paster reads them back); the variant is ours
+    assert desktop.run("xclip", "-selection", "clipboard", "-t", "image/png", "-o").stdout == provider_png
+    assert target.read_bytes() == provider_png
+    assert (tmp_path / "out" / "result.png").read_bytes() == provider_png
+    assert (tmp_path / "out" / "result-2.png").read_bytes() == encode_image(second, "png")
+    assert len(delivery.files) == 4
+
+
+def test_a_png_in_hand_is_not_used_for_another_format(tmp_path: Path) -> None:
+    image = result_image()
+    provider_png = encode_image(image, "png")
+    target = tmp_path / "named.webp"
+    deliver([image], Destination(file=target, file_format="webp"), NAMING, lambda: None, encoded=(provider_png,))
+    assert target.read_bytes()[8:12] == b"WEBP"

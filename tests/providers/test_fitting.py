@@ -14,6 +14,7 @@ from PIL import Image
 from core.errors import InputError
 from providers.base import InputLimits
 from providers.fitting import (
+    UPLOAD_PNG_LEVEL,
     fit_image,
     ideogram_mask,
     mask_from_picture,
@@ -87,6 +88,15 @@ def test_a_small_crop_is_sent_as_it_is() -> None:
     assert fitted.size == (64, 48)
     assert fitted.mime == "image/png"
     assert Image.open(io.BytesIO(fitted.data)).tobytes() == image.tobytes()
+
+
+def test_the_upload_is_one_png_at_the_level_the_upload_bench_found_fastest() -> None:
+    # bench.upload, 10 Mbit/s, six screenshots: level 3 beat 1 (bytes) and 6 (encode time); ADR 036.
+    assert UPLOAD_PNG_LEVEL == 3
+    image = noise((64, 48))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=UPLOAD_PNG_LEVEL)
+    assert fit_image(image, InputLimits(formats=("PNG",)), "Test").data == buffer.getvalue()
 
 
 def test_transparency_picks_a_format_that_keeps_it() -> None:

@@ -41,12 +41,13 @@ class PaintingProvider:
         self.answer = answer
         self.requests: list[EditRequest] = []
         self.answered: list[float] = []  # perf_counter when each answer left the "provider"
+        self.encoded: tuple[bytes | None, ...] = ()  # the "provider's" own PNGs of ``answer``
 
     async def run(self, request: EditRequest, *, key: str, progress: ProgressSink) -> EditResult:
         del key, progress
         self.requests.append(request)
         self.answered.append(time.perf_counter())
-        return EditResult("openai", tuple(self.answer))
+        return EditResult("openai", tuple(self.answer), encoded=self.encoded)
 
 
 @dataclass
