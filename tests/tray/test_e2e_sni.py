@@ -35,6 +35,7 @@ TOP_LEVEL = (
     "",
     "Set API key...",
     "Open output folder",
+    "History...",
     "Edit settings",
     "Start at login",
     "About and privacy",
