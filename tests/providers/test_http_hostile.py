@@ -124,6 +124,20 @@ def test_a_key_echoed_in_a_successful_answer_is_blanked_in_its_text_but_image_da
     assert answer.json()["data"][0]["b64_json"] == image
 
 
+def test_a_mid_sized_answer_is_scrubbed_through_its_strings_and_a_non_json_one_whole() -> None:
+    # 64 KB to 1 MB: parsed, each string's start blanked in every spelling (issue 14: not the image data).
+    image = base64.b64encode(bytes(range(256)) * 600).decode()
+    body = f'{{"data": [{{"b64_json": "{image}"}}], "note": "used {hostile.percent_encoded(KEY)}"}}'
+    with LoopbackServer([Reply(body=body.encode(), headers=hostile.JSON)]) as server:
+        answer = run_send(server)
+    assert answer.json()["note"] == "used ***"
+    assert answer.json()["data"][0]["b64_json"] == image
+    text = ("x" * 100_000 + f" used {hostile.json_escaped(KEY)}").encode()
+    with LoopbackServer([Reply(body=text, headers={"Content-Type": "text/plain"})]) as server:
+        plain = run_send(server)
+    assert plain.content.endswith(b" used ***")
+
+
 def test_retry_after_values_a_server_may_send_never_raise() -> None:
     assert header_delay({"retry-after": "Fri, 31 Dec 99999 23:59:59 GMT"}) is None
     assert header_delay({"retry-after": "nan"}) is None
