@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cli.app import build_parser, pinned_methods, run_command
 from cli.context import CliContext, end_on_sigterm
 from core.logsetup import configure_logging
 
 if TYPE_CHECKING:
+    import httpx
+
+    from providers.openai_stream import StreamingSupport
     from tray.instance_channel import Primary
 
 
@@ -45,8 +48,6 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     from desktop.capture.system import system_capture
     from desktop.clipboard.system import system_clipboard
     from overlay.selector import SelectorHost
-    from providers.http import build_http_client
-    from providers.openai_stream import StreamingSupport
     from providers.registry import create_provider
     from tray.app import TrayApp
     from tray.events import EventQueue, event_for_handoff, event_for_hotkey
@@ -67,9 +68,9 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         write_defaults_if_missing(ctx.config_path)
     jobs = JobRunner()
     jobs.start()
-    client = build_http_client()
-    # Which models refused streaming this session: one plain retry, then never asked again (ADR 026).
-    streaming = StreamingSupport()
+    # Built at the first job, not at start: httpx and its TLS context are ~10 MB of an idle tray and
+    # ~100 ms of its start, for a client a person may not use for hours (issue 14).
+    network = Lazy(_network)
     capture = Lazy(lambda: system_capture(ctx.env))
     parts = AppParts(
         env=ctx.env,
@@ -77,7 +78,9 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         catalog=ctx.catalog,
         keys=ctx.keys,
         jobs=jobs,
-        make_provider=lambda provider_id, settings: create_provider(provider_id, settings, client, streaming=streaming),
+        make_provider=lambda provider_id, settings: create_provider(
+            provider_id, settings, network.get().client, streaming=network.get().streaming
+        ),
         capture=capture.get,
         clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
         notifier=choose_notifier(ctx.env),
@@ -99,12 +102,26 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     try:
         return TrayApp(root, parts).run()
     finally:
-        jobs.call(client.aclose(), timeout=5)
+        if network.built:
+            jobs.call(network.get().client.aclose(), timeout=5)
         jobs.stop()
         parts.notifier.close()
         capture.close()
         root.destroy()
         events.close()
+
+
+class _Network(NamedTuple):
+    client: httpx.AsyncClient
+    # Which models refused streaming this session: one plain retry, then never asked again (ADR 026).
+    streaming: StreamingSupport
+
+
+def _network() -> _Network:
+    from providers.http import build_http_client
+    from providers.openai_stream import StreamingSupport
+
+    return _Network(build_http_client(), StreamingSupport())
 
 
 PIL_BLOCK_SIZE = 64 * 1024 * 1024

@@ -109,6 +109,10 @@ class Lazy(Generic[T]):
             self._value = self._build()
         return self._value
 
+    @property
+    def built(self) -> bool:
+        return self._value is not None
+
     def close(self) -> None:
         value, self._value = self._value, None
         closer = getattr(value, "close", None)
