@@ -79,33 +79,50 @@ def plan_capture(config: Config, catalog: Mapping[str, ProviderDescription], pre
     after = config.jobs.remove_background_after
     if name is None:
         info = catalog[config.default_provider]
-        mode = info.mode(info.default_mode)
-        return Plan(
+        return provider_plan(
+            info,
             preset=NO_PRESET,
-            provider_id=info.id,
-            provider_name=info.display_name,
-            mode=mode.id,
-            mode_label=mode.label,
-            needs_prompt=mode.needs_prompt,
-            needs_image=mode.needs_image,
+            paint=DEFAULT_PAINT,
             remove_background_after=after and info.id != REMOVE_BACKGROUND_PROVIDER,
-            paint=DEFAULT_PAINT if mode.needs_image and mode.accepts_mask else PAINT_OFF,
         )
     preset = config.preset(name)
     if not preset.needs_provider:
         return Plan(preset=preset.name, provider_id=None, provider_name="", mode="copy", mode_label="Copy as it is")
     info = catalog[preset.provider]
-    mode = info.mode(preset.mode or info.default_mode)
-    return Plan(
+    mode_id = preset.mode or info.default_mode
+    return provider_plan(
+        info,
         preset=preset.name,
+        mode_id=mode_id,
+        prompt=preset.prompt,
+        options=preset.options,
+        paint=preset.paint,
+        remove_background_after=after and mode_id != REMOVE_BACKGROUND_MODE,
+    )
+
+
+def provider_plan(
+    info: ProviderDescription,
+    *,
+    preset: str,
+    mode_id: str | None = None,
+    prompt: str = "",
+    options: Mapping[str, object] | None = None,
+    paint: str = PAINT_OFF,
+    remove_background_after: bool = False,
+) -> Plan:
+    """A plan that runs ``info``'s mode (its default one unless named); ``paint`` only where it takes a mask."""
+    mode = info.mode(mode_id or info.default_mode)
+    return Plan(
+        preset=preset,
         provider_id=info.id,
         provider_name=info.display_name,
         mode=mode.id,
         mode_label=mode.label,
-        prompt=preset.prompt,
+        prompt=prompt,
         needs_prompt=mode.needs_prompt,
         needs_image=mode.needs_image,
-        options=preset.options,
-        remove_background_after=after and mode.id != REMOVE_BACKGROUND_MODE,
-        paint=preset.paint if mode.needs_image and mode.accepts_mask else PAINT_OFF,
+        options=MappingProxyType(dict(options or {})),
+        remove_background_after=remove_background_after,
+        paint=paint if mode.needs_image and mode.accepts_mask else PAINT_OFF,
     )

@@ -13,14 +13,13 @@ import logging
 import tkinter as tk
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 
 from PIL import Image
 
 from core.config import Config
 from core.delivery import ClipboardSource, Destination, Naming, deliver
 from core.history import Entry, History
-from core.planning import Plan
+from core.planning import provider_plan
 from overlay.history_window import HistoryWindow
 from providers.base import ProviderInfo
 from tray.flow import JobFlow
@@ -89,19 +88,8 @@ class HistoryView:
         info = self._catalog.get(entry.provider)
         if info is None or self._config is None:
             return None
-        mode = info.mode(info.default_mode)
         options = {**entry.options, **({"model": entry.model} if entry.model else {})}
-        plan = Plan(
-            preset="history",
-            provider_id=info.id,
-            provider_name=info.display_name,
-            mode=mode.id,
-            mode_label=mode.label,
-            prompt=entry.prompt,
-            needs_prompt=mode.needs_prompt,
-            needs_image=mode.needs_image,
-            options=MappingProxyType(options),
-        )
+        plan = provider_plan(info, preset="history", prompt=entry.prompt, options=options)
         return JobContext(self._config, plan, entry.prompt, history.mask(entry))
 
     def copy(self, entry: Entry) -> None:
