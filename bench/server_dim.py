@@ -16,6 +16,7 @@ import time
 
 from bench import pattern, xprobe
 from bench.xserver import bench_desktop
+from desktop.capture.xlib_calls import GCValues, RenderColor
 
 _INCLUDE_INFERIORS = 1
 _GC_SUBWINDOW_MODE = 1 << 15
@@ -26,21 +27,6 @@ _INPUT_OUTPUT = 1
 SHADE = 0.55  # 1 - overlay.window.DIM: the same look as the Tk overlay
 
 _VP, _UL, _UI, _I = ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_int
-
-
-class _GCValues(ctypes.Structure):
-    _fields_ = [
-        ("function", _I), ("plane_mask", _UL), ("foreground", _UL), ("background", _UL), ("line_width", _I),
-        ("line_style", _I), ("cap_style", _I), ("join_style", _I), ("fill_style", _I), ("fill_rule", _I),
-        ("arc_mode", _I),
-        ("tile", _UL), ("stipple", _UL), ("ts_x_origin", _I), ("ts_y_origin", _I), ("font", _UL),
-        ("subwindow_mode", _I), ("graphics_exposures", _I), ("clip_x_origin", _I), ("clip_y_origin", _I),
-        ("clip_mask", _UL), ("dash_offset", _I), ("dashes", ctypes.c_char),
-    ]  # fmt: skip
-
-
-class _RenderColor(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_ushort) for name in ("red", "green", "blue", "alpha")]
 
 
 class _WindowAttributes(ctypes.Structure):
@@ -63,7 +49,7 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
         "XDefaultDepth": (_I, [_VP, _I]),
         "XDefaultVisual": (_VP, [_VP, _I]),
         "XCreatePixmap": (_UL, [_VP, _UL, _UI, _UI, _UI]),
-        "XCreateGC": (_VP, [_VP, _UL, _UL, ctypes.POINTER(_GCValues)]),
+        "XCreateGC": (_VP, [_VP, _UL, _UL, ctypes.POINTER(GCValues)]),
         "XCopyArea": (_I, [_VP, _UL, _UL, _VP, _I, _I, _UI, _UI, _I, _I]),
         "XCreateWindow": (_UL, [_VP, _UL, _I, _I, _UI, _UI, _UI, _I, _UI, _VP, _UL, ctypes.POINTER(_WindowAttributes)]),
         "XMapRaised": (_I, [_VP, _UL]),
@@ -78,7 +64,7 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
         function.restype, function.argtypes = restype, argtypes
     render.XRenderFindVisualFormat.restype, render.XRenderFindVisualFormat.argtypes = _VP, [_VP, _VP]
     render.XRenderCreatePicture.restype, render.XRenderCreatePicture.argtypes = _UL, [_VP, _UL, _VP, _UL, _VP]
-    render.XRenderFillRectangle.argtypes = [_VP, _I, _UL, ctypes.POINTER(_RenderColor), _I, _I, _UI, _UI]
+    render.XRenderFillRectangle.argtypes = [_VP, _I, _UL, ctypes.POINTER(RenderColor), _I, _I, _UI, _UI]
     render.XRenderFreePicture.argtypes = [_VP, _UL]
     return x11, render
 
@@ -92,8 +78,8 @@ def measure(display_name: str, runs: int, watch: xprobe.OverlayWatch) -> tuple[l
     width, height = x11.XDisplayWidth(dpy, screen), x11.XDisplayHeight(dpy, screen)
     depth = x11.XDefaultDepth(dpy, screen)
     picture_format = render.XRenderFindVisualFormat(dpy, visual)
-    values = _GCValues(subwindow_mode=_INCLUDE_INFERIORS)
-    shade = _RenderColor(0, 0, 0, int(SHADE * 0xFFFF))
+    values = GCValues(subwindow_mode=_INCLUDE_INFERIORS)
+    shade = RenderColor(0, 0, 0, int(SHADE * 0xFFFF))
     synced: list[float] = []
     seen: list[float | None] = []
     for _ in range(runs):
