@@ -113,6 +113,11 @@ class SelectorHost:
                 self._server_window_for(monitor.rect, self._freezer).warm_up()
             else:
                 self._window_for(monitor.rect).warm_up()
+        try:
+            self._keyboard.warm_up()
+        except CaptureError as error:
+            # The first capture will say so in plain words, from the same call in ``take``.
+            log.info("keyboard not ready before the first capture: %s", error)
         if self._freezer is not None and monitors:
             # Two freezes, freed at once: the first two pay for RENDER's format query and the
             # server's first 4K copies (17-40 ms and 25-80 ms, then 5; issue 14: the first hotkey

@@ -22,6 +22,10 @@ class KeyboardMethod(Protocol):
 
     def is_installed(self) -> bool: ...
 
+    def warm_up(self) -> None:
+        """Open now whatever ``take`` would open at the first capture (connections, libraries)."""
+        ...
+
     def take(self, window: int) -> None:
         """Own the keyboard for the mapped window ``window`` (an OS window id) until ``release``.
 

@@ -17,6 +17,9 @@ class TkFocusOnly:
     def is_installed(self) -> bool:
         return True
 
+    def warm_up(self) -> None:
+        return None
+
     def take(self, window: int) -> None:
         del window
 

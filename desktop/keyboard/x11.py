@@ -91,6 +91,18 @@ class X11Keyboard:
                 raise CaptureError(f"The selector cannot take the keyboard here ({error}).") from None
         return self._tk
 
+    def warm_up(self) -> None:
+        """Both connections and one round trip on each, before the first hotkey (issue 14).
+
+        The first ``take`` opened python-xlib's connection (its setup and extension queries) and
+        loaded libX11 for Tk's: 10-50 ms of the first 4K hotkey, which the bench counted against
+        the first-hotkey target (within 1.5x of the later ones). python-xlib is already imported
+        by the hotkey listener, so this costs a socket, not memory.
+        """
+        conn = self._display()
+        self._tk_display()
+        conn.get_input_focus()
+
     def take(self, window: int) -> None:
         conn = self._display()
         grabber = self._tk_display()

@@ -31,6 +31,7 @@ class RecordingKeyboard:
     name: str = "recording"
     install_hint: str = ""
     refuse: bool = False
+    cold: bool = False
     calls: list[str] = field(default_factory=list)
 
     def fits_this_system(self) -> bool:
@@ -38,6 +39,11 @@ class RecordingKeyboard:
 
     def is_installed(self) -> bool:
         return True
+
+    def warm_up(self) -> None:
+        self.calls.append("warm_up")
+        if self.cold:
+            raise CaptureError("The selector cannot reach the X display :99 (refused).")
 
     def take(self, window: int) -> None:
         self.calls.append("take")
@@ -110,3 +116,21 @@ def test_a_refused_grab_closes_the_windows_raises_in_words_and_the_next_capture_
     host.close()
     assert refused_open is False
     assert results == [None]
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_prepare_warms_the_keyboard_before_the_first_capture_and_a_cold_one_does_not_stop_it(
+    root: tk.Tk, cold: bool
+) -> None:
+    """The first hotkey must not pay for the keyboard's connections (issue 14: first within 1.5x)."""
+    keyboard = RecordingKeyboard(cold=cold)
+    host = SelectorHost(root, keyboard=keyboard)
+    host.prepare([SHOT.monitor])
+    assert keyboard.calls == ["warm_up"]
+    results: list[Selection | None] = []
+    host.select([SHOT], results.append)
+    assert host.active
+    host.cancel()
+    host.close()
+    assert results == [None]
+    assert [call for call in keyboard.calls if call != "focus"] == ["warm_up", "take", "release", "close"]
