@@ -41,3 +41,14 @@ def take_focus(window: tk.Toplevel, target: tk.Misc) -> None:
         # Tk's focus below may still do; the window stays usable with a click.
         log.info("could not set the X focus explicitly: %s", error)
     target.focus_force()
+
+
+def has_focus(window: tk.Toplevel) -> bool:
+    """``window`` is on screen and Tk's focus is in it: keys typed now go there (a gone window: False)."""
+    try:
+        if not window.winfo_exists() or not window.winfo_viewable():
+            return False
+        focus = str(window.tk.call("focus"))
+    except tk.TclError:
+        return False
+    return focus == str(window) or focus.startswith(f"{window}.")

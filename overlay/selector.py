@@ -32,6 +32,7 @@ from desktop.capture.overlay_method import screen_freezer
 from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
 from desktop.keyboard.base import KeyboardMethod, system_keyboard
 from overlay import interaction
+from overlay.focus import has_focus
 from overlay.memory import release_memory
 from overlay.paint_tools import PaintTools
 from overlay.server_background import ServerScene, ServerWindow
@@ -93,6 +94,8 @@ class SelectorHost:
         self._before_press: Rect | None = None
         self._magnify = True
         self._grab_serial = 0
+        # The window that takes the keyboard after the selector (the prompt bar): see ``lend_keyboard``.
+        self._borrower: tk.Toplevel | None = None
         self._last_click: tuple[int, int, int] | None = None
         # Painting on the selection (issue 13): B, X, A and their keys; strokes in source pixels.
         self._paint = PaintTools(self._fonts[1])
@@ -273,6 +276,7 @@ class SelectorHost:
             self._keyboard.take(target.window_id)
         except CaptureError:
             self._close_windows()
+            self._let_keyboard_go()
             raise
         for window in self._shown:
             window.reveal()
@@ -421,9 +425,23 @@ class SelectorHost:
         self._owner = window
         self._set_rect(window.scene.bounds)
 
+    def lend_keyboard(self, window: tk.Toplevel) -> None:
+        """Keep the keyboard after the selector closes until ``window`` (shown next) has the focus.
+
+        Called from ``on_done``. Without it the grab ended once Enter was up and the focus went back
+        to the window below, some 20-100 ms before the prompt bar took it: what a quick typist typed
+        meanwhile ran in their terminal (the witness test). Held on the root, such keys are dropped.
+        """
+        self._borrower = window
+
+    def _borrower_pending(self) -> bool:
+        window = self._borrower
+        return window is not None and bool(window.winfo_exists()) and not has_focus(window)
+
     def _close_windows(self) -> None:
-        if self._keyboard.keys_down():
-            self._keyboard.hold()
+        # Always held on the root now, not only while the closing key is down: a window that
+        # follows may be lent the keyboard (``lend_keyboard``) once it is on screen.
+        self._keyboard.hold()
         try:
             for window in self._shown:
                 window.hide()
@@ -436,8 +454,12 @@ class SelectorHost:
             self._owner = self._rect = self._press = None
             self._root.update_idletasks()
         finally:
-            serial = self._grab_serial
-            self._release_keyboard(serial, time.monotonic() + KEY_UP_WAIT_MS / 1000)
+            self._borrower = None
+
+    def _let_keyboard_go(self) -> None:
+        """Start the release: after ``on_done``, which may lend the keyboard to what it opens."""
+        serial = self._grab_serial
+        self._release_keyboard(serial, time.monotonic() + KEY_UP_WAIT_MS / 1000)
 
     def _release_keyboard(self, serial: int, deadline: float) -> None:
         """Once the closing key (Enter, Esc) is up: its release must not reach the window below either.
@@ -447,9 +469,11 @@ class SelectorHost:
         """
         if serial != self._grab_serial or self._on_done is not None:
             return  # a new selection took the keyboard again since
-        if self._keyboard.keys_down() and time.monotonic() < deadline:
+        if (self._keyboard.keys_down() or self._borrower_pending()) and time.monotonic() < deadline:
             self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(serial, deadline))
             return
+        # The borrower has the X focus now, so the release leaves it there (no hand-back below).
+        self._borrower = None
         self._keyboard.release()
 
     def _accept(self, window: SelectorWindow, _point: tuple[int, int]) -> None:
@@ -465,8 +489,11 @@ class SelectorHost:
             result = dataclasses.replace(owner.selection(rect), mask=mask, markup=markup, marks=marks)
         self._paint.reset()
         self._close_windows()
-        if on_done is not None:
-            on_done(result)
+        try:
+            if on_done is not None:
+                on_done(result)
+        finally:
+            self._let_keyboard_go()
         # After delivery, not before: the release is off the path from Enter to the clipboard, and
         # the frozen frames are no longer referenced (by on_done's closure), so the trim frees them.
         self._root.after(RELEASE_DELAY_MS, release_memory)

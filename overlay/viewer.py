@@ -22,6 +22,7 @@ from PIL import Image, ImageTk
 from core.errors import CaptureError
 from core.models import Rect
 from desktop.keyboard.base import KeyboardMethod
+from overlay.focus import has_focus
 from overlay.placement import viewer_box
 from overlay.save_as import ask_and_save
 from overlay.viewer_keys import HELP, MAX_VARIANTS, ViewerActions, action_for, variants_of
@@ -240,12 +241,19 @@ class ResultViewer:
             self.status = message
             self._render()
 
-    def suspend(self, then: Callable[[], None]) -> None:
-        """Lend the keyboard out (a prompt bar, a dialog): once the pressed key is up, release it, then ``then()``."""
+    def suspend(self, then: Callable[[], tk.Toplevel | None]) -> None:
+        """Lend the keyboard out: ``then()`` opens the borrower (the refine bar) and returns its window.
+
+        The grab stays until that window has the focus (Tk hands the grabbed keys to it meanwhile),
+        and the pressed key is up; only then is it let go, with the focus already on the borrower.
+        Released first, as before, the focus went back to the window below the viewer for the
+        20-100 ms until the bar took it, and what a quick typist typed went there.
+        """
         if self.closed or self.suspended:
             return
         self.suspended = True
-        self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000, then)
+        borrower = then()
+        self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000, borrower)
 
     def resume(self) -> None:
         """Take the keyboard back after ``suspend``; the viewer closes if it cannot."""
@@ -294,10 +302,13 @@ class ResultViewer:
             self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000)
         self._on_close()
 
-    def _release_keyboard(self, deadline: float, then: Callable[[], None] = lambda: None) -> None:
-        """Once the closing (or lending) key is up: its release must not reach the window below either."""
-        if self._keyboard.keys_down() and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline, then))
+    def _release_keyboard(self, deadline: float, borrower: tk.Toplevel | None = None) -> None:
+        """Once the closing (or lending) key is up, and a borrower has the focus: the keyboard goes.
+
+        The closing key's release must not reach the window below either.
+        """
+        lent_out = borrower is not None and bool(borrower.winfo_exists()) and not has_focus(borrower)
+        if (self._keyboard.keys_down() or lent_out) and time.monotonic() < deadline:
+            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline, borrower))
             return
         self._keyboard.release()
-        then()

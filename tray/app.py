@@ -255,6 +255,9 @@ class TrayApp:
                 self.flow.tell_failure(problem)
                 return
             self.flow.ask_prompt(self.config, plan, crop, anchor, screen, on_screen=on_screen, painted=painted)
+            if self.flow.prompt_bar is not None:
+                # Typed keys go nowhere but the bar, even before it is up (overlay/selector.py).
+                self.selector.lend_keyboard(self.flow.prompt_bar.window)
         except AppError as error:
             self.flow.tell_failure(str(error))
 

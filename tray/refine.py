@@ -85,9 +85,10 @@ class Refiner:
         job = last.job
         viewer.suspend(lambda: self._ask(viewer, job))
 
-    def _ask(self, viewer: ResultViewer, job: JobContext) -> None:
+    def _ask(self, viewer: ResultViewer, job: JobContext) -> tk.Toplevel | None:
+        """Open the refine bar beside ``viewer``; its window, which the viewer lends the keyboard to."""
         if viewer.closed:
-            return
+            return None
         log.debug("refine: the prompt bar opens beside the viewer")
         plan = job.plan
         spec = PromptBarSpec(
@@ -123,6 +124,7 @@ class Refiner:
             on_send_original=lambda prompt: send(prompt, on_original=True),
             on_gone=viewer.resume,
         )
+        return self.prompt_bar.window
 
     def retry(self) -> None:
         last = self._views.last

@@ -158,3 +158,28 @@ def test_hotkey_prompt_thumbnail_viewer_space_refine_pick_enter_then_esc_changes
     assert checks.problems == []
     assert refine.problems == []
     assert (checks.prompts, refine.prompts) == ([PROMPT], [REFINE])
+
+
+def test_keys_typed_right_after_e_go_nowhere_but_our_windows(desktop: VirtualDesktop, tmp_path: Path) -> None:
+    """E then typing at once: the viewer keeps the keyboard until the refine bar has it (no gap to the window below)."""
+    crop = PATTERN.crop(CROP_BOX)
+    checks = EditChecks(expected_crop=crop, expected_prompt=PROMPT)
+    server = LoopbackServer([Reply(respond=checks.respond)], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray, witness(desktop, tmp_path / "keys.log") as shown:
+        mark = shown.mark()
+        ask_by_keyboard(tray)
+        tray.wait_log("delivered a")
+        open_viewer(tray)
+        # One xdotool run: no process start between E and the first typed key.
+        tray.xdotool("key", "e", "type", "--delay", "2", REFINE)
+        wait(lambda: prompt_bar_focused(tray, 2), "the refine prompt bar to have the focus")
+        tray.xdotool("key", "Escape")
+        wait(lambda: keyboard_held(tray.desktop.display), "the viewer holding the keyboard again")
+        tray.xdotool("key", "Escape")
+        tray.gone("AI Image Studio result viewer")
+        wait(shown.has_focus, "the focus back on the witness")
+        leaks = shown.leaked_since(mark)
+        assert tray.stop() == 0
+    assert leaks == []
+    assert server.invalid == []
+    assert checks.prompts == [PROMPT]

@@ -93,6 +93,27 @@ def test_hotkey_esc_then_hotkey_drag_arrows_prompt_enter_reach_only_our_windows(
     assert checks.prompts == [PROMPT]
 
 
+def test_keys_typed_right_after_enter_never_reach_the_window_below(desktop: VirtualDesktop, tmp_path: Path) -> None:
+    """A quick typist starts the prompt before the bar is up: the selector keeps the keyboard until the bar has it.
+
+    Before, the selector let the keyboard go once Enter was up and handed the focus back to the
+    window below, and the prompt bar took it some 0.1 s later: what was typed between went below.
+    """
+    server = LoopbackServer([], validator=OpenAISpec(KEY))
+    with server, running_tray(desktop, server.url + "/v1") as tray, witness(desktop, tmp_path / "keys.log") as shown:
+        mark = open_selector(tray, shown)
+        tray.drag(START, END)
+        # One xdotool run: no process start between Enter and the first typed key.
+        tray.xdotool("key", "Return", "type", "--delay", "2", PROMPT)
+        wait(lambda: prompt_focused(tray), "the prompt bar to have the focus")
+        tray.xdotool("key", "Escape")
+        tray.wait_log("prompt cancelled")
+        leaks = shown.leaked_since(mark)
+        assert tray.stop() == 0
+    assert leaks == []
+    assert server.invalid == []
+
+
 def test_a_keyboard_held_by_another_program_is_told_in_words_and_the_next_hotkey_works(
     desktop: VirtualDesktop, tmp_path: Path
 ) -> None:
