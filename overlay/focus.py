@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import tkinter as tk
+from collections.abc import Callable
 
 from core.errors import AppError
-from desktop.keyboard.base import system_keyboard
+from desktop.keyboard.base import KeyboardMethod, system_keyboard
 
 log = logging.getLogger(__name__)
+
+KEY_UP_WAIT_MS = 1000
+"""The longest a closing window keeps the keyboard for its closing key or the window it lends it to."""
+KEY_UP_POLL_MS = 10
 
 
 def focus_when_mapped(window: tk.Toplevel, target: tk.Misc) -> None:
@@ -52,3 +58,31 @@ def has_focus(window: tk.Toplevel) -> bool:
     except tk.TclError:
         return False
     return focus == str(window) or focus.startswith(f"{window}.")
+
+
+def let_keyboard_go(
+    root: tk.Misc,
+    keyboard: KeyboardMethod,
+    borrower: tk.Toplevel | None = None,
+    still_ours: Callable[[], bool] = lambda: True,
+) -> None:
+    """Release ``keyboard`` once no key is down and ``borrower`` (if any) has the focus, at most 1 s on.
+
+    The selector and the viewer close on a key press: its release must not reach the window below.
+    And a window opened next (the prompt bar) is lent the keyboard: released before it has the
+    focus, the focus went back below for the 20-100 ms until it took it, and typed keys went there
+    (docs/adr/013, addendum). With the focus already on the borrower, nothing is handed back.
+    ``still_ours`` False (a new capture took the keyboard since) stops the wait without a release.
+    """
+    deadline = time.monotonic() + KEY_UP_WAIT_MS / 1000
+
+    def poll() -> None:
+        if not still_ours():
+            return
+        lent_out = borrower is not None and bool(borrower.winfo_exists()) and not has_focus(borrower)
+        if (keyboard.keys_down() or lent_out) and time.monotonic() < deadline:
+            root.after(KEY_UP_POLL_MS, poll)
+            return
+        keyboard.release()
+
+    poll()

@@ -32,7 +32,7 @@ from desktop.capture.overlay_method import screen_freezer
 from desktop.capture.x11_pixmap import FrozenDesktop, ServerFreeze
 from desktop.keyboard.base import KeyboardMethod, system_keyboard
 from overlay import interaction
-from overlay.focus import has_focus
+from overlay.focus import KEY_UP_POLL_MS, KEY_UP_WAIT_MS, let_keyboard_go
 from overlay.memory import release_memory
 from overlay.paint_tools import PaintTools
 from overlay.server_background import ServerScene, ServerWindow
@@ -50,9 +50,6 @@ SHIFT = 0x0001
 ALT = 0x0008
 # Long enough for the copy preset to hand its PNG to the clipboard first.
 RELEASE_DELAY_MS = 50
-# The keyboard is kept until the key that closed the selector is up, at most this long.
-KEY_UP_WAIT_MS = 1000
-KEY_UP_POLL_MS = 10
 # Two presses this close in time (X server ms) and place make a double click. Counted here, not
 # by Tk's <Double-Button-1>: under openbox Tk missed 4 double clicks in 10 (an event between the
 # clicks breaks Tk's pattern).
@@ -434,10 +431,6 @@ class SelectorHost:
         """
         self._borrower = window
 
-    def _borrower_pending(self) -> bool:
-        window = self._borrower
-        return window is not None and bool(window.winfo_exists()) and not has_focus(window)
-
     def _close_windows(self) -> None:
         # Always held on the root now, not only while the closing key is down: a window that
         # follows may be lent the keyboard (``lend_keyboard``) once it is on screen.
@@ -457,24 +450,15 @@ class SelectorHost:
             self._borrower = None
 
     def _let_keyboard_go(self) -> None:
-        """Start the release: after ``on_done``, which may lend the keyboard to what it opens."""
-        serial = self._grab_serial
-        self._release_keyboard(serial, time.monotonic() + KEY_UP_WAIT_MS / 1000)
-
-    def _release_keyboard(self, serial: int, deadline: float) -> None:
-        """Once the closing key (Enter, Esc) is up: its release must not reach the window below either.
-
-        What opens next (the prompt bar) may take the focus meanwhile; a key typed in those few
-        milliseconds is dropped rather than sent below.
-        """
-        if serial != self._grab_serial or self._on_done is not None:
-            return  # a new selection took the keyboard again since
-        if (self._keyboard.keys_down() or self._borrower_pending()) and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(serial, deadline))
-            return
-        # The borrower has the X focus now, so the release leaves it there (no hand-back below).
-        self._borrower = None
-        self._keyboard.release()
+        """After ``on_done``, which may lend the keyboard to what it opens (``lend_keyboard``)."""
+        serial, borrower, self._borrower = self._grab_serial, self._borrower, None
+        let_keyboard_go(
+            self._root,
+            self._keyboard,
+            borrower,
+            # A new selection took the keyboard again since: it is that one's now.
+            lambda: serial == self._grab_serial and self._on_done is None,
+        )
 
     def _accept(self, window: SelectorWindow, _point: tuple[int, int]) -> None:
         if self._rect is None or self._owner is None:

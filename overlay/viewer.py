@@ -12,7 +12,6 @@ Tk thread only.
 from __future__ import annotations
 
 import logging
-import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from PIL import Image, ImageTk
 from core.errors import CaptureError
 from core.models import Rect
 from desktop.keyboard.base import KeyboardMethod
-from overlay.focus import has_focus
+from overlay.focus import let_keyboard_go
 from overlay.placement import viewer_box
 from overlay.save_as import ask_and_save
 from overlay.viewer_keys import HELP, MAX_VARIANTS, ViewerActions, action_for, variants_of
@@ -34,8 +33,6 @@ BACKGROUND = "#202124"
 FOREGROUND = "#f1f3f4"
 # Tk sees a held key's autorepeat as release+press pairs; a release followed this soon by a press is one.
 REPEAT_GAP_MS = 40
-KEY_UP_WAIT_MS = 1000
-KEY_UP_POLL_MS = 10
 
 
 @dataclass(frozen=True)
@@ -253,7 +250,7 @@ class ResultViewer:
             return
         self.suspended = True
         borrower = then()
-        self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000, borrower)
+        let_keyboard_go(self._root, self._keyboard, borrower)
 
     def resume(self) -> None:
         """Take the keyboard back after ``suspend``; the viewer closes if it cannot."""
@@ -299,16 +296,5 @@ class ResultViewer:
             self.window.destroy()
             self._root.update_idletasks()
         finally:
-            self._release_keyboard(time.monotonic() + KEY_UP_WAIT_MS / 1000)
+            let_keyboard_go(self._root, self._keyboard)
         self._on_close()
-
-    def _release_keyboard(self, deadline: float, borrower: tk.Toplevel | None = None) -> None:
-        """Once the closing (or lending) key is up, and a borrower has the focus: the keyboard goes.
-
-        The closing key's release must not reach the window below either.
-        """
-        lent_out = borrower is not None and bool(borrower.winfo_exists()) and not has_focus(borrower)
-        if (self._keyboard.keys_down() or lent_out) and time.monotonic() < deadline:
-            self._root.after(KEY_UP_POLL_MS, lambda: self._release_keyboard(deadline, borrower))
-            return
-        self._keyboard.release()
