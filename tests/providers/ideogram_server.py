@@ -266,8 +266,10 @@ RESULT = picture((128, 72), (240, 200, 20))
 SECOND = picture((128, 72), (20, 200, 240))
 
 
-def make(server: LoopbackServer, sleeps: SleepLog | None = None) -> Callable[[httpx.AsyncClient], IdeogramProvider]:
-    settings = ProviderSettings("ideogram", base_url=server.url, timeout=10, connect_timeout=2)
+def make(
+    server: LoopbackServer, sleeps: SleepLog | None = None, timeout: float = 10
+) -> Callable[[httpx.AsyncClient], IdeogramProvider]:
+    settings = ProviderSettings("ideogram", base_url=server.url, timeout=timeout, connect_timeout=2)
     return lambda client: IdeogramProvider(settings, client, policy(sleeps or SleepLog()))
 
 
