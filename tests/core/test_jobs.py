@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from PIL import ImageChops, ImageOps
@@ -20,8 +17,6 @@ from core.job_events import FollowUp, JobEvent, JobFailed, JobProgress, JobSpec,
 from core.jobs import JobRunner
 from core.models import EditRequest
 from tests.core.job_fakes import FakeProvider, pattern_image
-
-ROOT = Path(__file__).resolve().parents[2]
 
 KEY = "sk-test-key-never-shown-0123456789"
 
@@ -286,15 +281,3 @@ def test_a_runner_never_started_starts_its_loop_at_the_first_job() -> None:
         assert inbox.threads[-1] == "aiis-jobs"
     finally:
         runner.stop()
-
-
-def test_the_tray_and_the_command_line_import_no_asyncio_or_ssl_before_a_job() -> None:
-    # asyncio imports ssl (libssl + libcrypto): 9.1 MiB and 25-100 ms of every start, measured (issue 14).
-    probe = (
-        "import sys, main, tray.app, cli.app, core.jobs, tray.model_menu\n"
-        "print(sorted(name for name in ('asyncio', 'ssl', 'httpx') if name in sys.modules))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert done.stdout.strip() == "[]"
