@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +21,7 @@ from core.keys import SERVICE, KeyStore
 from desktop.secrets.secret_service import SecretServiceKeyring
 from desktop.secrets.system import system_backend
 from providers.registry import provider_catalog
-from tests.locked_keyring import locked_gnome_keyring, silent_bus
+from tests.locked_keyring import PASSWORD, locked_gnome_keyring, silent_bus
 from tests.virtual_desktop import VirtualDesktop, virtual_desktop
 
 pytestmark = pytest.mark.desktop
@@ -141,3 +143,42 @@ def _assert_times_out(env: dict[str, str]) -> None:
     assert "ideo-key-0123456789" not in str(raised.value)
     status = store.status("openai")
     assert (status.source, status.problem.startswith(LOCKED_MESSAGE)) == ("unknown", True)
+
+
+@pytest.mark.parametrize("answer", ["password", "escape"])
+def test_a_locked_keyring_is_unlocked_through_its_prompt_or_stays_locked_when_it_is_dismissed(answer: str) -> None:
+    # GIVEN a real locked gnome-keyring whose gcr-prompter window is a real X window on the test
+    # display; WHEN our client asks for a key and the person types the password (or presses Escape)
+    with locked_gnome_keyring(800, 600) as desktop:
+        ours = SecretServiceKeyring(desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+        outcome: dict[str, object] = {}
+
+        def ask() -> None:
+            try:
+                outcome["key"] = ours.get_password(SERVICE, "ideogram")
+            except SecretServiceError as error:
+                outcome["error"] = str(error)
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        prompt = _prompt_window(desktop)
+        desktop.run("xdotool", "windowfocus", "--sync", prompt, timeout=10)
+        if answer == "password":
+            desktop.run("xdotool", "type", "--delay", "5", PASSWORD.decode(), timeout=20)
+        desktop.run("xdotool", "key", "Return" if answer == "password" else "Escape", timeout=10)
+        asking.join(20)
+    # THEN the Completed signal ends the wait: the key, or a plain-words refusal that quotes nothing
+    if answer == "password":
+        assert outcome == {"key": "ideo-key-0123456789"}
+    else:
+        assert outcome == {"error": "The keyring's unlock prompt was dismissed; the keyring stays locked."}
+
+
+def _prompt_window(desktop: VirtualDesktop) -> str:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = desktop.run("xdotool", "search", "--onlyvisible", "--name", "Unlock", check=False, timeout=5)
+        if found.stdout.split():
+            return found.stdout.split()[0].decode()
+        time.sleep(0.1)
+    raise AssertionError("no unlock prompt appeared within 15 s")
