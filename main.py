@@ -66,8 +66,8 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         # A file named with --config/AIIS_CONFIG is never created here: a typo would otherwise become a
         # new file of defaults beside the one meant. The tray says it is missing and runs on defaults.
         write_defaults_if_missing(ctx.config_path)
+    # Its loop thread starts at the first job: asyncio (with ssl) is 9 MiB of an idle tray (core/jobs.py).
     jobs = JobRunner()
-    jobs.start()
     # Built at the first job, not at start: httpx and its TLS context are ~10 MB of an idle tray and
     # ~100 ms of its start, for a client a person may not use for hours (issue 14).
     network = Lazy(_network)

@@ -28,7 +28,7 @@ def start_tray(session: Session, settings: Path, watch: TrayWatch) -> tuple[subp
     watch.arm()
     start = time.perf_counter()
     process = _launch(launch, session.desktop.home / "tray.log")
-    ready = watch.watch(start, ourapp.socket_path(launch.env))
+    ready = watch.watch(start, ourapp.socket_path(launch.env), pid=process.pid)
     return process, ready
 
 

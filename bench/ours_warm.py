@@ -117,7 +117,7 @@ def copy(session: Session, region: tuple[int, int] | None) -> None:
     say(f"  copy {width}x{height}: {offered.cell()} ms to image/png offered, {read.cell()} ms to PNG read")
 
 
-def _one_job(session: Session, server: InstantServer, reap: list[subprocess.Popen[bytes]]) -> bool:
+def _one_job(session: Session, server: InstantServer, reap: list[subprocess.Popen[bytes]], tag: str = "") -> bool:
     seen = session.overlay_run(lambda: _hotkey(session, ourapp.JOB_HOTKEY, reap))
     if seen.painted is None:
         session.cancel()
@@ -140,37 +140,40 @@ def _one_job(session: Session, server: InstantServer, reap: list[subprocess.Pope
         say(f"  job: {error}")
         session.cancel()
         return False
-    total = session.series("job_1024", "ours")
+    total = session.series(f"job_1024{tag}", "ours")
     total.add(ms(sighting.targets))
-    session.series("job_1024_png", "ours").add(ms(sighting.png))
+    session.series(f"job_1024_png{tag}", "ours").add(ms(sighting.png))
     if len(server.served) > before:
         served = server.served[before]
-        session.series("job_before_upload", "ours").add(ms(served.arrived - start))
-        session.series("job_upload", "ours").add(ms(served.body_read - served.arrived))
-        session.series("job_server", "ours").add(ms(served.answered - served.body_read))
-        session.series("job_after_answer", "ours").add(ms(start + sighting.targets - served.answered))
+        session.series(f"job_before_upload{tag}", "ours").add(ms(served.arrived - start))
+        session.series(f"job_upload{tag}", "ours").add(ms(served.body_read - served.arrived))
+        session.series(f"job_server{tag}", "ours").add(ms(served.answered - served.body_read))
+        session.series(f"job_after_answer{tag}", "ours").add(ms(start + sighting.targets - served.answered))
     if sighting.size != (JOB_SIZE, JOB_SIZE):
         say(f"  job: the clipboard held {sighting.size}")
     return True
 
 
-def jobs(session: Session, server: InstantServer, pid: int, count: int) -> None:
-    """``count`` jobs through the loopback provider, each timed; RSS after them all."""
+def jobs(session: Session, server: InstantServer, pid: int, count: int, tag: str = "") -> None:
+    """``count`` jobs through the loopback provider, each timed; RSS after them all.
+
+    ``tag`` ends every row's name: ``_sni`` for the tray with a StatusNotifierItem (bench/ours_sni.py).
+    """
     reap: list[subprocess.Popen[bytes]] = []
     done = 0
-    session.series("rss_before_jobs", "ours", "MB").add(procstat.rss_mb(pid))
+    session.series(f"rss_before_jobs{tag}", "ours", "MB").add(procstat.rss_mb(pid))
     for number in range(count):
-        done += _one_job(session, server, reap)
+        done += _one_job(session, server, reap, tag)
         _reap(reap)
         settle(0.25)
         if number == 0:
             # The first job pays once for what later jobs reuse (provider code, its client, the first
             # prompt bar, toast and thumbnail): read apart, so growth over the jobs can be told from it.
-            session.series("rss_first_job", "ours", "MB").add(procstat.rss_mb(pid))
+            session.series(f"rss_first_job{tag}", "ours", "MB").add(procstat.rss_mb(pid))
     time.sleep(2)
-    session.series("rss_jobs", "ours", "MB").add(procstat.rss_mb(pid))
-    session.series("rss_jobs", "ours", "MB").note = f"after {done} jobs"
-    say(f"  {done} jobs: {session.series('job_1024', 'ours').cell()} ms Enter to result offered")
+    session.series(f"rss_jobs{tag}", "ours", "MB").add(procstat.rss_mb(pid))
+    session.series(f"rss_jobs{tag}", "ours", "MB").note = f"after {done} jobs"
+    say(f"  {done} jobs{tag}: {session.series(f'job_1024{tag}', 'ours').cell()} ms Enter to result offered")
 
 
 def memory(session: Session, pid: int, row: str) -> float:

@@ -2,8 +2,10 @@
 
 Run ``python -m bench.tray_memory`` inside a desktop session (DISPLAY, and a session bus for the
 SNI stage). Each stage adds to the one before, in the order the app starts: Python, Pillow, Tk,
-httpx, then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then
-the keyring's backends and the rest of the app's modules.
+then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then the
+keyring as the tray opens it (``desktop.secrets.system``, and a read, as the menu's key marks do),
+and the rest of the app's modules: that is the idle tray. The last stage, ``first-job``, is what the
+first job adds (asyncio with ssl, httpx and its client), which an idle tray does not load (issue 14).
 RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB; ``--python-heap`` shows instead what
 tracemalloc saw Python itself allocate by each stage (module code and objects) (issue 14).
 """
@@ -19,10 +21,12 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-STAGES_GTK = ("python", "pillow", "tk", "httpx", "pystray-gtk", "keyring", "app-modules")
-STAGES_SNI = ("python", "pillow", "tk", "httpx", "sni", "keyring", "app-modules")
+STAGES_GTK = ("python", "pillow", "tk", "pystray-gtk", "keyring", "app-modules", "first-job")
+STAGES_SNI = ("python", "pillow", "tk", "sni", "keyring", "app-modules", "first-job")
 # What main.py imports for the tray beyond the stages above (overlay, capture, hotkeys, providers).
 APP_MODULES = (
+    "cli.app",
+    "tray.tray_choice",
     "tray.app",
     "overlay.selector",
     "desktop.capture.system",
@@ -72,9 +76,22 @@ def _sni() -> object:
 
 
 def _keyring() -> object:
-    import keyring
+    from desktop.secrets.system import system_backend
 
-    return keyring.get_keyring()  # loads every backend it knows, to rank them
+    backend = system_backend()
+    if backend is not None:
+        backend.get_password("ai-image-studio", "openai")  # what the menu's key marks ask at start
+    return backend
+
+
+def _first_job() -> object:
+    from core.jobs import JobRunner
+    from providers.http import build_http_client
+
+    runner = JobRunner()
+    runner.start()
+    client = build_http_client()
+    return runner, client
 
 
 def _stage(name: str) -> object:
@@ -83,11 +100,11 @@ def _stage(name: str) -> object:
         "python": lambda: None,
         "pillow": _pillow,
         "tk": _tk,
-        "httpx": lambda: importlib.import_module("httpx"),
         "pystray-gtk": _pystray_gtk,
         "sni": _sni,
         "keyring": _keyring,
         "app-modules": lambda: [importlib.import_module(module) for module in APP_MODULES],
+        "first-job": _first_job,
     }
     return build[name]()
 

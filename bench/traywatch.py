@@ -3,6 +3,10 @@
 A tray icon (XEmbed) starts as a top-level window and is reparented by the tray host (trayer)
 into its panel: the root window reports that ReparentNotify. The icon is ready when that window
 is viewable. The single-instance socket's appearance is noted too, as a second, earlier sign.
+
+Only a window of the launched process counts (its ``_NET_WM_PID``, which GDK sets on every top-level
+it makes): the window manager reparents other windows too, and a first run once read a stray
+ReparentNotify as our icon docked after 22 ms (issue 14's bench, 2026-12-01).
 """
 
 from __future__ import annotations
@@ -42,14 +46,24 @@ class TrayWatch:
         except BadWindow:
             return False
 
-    def watch(self, start: float, socket: Path, timeout: float = 20) -> TrayReady:
+    def _pid(self, window: object) -> int | None:
+        try:
+            prop = window.get_full_property(self.conn.intern_atom("_NET_WM_PID"), X.AnyPropertyType)  # type: ignore[attr-defined]
+        except BadWindow:
+            return None
+        return int(prop.value[0]) if prop is not None and len(prop.value) else None
+
+    def watch(self, start: float, socket: Path, timeout: float = 20, pid: int | None = None) -> TrayReady:
+        """``pid``: the launched process, whose window alone counts as the icon (None: any window)."""
         socket_at = docked_at = None
         icon = None
         deadline = start + timeout
         while (now := time.perf_counter()) < deadline:
             while self.conn.pending_events():
                 event = self.conn.next_event()
-                if getattr(event, "type", None) == X.ReparentNotify and event.parent != self.root:
+                if getattr(event, "type", None) != X.ReparentNotify or event.parent == self.root:
+                    continue
+                if pid is None or self._pid(event.window) == pid:
                     icon, docked_at = event.window, now
             if socket_at is None and socket.exists():
                 socket_at = now - start

@@ -11,8 +11,8 @@ from types import FrameType
 from typing import TextIO
 
 from core.config import Config, config_path_is_explicit, load_config, resolve_config_path
-from core.keyring_backend import system_backend
 from core.keys import KeyStore
+from desktop.secrets.system import system_backend
 from providers.base import ProviderInfo
 from providers.registry import provider_catalog
 
@@ -44,7 +44,7 @@ class CliContext:
     @cached_property
     def keys(self) -> KeyStore:
         # The backend is opened on the key store's worker at first use: choosing it talks to D-Bus.
-        return KeyStore(self.catalog, self.env, open_backend=system_backend)
+        return KeyStore(self.catalog, self.env, open_backend=lambda: system_backend(self.env))
 
     def say(self, message: str) -> None:
         """A line for the person on stderr (progress, confirmations); stdout stays for data."""

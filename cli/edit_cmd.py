@@ -10,7 +10,6 @@ stopped by SIGPIPE does in a shell.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import os
@@ -147,6 +146,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     key = ctx.keys.get(info.id)
     keep = config.jobs.keep_unmasked if args.keep_unmasked is None else bool(args.keep_unmasked)
     job = Job(info, mode, settings, request, image.size if image is not None else None, keep)
+    import asyncio  # not at import: the tray imports this module for its parser (core/jobs.py says why)
+
     result = asyncio.run(_run_job(job, key, ProgressPrinter(ctx, info.display_name)))
     for note in result.notes:
         ctx.say(f"Note: {note}")

@@ -10,7 +10,6 @@ so. Providers that publish no list show the models they declare. See docs/adr/01
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from datetime import date
 
@@ -70,6 +69,8 @@ def _fetch(info: ProviderInfo, ctx: CliContext) -> tuple[ModelList, str, bool]:
     except AppError as error:
         return catalog_models(info), f"no key ({error})", False
     try:
+        import asyncio  # not at import: the tray imports this module for its parser (core/jobs.py says why)
+
         return asyncio.run(_ask(info, ctx, key)), "", False
     except (ConnectionFailedError, ProviderTimeoutError) as error:
         log.info("models: %s offline: %s", info.id, error)

@@ -7,6 +7,7 @@ AppError
  ├── ConfigError            the settings file is not valid (names file, line and key)
  ├── KeyStoreError          the OS keyring cannot be used
  │    ├── KeyringTimeoutError   the keyring did not answer in time (locked, or its service hangs)
+ │    ├── SecretServiceError    the Secret Service refused a call, or its unlock prompt was dismissed
  │    └── BadKeyError           a key read from the environment or keyring has characters no key has
  ├── MissingKeyError        a provider needs a key that is not set (says how to set it)
  ├── InputError             the image, selection or clipboard given to us is unusable
@@ -91,6 +92,10 @@ class KeyringTimeoutError(KeyStoreError):
             f"(or log in again), or set {alternative}."
         )
         self.seconds = seconds
+
+
+class SecretServiceError(KeyStoreError):
+    """The Secret Service (over D-Bus) refused a call or its unlock prompt was dismissed (ADR 038)."""
 
 
 class BadKeyError(KeyStoreError):

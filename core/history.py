@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import secrets
+import os
 import shutil
 import stat
 import time
@@ -59,7 +59,9 @@ class History:
             raise HistoryError("A job without a result is not kept in the history.")
         self._make_folder()
         self._remove_leftovers()
-        name = record.when.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(4)
+        name = (
+            record.when.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + os.urandom(4).hex()
+        )  # not secrets: see core/output.py
         temp = self.folder / f".new-{name}"
         try:
             temp.mkdir(mode=FOLDER_MODE)

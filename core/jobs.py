@@ -5,21 +5,27 @@ network. ``submit`` may be called from any thread; events are delivered by calli
 sink on the job thread, and the tray's sink only puts them on its Tk queue. Nothing here touches
 Tk. The input image is held by the ``JobHandle`` only: dropped on success, kept after a failure
 for Retry until the handle is forgotten or discarded.
+
+asyncio is imported, and the thread started, at the first job: importing asyncio imports ``ssl``,
+which maps libssl and libcrypto, +9.1 MiB and 25-100 ms of every tray start for a loop that an idle
+tray never runs (issue 14). The first job builds the HTTPS client anyway, which needs ``ssl`` too.
 """
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import logging
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.errors import AppError, BusyError, CancelledError
 from core.job_events import JobEvent, JobEventSink, JobFailed, JobProgress, JobSpec, JobSucceeded
 from core.models import EditProvider, EditRequest, EditResult, ProgressEvent
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +106,7 @@ class JobHandle:
 
 
 class JobRunner:
-    """Owns the job thread and its loop. Built in ``main.py``; ``start`` and ``stop`` explicitly."""
+    """Owns the job thread and its loop. Built in ``main.py``; started by ``start`` or the first ``submit``."""
 
     def __init__(self, *, max_concurrent: int = 2, clock: Callable[[], float] = time.monotonic) -> None:
         self._max = max(1, max_concurrent)
@@ -110,6 +116,8 @@ class JobRunner:
         self._next_id = 1
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+        self._stopped = False
 
     @property
     def max_concurrent(self) -> int:
@@ -126,8 +134,20 @@ class JobRunner:
             return len(self._active)
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
+        with self._starting:
+            if self._thread is None:
+                self._stopped = False
+                self._start()
+
+    def _start_once(self) -> None:
+        """The first job's start; a stopped runner (the app is quitting) stays stopped."""
+        with self._starting:
+            if self._thread is None and not self._stopped:
+                self._start()
+
+    def _start(self) -> None:
+        import asyncio
+
         loop = asyncio.new_event_loop()
         ready = threading.Event()
 
@@ -144,9 +164,13 @@ class JobRunner:
 
     def stop(self, timeout: float = STOP_GRACE_SECONDS) -> None:
         """Cancel every running job, wait for them to unwind, end the thread. Idempotent."""
+        with self._starting:
+            self._stopped = True
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
+        import asyncio
+
         try:
             asyncio.run_coroutine_threadsafe(_cancel_all(timeout), loop).result(timeout + 1)
         except (concurrent.futures.TimeoutError, RuntimeError):
@@ -163,11 +187,16 @@ class JobRunner:
 
     def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         """Run ``coroutine`` on the job loop and wait for it (e.g. closing the HTTP client)."""
+        import asyncio
+
         loop = self._require_loop()
         return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
 
     def submit(self, spec: JobSpec, on_event: JobEventSink) -> JobHandle:
         """Start ``spec`` now, or raise ``BusyError`` if the limit of running jobs is reached."""
+        import asyncio
+
+        self._start_once()
         loop = self._require_loop()
         with self._lock:
             if len(self._active) >= self._max:
@@ -189,6 +218,8 @@ class JobRunner:
         return self._loop
 
     async def _run(self, handle: JobHandle, on_event: JobEventSink) -> None:
+        import asyncio
+
         outcome: JobSucceeded | JobFailed
         current = [handle.provider]
         try:
@@ -249,10 +280,14 @@ class JobRunner:
 
 async def _resolve_key(key: str | Callable[[], str]) -> str:
     """A lookup may wait for the OS keyring (up to its time limit): on a worker thread, not this loop."""
+    import asyncio
+
     return key if isinstance(key, str) else await asyncio.to_thread(key)
 
 
 async def _cancel_all(grace: float) -> None:
+    import asyncio
+
     current = asyncio.current_task()
     tasks = [task for task in asyncio.all_tasks() if task is not current]
     for task in tasks:

@@ -14,7 +14,6 @@ import errno
 import io
 import os
 import re
-import secrets
 import stat
 import string
 import time
@@ -231,7 +230,9 @@ def _create_temp(folder: Path, mode: int) -> tuple[int, Path]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _attempt in range(TEMP_ATTEMPTS):
-        temp = folder / f".aiis-{secrets.token_hex(8)}.part"
+        # os.urandom is what secrets.token_hex reads; the secrets module would import hmac and with
+        # it OpenSSL's libcrypto, 3.3 MiB of every idle tray (issue 14).
+        temp = folder / f".aiis-{os.urandom(8).hex()}.part"
         try:
             return os.open(temp, flags, mode), temp
         except FileExistsError:

@@ -9,7 +9,6 @@ channel is opened and who becomes primary is per OS: ``single_instance_posix`` a
 from __future__ import annotations
 
 import contextlib
-import hmac
 import logging
 import os
 import socket
@@ -127,7 +126,7 @@ class Primary:
                 conn.sendall(reply_line("refused: the connection comes from another user"))
                 return
             reader = LineReader(conn)
-            if self._token is not None and not hmac.compare_digest(reader.line(TOKEN_LINE_BYTES), self._token):
+            if self._token is not None and not _same_token(reader.line(TOKEN_LINE_BYTES), self._token):
                 log.warning("refused a hand-off without the right token")
                 conn.sendall(reply_line("refused: wrong token"))
                 return
@@ -204,3 +203,11 @@ class Secondary:
                 raise InstanceError(f"Could not hand the request to the running AI Image Studio ({error}).") from None
         if refusal is not None:
             raise InstanceError(f"The running AI Image Studio refused the request: {refusal}")
+
+
+def _same_token(given: bytes, token: bytes) -> bool:
+    # hmac, imported only where a token is used (Windows): it loads OpenSSL's libcrypto through
+    # _hashlib, 3.3 MiB of every idle tray on Linux, where the socket's peer credentials decide (issue 14).
+    import hmac
+
+    return hmac.compare_digest(given, token)

@@ -9,7 +9,6 @@ built-in catalog is shown and the menu says so. See docs/adr/018-live-model-list
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -103,6 +102,8 @@ class ModelLists:
 
     def _ask(self, folder: Path, provider_id: str, settings: ProviderSettings, key: str) -> None:
         """On the worker: ask, keep the answer, tell the Tk thread. Never touches a widget."""
+        import asyncio  # here, not at start: it imports ssl, 9 MiB of an idle tray (core/jobs.py)
+
         from providers.http import build_http_client
 
         async def ask() -> ModelList:

@@ -13,7 +13,7 @@ result is a single Screenshot at scale 1; ``monitors()`` knows the layout only a
 from __future__ import annotations
 
 import logging
-import secrets
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -143,7 +143,7 @@ class PortalCapture:
         from jeepney.low_level import HeaderFields
         from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
-        token = f"aiis_{secrets.token_hex(8)}"
+        token = f"aiis_{os.urandom(8).hex()}"  # not secrets: it loads libcrypto, see core/output.py
         # Subscribed by interface and member, not by path: portals before 0.9 choose their own
         # path and may answer before we could subscribe to it. The path is checked below.
         rule = MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response")

@@ -77,8 +77,12 @@ def test_every_issue_14_target_has_a_row() -> None:
         "copy_800": Target("peer", 0.5),
         "job_1024": Target("below", 60),
         "start_tray": Target("below", 400),
+        "start_sni": Target("below", 400),
         "rss_idle": Target("below", 50),
+        "rss_idle_sni": Target("below", 50),
         "rss_4k": Target("below", 60),
+        "rss_4k_sni": Target("below", 60),
         "rss_jobs": Target("over", 10, "rss_before_jobs"),
+        "rss_jobs_sni": Target("over", 10, "rss_before_jobs_sni"),
         "cpu_idle": Target("at_most", 0),
     }

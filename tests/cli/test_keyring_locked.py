@@ -183,7 +183,9 @@ def test_keyring_libraries_log_no_key_at_debug_level(desktop: VirtualDesktop) ->
     deleted, _ = run_main(env, "-vv", "keys", "delete", "photoroom")
     assert deleted.returncode == 0
     output = "".join(r.stdout + r.stderr for r in (stored, listed, deleted))
-    assert "DEBUG core.keyring_backend: keyring backend Keyring (priority" in output, "debug logging was on"
+    assert "DEBUG desktop.secrets.system: keyring backend SecretServiceKeyring (priority" in output, (
+        "debug logging was on"
+    )
     assert "photoroom" in listed.stdout
     for part in (key, key[3:15], key[-12:]):
         assert part not in output

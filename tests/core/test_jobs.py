@@ -268,3 +268,16 @@ def test_twenty_submits_at_once_from_many_threads_start_exactly_the_limit(runner
     assert len(refused) == 18
     assert runner.active == 2
     open_gate(runner, gate)
+
+
+def test_a_runner_never_started_starts_its_loop_at_the_first_job() -> None:
+    # main.py no longer starts the runner: the idle tray has no job thread and no asyncio (issue 14).
+    runner = JobRunner()
+    assert "aiis-jobs" not in {thread.name for thread in threading.enumerate()}
+    try:
+        inbox = Inbox()
+        runner.submit(spec_for(FakeProvider()), inbox)
+        assert isinstance(inbox.final(), JobSucceeded)
+        assert inbox.threads[-1] == "aiis-jobs"
+    finally:
+        runner.stop()

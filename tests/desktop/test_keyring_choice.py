@@ -1,4 +1,4 @@
-"""core.keyring_backend: on Linux the Secret Service is opened without importing every keyring backend.
+"""desktop.secrets.system: on Linux the Secret Service is opened without keyring, secretstorage or cryptography.
 
 Each case runs in a fresh interpreter, since what matters is which modules an import pulls in.
 """
@@ -18,9 +18,9 @@ from tests.virtual_desktop import VirtualDesktop, virtual_desktop
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, sys
-from core.keyring_backend import system_backend
+from desktop.secrets.system import system_backend
 backend = system_backend()
-heavy = sorted(name for name in ("gi", "keyring.backends.macOS", "keyring.backends.libsecret") if name in sys.modules)
+heavy = sorted(name for name in ("gi", "keyring", "secretstorage", "cryptography") if name in sys.modules)
 print(json.dumps({"backend": type(backend).__module__ + "." + type(backend).__name__ if backend else None,
                   "heavy": heavy}))
 """
@@ -40,9 +40,12 @@ def _probe(env: dict[str, str]) -> dict[str, object]:
     return result
 
 
-def test_the_secret_service_is_opened_without_glib_or_the_macos_probe(keyring_desktop: VirtualDesktop) -> None:
+def test_the_secret_service_is_opened_without_keyring_secretstorage_cryptography_or_glib(
+    keyring_desktop: VirtualDesktop,
+) -> None:
+    # Those were 9.3 MB (cryptography) + GLib of the idle tray (issue 14); ours speaks D-Bus itself.
     result = _probe(dict(keyring_desktop.env))
-    assert result == {"backend": "keyring.backends.SecretService.Keyring", "heavy": []}
+    assert result == {"backend": "desktop.secrets.secret_service.SecretServiceKeyring", "heavy": []}
 
 
 def test_a_session_with_no_keyring_service_has_no_backend(tmp_path: Path) -> None:
