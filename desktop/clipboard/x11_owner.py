@@ -100,8 +100,9 @@ class X11SelectionOwner:
     def offer(self, encode: Callable[[], bytes]) -> None:
         """Take CLIPBOARD now; ``encode()`` runs on a worker, and pasters of image/png wait for it."""
         png: Future[bytes] = Future()
-        self._call(lambda: self._take(png))
+        # The encode starts first: taking the selection is two round trips it need not wait for.
         threading.Thread(target=_run_into, args=(encode, png), name="clipboard-encode", daemon=True).start()
+        self._call(lambda: self._take(png))
         png.add_done_callback(lambda _done: self._wake())
 
     def owns(self) -> bool:
