@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+HANDOVER_TIMEOUT = 5.0
+
 
 class ServedClipboard:
     name = "x11-owner"
@@ -51,7 +53,7 @@ class ServedClipboard:
         self.offer_png(lambda: data)
 
     def offer_png(self, encode: Callable[[], bytes]) -> None:
-        """Own the clipboard now; ``encode()`` makes its PNG on a worker while pasters wait for it."""
+        """Own the clipboard now, then ``encode()`` its PNG; pasters that ask meanwhile wait for it."""
         self._serving().offer(encode)
 
     def owns(self) -> bool:
@@ -73,8 +75,12 @@ class ServedClipboard:
             png = owner.owned_png()
             if png is not None:
                 # xclip takes the selection from us while we still answer, so no paste falls between.
+                # Its parent exits before its forked child owns the selection: wait for that child.
                 self._xclip.write_png(png)
-                log.info("the clipboard's image was handed to xclip, so it outlives the tray")
+                if owner.wait_taken_away(HANDOVER_TIMEOUT):
+                    log.info("the clipboard's image was handed to xclip, so it outlives the tray")
+                else:
+                    log.warning("xclip did not take the clipboard within %.0f s of Quit", HANDOVER_TIMEOUT)
         except ClipboardError as problem:
             log.warning("the copied image could not be handed to xclip at quit (%s)", problem)
         finally:

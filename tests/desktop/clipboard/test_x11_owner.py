@@ -79,8 +79,11 @@ def test_a_paster_asking_during_the_encode_waits_for_it(desktop: VirtualDesktop)
     owner = X11SelectionOwner(desktop.env["DISPLAY"])
     release = threading.Event()
     data = png_of(noise((64, 48)))
+    # The encode runs on the thread that offers (the Tk thread in the tray): here a thread of its own.
+    offering = threading.Thread(target=owner.offer, args=(lambda: data if release.wait(10) else b"",))
     try:
-        owner.offer(lambda: data if release.wait(10) else b"")
+        offering.start()
+        assert wait_until(owner.owns)
         argv = ["xclip", "-selection", "clipboard", "-t", "image/png", "-o"]
         with subprocess.Popen(argv, env=desktop.env, stdout=subprocess.PIPE) as paster:
             # The sign: the paster's request is parked on the owner thread, waiting for the encode.
@@ -90,19 +93,42 @@ def test_a_paster_asking_during_the_encode_waits_for_it(desktop: VirtualDesktop)
         assert out == data
     finally:
         release.set()
+        offering.join(10)
         owner.stop()
 
 
 def test_an_encode_that_never_ends_is_refused_within_the_time_limit(desktop: VirtualDesktop) -> None:
     owner = X11SelectionOwner(desktop.env["DISPLAY"], timeout=0.5)
     release = threading.Event()
+    offering = threading.Thread(target=owner.offer, args=(lambda: b"late" * release.wait(10),))
     try:
-        owner.offer(lambda: b"late" * release.wait(10))
+        offering.start()
+        assert wait_until(owner.owns)
         start = time.monotonic()
         assert desktop.read_clipboard("image/png") in {None, b""}
         assert time.monotonic() - start < 5
     finally:
         release.set()
+        offering.join(10)
+        owner.stop()
+
+
+def test_an_encode_that_fails_is_raised_and_lets_the_clipboard_go(desktop: VirtualDesktop) -> None:
+    desktop.set_clipboard(b"before")
+    assert wait_until(lambda: desktop.read_clipboard("UTF8_STRING") == b"before")
+    owner = X11SelectionOwner(desktop.env["DISPLAY"])
+
+    def failing() -> bytes:
+        raise MemoryError
+
+    try:
+        with pytest.raises(MemoryError):
+            owner.offer(failing)
+        # The selection is let go at once: nobody owns the clipboard, a paster gets nothing.
+        assert wait_until(lambda: not owner.owns())
+        assert desktop.clipboard_targets() == []
+        assert desktop.read_clipboard("image/png") is None
+    finally:
         owner.stop()
 
 
@@ -110,7 +136,8 @@ def test_another_program_taking_the_clipboard_releases_ours(desktop: VirtualDesk
     served.write_png(png_of(noise((16, 16))))
     assert served.owns()
     desktop.set_clipboard(b"copied elsewhere")
-    assert desktop.read_clipboard("UTF8_STRING") == b"copied elsewhere"
+    # xclip's parent exits before its forked child owns the selection: wait for the child.
+    assert wait_until(lambda: desktop.read_clipboard("UTF8_STRING") == b"copied elsewhere")
     assert wait_until(lambda: not served.owns())
 
 
@@ -126,6 +153,7 @@ def test_after_the_tray_quits_the_clipboard_still_pastes(desktop: VirtualDesktop
 
 def test_a_failed_delivery_leaves_the_clipboard_as_it_was(desktop: VirtualDesktop, tmp_path: Path) -> None:
     desktop.set_clipboard(b"what the person had")
+    assert wait_until(lambda: desktop.read_clipboard("UTF8_STRING") == b"what the person had")
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the output folder should be")
     clipboard = system_clipboard(desktop.env, serve=True)
