@@ -19,6 +19,8 @@ from desktop.clipboard.x11_owner import X11SelectionOwner
 from desktop.clipboard.x11_served import ServedClipboard
 from tests.desktop import VirtualDesktop
 
+pytestmark = pytest.mark.desktop
+
 
 def noise(size: tuple[int, int]) -> Image.Image:
     """Pixels that do not compress: a wrong or partial read shows as a different picture."""
