@@ -20,13 +20,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from Xlib import X, Xatom, display, error
-from Xlib.protocol import event, rq
+from Xlib.protocol import rq
 
 from core.errors import ClipboardError
+from desktop.clipboard.x11_selection import Offer, State, Transfer, Waiting, ignore_error, notify, run_into
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,42 +35,6 @@ TIMEOUT = 5.0
 """Seconds for our own thread to answer, for a paster's wait on the encode and for each INCR step."""
 _CHUNK_CAP = 1 << 18
 _REQUEST_HEADER = 64
-
-
-@dataclass
-class _Offer:
-    time: int
-    png: Future[bytes]
-
-
-@dataclass
-class _Waiting:
-    request: rq.Event
-    deadline: float
-
-
-@dataclass
-class _Transfer:
-    """An INCR answer in progress: the requestor deletes the property, we write the next chunk."""
-
-    window: rq.Window
-    prop: int
-    data: bytes
-    deadline: float
-    offset: int = 0
-
-
-@dataclass
-class _State:
-    offer: _Offer | None = None
-    waiting: list[_Waiting] = field(default_factory=list)
-    transfers: dict[tuple[int, int], _Transfer] = field(default_factory=dict)
-    held: list[rq.Event] = field(default_factory=list)
-
-
-def _ignore_error(err: error.XError, request: object) -> None:
-    # A requestor window may vanish while we answer it; that is its business, not a failure of ours.
-    log.debug("X error while answering a paster: %s", err.__class__.__name__)
 
 
 class X11SelectionOwner:
@@ -91,7 +55,7 @@ class X11SelectionOwner:
             conn.intern_atom(name) for name in names
         )
         self._chunk = min(conn.display.info.max_request_length * 4 - _REQUEST_HEADER, _CHUNK_CAP)
-        self._state = _State()
+        self._state = State()
         self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._wake_read, self._wake_write = os.pipe()
         self._stopping = threading.Event()
@@ -108,7 +72,7 @@ class X11SelectionOwner:
         png: Future[bytes] = Future()
         self._call(lambda: self._take(png))
         png.add_done_callback(lambda _done: self._wake())
-        _run_into(encode, png)
+        run_into(encode, png)
         problem = png.exception()
         if problem is not None:
             raise problem
@@ -149,7 +113,7 @@ class X11SelectionOwner:
     def _call(self, work: Callable[[], T]) -> T:
         """``work()`` on the owner thread; its result or its exception here, within the time limit."""
         answer: Future[T] = Future()
-        self._calls.put(lambda: _run_into(work, answer))
+        self._calls.put(lambda: run_into(work, answer))
         self._wake()
         try:
             return answer.result(timeout=self._timeout)
@@ -220,7 +184,7 @@ class X11SelectionOwner:
             raise ClipboardError("Another program kept the clipboard: try copying again.")
         self._drop_offer()
         self._taken_away.clear()
-        self._state.offer = _Offer(stamp, png)
+        self._state.offer = Offer(stamp, png)
 
     def _drop_offer(self) -> None:
         for waiting in self._state.waiting:
@@ -251,13 +215,13 @@ class X11SelectionOwner:
         prop = request.property or request.target  # obsolete clients leave the property out
         if request.target == self._targets:
             targets = [self._targets, self._timestamp, self._png]
-            request.requestor.change_property(prop, Xatom.ATOM, 32, targets, onerror=_ignore_error)
+            request.requestor.change_property(prop, Xatom.ATOM, 32, targets, onerror=ignore_error)
             self._notify(request, prop)
         elif request.target == self._timestamp:
-            request.requestor.change_property(prop, Xatom.INTEGER, 32, [offer.time], onerror=_ignore_error)
+            request.requestor.change_property(prop, Xatom.INTEGER, 32, [offer.time], onerror=ignore_error)
             self._notify(request, prop)
         elif request.target == self._png:
-            self._state.waiting.append(_Waiting(request, time.monotonic() + self._timeout))
+            self._state.waiting.append(Waiting(request, time.monotonic() + self._timeout))
             self._answer_waiting()
         else:
             self._notify(request, X.NONE)
@@ -280,25 +244,25 @@ class X11SelectionOwner:
         prop = request.property or request.target
         requestor = request.requestor
         if len(data) <= self._chunk:
-            requestor.change_property(prop, self._png, 8, data, onerror=_ignore_error)
+            requestor.change_property(prop, self._png, 8, data, onerror=ignore_error)
             self._notify(request, prop)
             return
-        requestor.change_attributes(event_mask=X.PropertyChangeMask, onerror=_ignore_error)
-        requestor.change_property(prop, self._incr, 32, [len(data)], onerror=_ignore_error)
-        self._state.transfers[(requestor.id, prop)] = _Transfer(requestor, prop, data, time.monotonic() + self._timeout)
+        requestor.change_attributes(event_mask=X.PropertyChangeMask, onerror=ignore_error)
+        requestor.change_property(prop, self._incr, 32, [len(data)], onerror=ignore_error)
+        self._state.transfers[(requestor.id, prop)] = Transfer(requestor, prop, data, time.monotonic() + self._timeout)
         self._notify(request, prop)
 
-    def _next_chunk(self, transfer: _Transfer) -> None:
+    def _next_chunk(self, transfer: Transfer) -> None:
         chunk = transfer.data[transfer.offset : transfer.offset + self._chunk]
-        transfer.window.change_property(transfer.prop, self._png, 8, chunk, onerror=_ignore_error)
+        transfer.window.change_property(transfer.prop, self._png, 8, chunk, onerror=ignore_error)
         transfer.offset += len(chunk)
         transfer.deadline = time.monotonic() + self._timeout
         if not chunk:  # the zero-length chunk ends the transfer
             self._end_transfer(transfer)
 
-    def _end_transfer(self, transfer: _Transfer) -> None:
+    def _end_transfer(self, transfer: Transfer) -> None:
         self._state.transfers.pop((transfer.window.id, transfer.prop), None)
-        transfer.window.change_attributes(event_mask=X.NoEventMask, onerror=_ignore_error)
+        transfer.window.change_attributes(event_mask=X.NoEventMask, onerror=ignore_error)
 
     def _expire(self, now: float) -> None:
         for item in [item for item in self._state.waiting if item.deadline <= now]:
@@ -310,18 +274,4 @@ class X11SelectionOwner:
             self._end_transfer(transfer)
 
     def _notify(self, request: rq.Event, prop: int) -> None:
-        answer = event.SelectionNotify(
-            time=request.time,
-            requestor=request.requestor,
-            selection=request.selection,
-            target=request.target,
-            property=prop,
-        )
-        request.requestor.send_event(answer, onerror=_ignore_error)
-
-
-def _run_into(work: Callable[[], T], result: Future[T]) -> None:
-    try:
-        result.set_result(work())
-    except BaseException as problem:
-        result.set_exception(problem)
+        notify(request, prop)
