@@ -72,6 +72,8 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
     # ~100 ms of its start, for a client a person may not use for hours (issue 14).
     network = Lazy(_network)
     capture = Lazy(lambda: system_capture(ctx.env))
+    # The tray serves X11's clipboard from its own thread and hands it to xclip at quit (ADR 039).
+    clipboard = Lazy(lambda: system_clipboard(ctx.env, serve=True))
     parts = AppParts(
         env=ctx.env,
         config_path=ctx.config_path,
@@ -82,7 +84,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
             provider_id, settings, network.get().client, streaming=network.get().streaming
         ),
         capture=capture.get,
-        clipboard=Lazy(lambda: system_clipboard(ctx.env)).get,
+        clipboard=clipboard.get,
         notifier=choose_notifier(ctx.env),
         events=events,
         tray_icon=tray_icon,
@@ -107,6 +109,7 @@ def _run_tray(ctx: CliContext, instance: Primary) -> int:
         jobs.stop()
         parts.notifier.close()
         capture.close()
+        clipboard.close()
         root.destroy()
         events.close()
 

@@ -13,6 +13,11 @@ If a step fails, the new files of step 2 are removed again, the named file keeps
 and the clipboard was not touched or still holds what it held. So a failed delivery leaves the
 clipboard and every file exactly as they were.
 
+When the clipboard is the only destination and no PNG is in hand, a clipboard that can be owned
+before its PNG exists (``DeferredPngClipboard``) is offered the encode instead of its result: the
+person's paste starts at once and waits only for the encode, as Qt's clipboard does (ADR 039). Encoding
+an image already in memory has no bad input to fail on; it runs out of memory at worst.
+
 A PNG the caller already has for an image (the provider's own, checked, for a result delivered
 unchanged: ``EditResult.png_for``) goes out as it is wherever a PNG is wanted, instead of being
 encoded again (issue 14, ADR 036).
@@ -26,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from PIL import Image
 
@@ -39,6 +44,15 @@ log = logging.getLogger(__name__)
 
 class PngClipboard(Protocol):
     def write_png(self, data: bytes) -> None: ...
+
+
+@runtime_checkable
+class DeferredPngClipboard(PngClipboard, Protocol):
+    """A clipboard that can be owned before its PNG exists (the tray's X11 owner, ADR 039)."""
+
+    def offer_png(self, encode: Callable[[], bytes]) -> None:
+        """Own the clipboard now; ``encode()`` makes the PNG that pasters get (they wait for it)."""
+        ...
 
 
 ClipboardSource = Callable[[], PngClipboard | None]
@@ -116,7 +130,13 @@ def deliver(
     first = images[0]
     known = [*encoded[: len(images)], *([None] * (len(images) - len(encoded)))]
     board = _clipboard(clipboard) if destination.copy else None
-    png = (known[0] or encode_image(first, "png")) if board is not None else (known[0] or b"")
+    deferred = (
+        isinstance(board, DeferredPngClipboard)
+        and known[0] is None
+        and destination.folder is None
+        and destination.file is None
+    )
+    png = (known[0] or encode_image(first, "png")) if board is not None and not deferred else (known[0] or b"")
     folder_files = _folder_plan(images, destination, naming, now or datetime.now(), png, known)
     named_data: list[bytes] = []
     if destination.file is not None:
@@ -130,7 +150,9 @@ def deliver(
         in_folder = [write_new_file(data, folder, stem, ext) for data, folder, stem, ext in folder_files]
         created += in_folder
         named = _write_named(destination.file, named_data, created, board, png)
-        if board is not None and destination.file is None:
+        if isinstance(board, DeferredPngClipboard) and deferred:
+            board.offer_png(lambda: encode_image(first, "png"))
+        elif board is not None and destination.file is None:
             board.write_png(png)
     except BaseException:
         _remove(created)

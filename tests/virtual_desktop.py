@@ -52,9 +52,28 @@ class VirtualDesktop:
         Its output goes to DEVNULL: xclip's forked owner keeps pipes open for as long as it serves.
         """
         argv = ["xclip", "-selection", "clipboard", "-i"] + (["-t", target] if target else [])
-        subprocess.run(
-            argv, input=data, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=True
-        )
+        # xclip's parent exits before its forked child has sent SetSelectionOwner (it sits in the
+        # shared Xlib buffer until the child's first flush): wait for the owner to change (ADR 039).
+        from Xlib import display
+
+        conn = display.Display(self.env["DISPLAY"])
+        try:
+            clipboard = conn.intern_atom("CLIPBOARD")
+            before = conn.get_selection_owner(clipboard)
+            subprocess.run(
+                argv,
+                input=data,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+                check=True,
+            )
+            deadline = time.monotonic() + 10
+            while conn.get_selection_owner(clipboard) == before and time.monotonic() < deadline:
+                time.sleep(0.002)
+        finally:
+            conn.close()
 
     def read_clipboard(self, target: str = "image/png") -> bytes | None:
         """The clipboard as ``target``, read by xclip; None when nobody offers it."""

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.delivery import DeferredPngClipboard
+
+__all__ = ["ClipboardImage", "ClipboardMethod", "DeferredPngClipboard"]
+
 
 @dataclass(frozen=True)
 class ClipboardImage:

@@ -7,10 +7,11 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from core.errors import ClipboardError, NoImageError
-from desktop.clipboard.base import ClipboardImage, ClipboardMethod
+from desktop.clipboard.base import ClipboardImage, ClipboardMethod, DeferredPngClipboard
 from desktop.clipboard.macos import MacClipboard
 from desktop.clipboard.windows import WindowsClipboard
 from desktop.clipboard.wlclipboard import WlClipboard
+from desktop.clipboard.x11_served import ServedClipboard
 from desktop.clipboard.xclip import XclipClipboard
 from desktop.methods import Capability, FallbackChain, usable
 
@@ -20,13 +21,15 @@ T = TypeVar("T")
 CLIPBOARD = Capability("clipboard", "AIIS_CLIPBOARD", ClipboardError, "No clipboard method fits this desktop session.")
 
 
-def known_methods(env: Mapping[str, str]) -> list[ClipboardMethod]:
+def known_methods(env: Mapping[str, str], *, serve: bool = False) -> list[ClipboardMethod]:
     """Every method, best first; each one says itself whether it fits this system.
 
     On Wayland, wl-clipboard comes before xclip: xclip reaches Wayland programs only through the
     compositor's XWayland clipboard bridge, so it is the fallback there, not the first choice.
+    ``serve``: a long-lived process (the tray) serves X11's clipboard itself, xclip behind it (ADR 039).
     """
-    return [WindowsClipboard(), MacClipboard(env), WlClipboard(env), XclipClipboard(env)]
+    served: list[ClipboardMethod] = [ServedClipboard(env)] if serve else []
+    return [WindowsClipboard(), MacClipboard(env), WlClipboard(env), *served, XclipClipboard(env)]
 
 
 class FallbackClipboard(FallbackChain[ClipboardMethod]):
@@ -37,6 +40,31 @@ class FallbackClipboard(FallbackChain[ClipboardMethod]):
 
     def write_png(self, data: bytes) -> None:
         self._each(lambda method: method.write_png(data))
+
+    def offer_png(self, encode: Callable[[], bytes]) -> None:
+        """Own the clipboard now and encode after, where the method can (ADR 039); else encode, then write."""
+        made: list[bytes] = []
+
+        def once() -> bytes:
+            if not made:
+                made.append(encode())
+            return made[0]
+
+        def offer(method: ClipboardMethod) -> None:
+            if isinstance(method, DeferredPngClipboard):
+                method.offer_png(once)
+            else:
+                method.write_png(once())
+
+        self._each(offer)
+
+    def retire(self, method: ClipboardMethod) -> None:
+        _close(method)
+
+    def close(self) -> None:
+        """Let each method release what it holds (the tray's own clipboard owner hands over to xclip)."""
+        for method in self._methods:
+            _close(method)
 
     def read_image(self) -> ClipboardImage:
         return self._each(lambda method: method.read_image())
@@ -52,6 +80,12 @@ class FallbackClipboard(FallbackChain[ClipboardMethod]):
                     raise
 
 
-def system_clipboard(env: Mapping[str, str]) -> ClipboardMethod:
-    """The method to use here, or ``ClipboardError`` naming what to install."""
-    return FallbackClipboard(usable(known_methods(env), CLIPBOARD, env), CLIPBOARD)
+def _close(method: ClipboardMethod) -> None:
+    closer = getattr(method, "close", None)
+    if callable(closer):
+        closer()
+
+
+def system_clipboard(env: Mapping[str, str], *, serve: bool = False) -> FallbackClipboard:
+    """The method to use here, or ``ClipboardError`` naming what to install; ``serve``: see ``known_methods``."""
+    return FallbackClipboard(usable(known_methods(env, serve=serve), CLIPBOARD, env), CLIPBOARD)
