@@ -63,6 +63,7 @@ def _parent(args: argparse.Namespace) -> int:
         env = {**ourapp.app_env(desktop, settings), **extra}
         if args.arena_max:
             env["MALLOC_ARENA_MAX"] = str(args.arena_max)
+        env.update(item.split("=", 1) for item in args.env)
         command = [sys.executable, "-m", "bench.tray_job_memory", "--child", "--jobs", str(args.jobs)]
         command += ["--trace"] if args.trace else []
         command += ["--trim-at-marks"] if args.trim_at_marks else []
@@ -75,7 +76,10 @@ def _parent(args: argparse.Namespace) -> int:
             )
         if done.returncode != 0:
             print(log.read_text(encoding="utf-8", errors="replace")[-3000:], file=sys.stderr)
-        print(f"served {len(server.served)} requests; tray {args.tray}, MALLOC_ARENA_MAX={args.arena_max or '-'}")
+        print(
+            f"served {len(server.served)} requests; tray {args.tray}; "
+            f"MALLOC_ARENA_MAX={args.arena_max or '-'} {' '.join(args.env)}"
+        )
         return done.returncode
 
 
@@ -202,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tray", choices=("gtk", "sni"), default="gtk")
     parser.add_argument("--wm", default="openbox")
     parser.add_argument("--arena-max", type=int, default=0, help="MALLOC_ARENA_MAX for the tray (0: glibc's own)")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the tray (e.g. GLIBC_TUNABLES)")
     parser.add_argument("--trim-at-marks", action="store_true", help="malloc_trim at each mark, RSS again after it")
     parser.add_argument("--trace", action="store_true", help="tracemalloc's growth after job 1, by file:line")
     parser.add_argument("--top", type=int, default=12)
