@@ -6,13 +6,17 @@ alone grows 1.4-3 MB. This runs the whole tray (``main.py`` as a person starts i
 bus) and drives N jobs through its own flow on the Tk thread: the real prompt bar (Enter sent to it),
 toast, job runner, OpenAI provider against the bench's instant loopback server, xclip delivery,
 thumbnail and tray icon updates. Only the hotkey and the overlay drag are left out (200 captures
-do not grow it: docs/benchmarks.md). It prints RSS 2 s after jobs 1, 50, 100 and N, with Tk's own
+do not grow it: docs/benchmarks.md). It prints RSS 2 s after jobs 1, 10, 50, 100 and N, split by
+glibc arena, with mallinfo2's in-use and free-but-kept bytes (``bench.malloc_stats``), Tk's own
 counts (``image names``, the root's children, ``after info``) and the process's threads; with
 ``--trace`` the Python allocations that grew after job 1 (tracemalloc, by file:line; tracemalloc
-costs memory itself, so its RSS figures are not the ones to quote).
+costs memory itself, so its RSS figures are not the ones to quote); with ``--trim-at-marks`` RSS
+again after a ``malloc_trim(0)``.
 
-``--arena-max 2`` sets ``MALLOC_ARENA_MAX`` for the tray: if the growth shrinks with it, it is glibc
-keeping freed memory in per-thread arenas, not objects kept alive.
+``--arena-max N`` sets ``MALLOC_ARENA_MAX`` for the tray and ``--env NAME=VALUE`` any other switch
+(``MALLOC_MMAP_THRESHOLD_=262144``): growth that such switches remove is glibc keeping freed memory,
+not objects kept alive. Run it from a checkout of the code to measure (a throwaway worktree of the
+commit before a change, for its "before").
 """
 
 from __future__ import annotations
