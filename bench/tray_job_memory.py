@@ -70,6 +70,7 @@ def _parent(args: argparse.Namespace) -> int:
         env.update(item.split("=", 1) for item in args.env)
         command = [sys.executable, "-m", "bench.tray_job_memory", "--child", "--jobs", str(args.jobs)]
         command += ["--trace"] if args.trace else []
+        command += ["--trace-first"] if args.trace_first else []
         command += ["--trim-at-marks"] if args.trim_at_marks else []
         command += ["--config", str(settings), "--top", str(args.top)]
         log = desktop.home / "tray.log"
@@ -118,6 +119,9 @@ class Driver:
         print(f"{'after':>10s} {'RSS MiB':>8s} {'grown':>7s} " + " ".join(f"{c:>8s}" for c in columns))
         self.before = procstat.rss_mb(os.getpid())
         self.row("before")
+        if self.args.trace_first:
+            tracemalloc.start(8)
+            self.snapshot = tracemalloc.take_snapshot()
         self.root.after(500, self.one)
 
     def one(self) -> None:
@@ -168,6 +172,10 @@ class Driver:
         if self.args.trim_at_marks:
             malloc_stats.trim()
             self.row("trimmed")
+        if self.args.trace_first and self.done == 1:
+            self.print_growth("job 1")
+            tracemalloc.stop()
+            self.snapshot = None
         if self.args.trace and self.done == 1:
             tracemalloc.start(8)
             self.snapshot = tracemalloc.take_snapshot()
@@ -180,12 +188,17 @@ class Driver:
         ms = sorted(t * 1000 for t in self.times[1:]) or [0.0]
         print(f"Enter to job handled (the flow idle again), jobs 2-{self.done}: median {ms[len(ms) // 2]:.1f} ms")
         if self.snapshot is not None:
-            gc.collect()
-            grown = tracemalloc.take_snapshot().compare_to(self.snapshot, "lineno")
-            print(f"Python allocations grown after job 1: {sum(s.size_diff for s in grown) / 1e6:+.2f} MB")
-            for stat in grown[: self.args.top]:
-                print(f"  {stat.size_diff / 1024:+8.1f} KiB {stat.count_diff:+6d} blocks  {stat.traceback[0]}")
+            self.print_growth(f"job 1 to job {self.done}")
         self.app.quit()
+
+    def print_growth(self, span: str) -> None:
+        if self.snapshot is None:
+            return
+        gc.collect()
+        grown = tracemalloc.take_snapshot().compare_to(self.snapshot, "lineno")
+        print(f"Python allocations grown, {span}: {sum(s.size_diff for s in grown) / 1e6:+.2f} MB")
+        for stat in grown[: self.args.top]:
+            print(f"  {stat.size_diff / 1024:+8.1f} KiB {stat.count_diff:+6d} blocks  {stat.traceback[0]}")
 
 
 def _child(args: argparse.Namespace) -> int:
@@ -213,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the tray (e.g. GLIBC_TUNABLES)")
     parser.add_argument("--trim-at-marks", action="store_true", help="malloc_trim at each mark, RSS again after it")
     parser.add_argument("--trace", action="store_true", help="tracemalloc's growth after job 1, by file:line")
+    parser.add_argument("--trace-first", action="store_true", help="tracemalloc's growth over the first job")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--config", help=argparse.SUPPRESS)
