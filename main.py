@@ -134,6 +134,11 @@ def set_process_switches() -> None:
     """Settings that hold for the whole process, made once where it starts (issue 12), each for a reason."""
     from PIL import Image
 
+    from overlay.memory import one_malloc_arena
+
+    # Before any thread allocates: the trim after each job then gives the job thread's buffers back
+    # too (issue 14; overlay.memory says why glibc would keep them).
+    one_malloc_arena()
     # Pillow stores big images in 16 MB blocks; a 4K frame (33 MB) then needs a copy into one
     # contiguous block before Tk can read it: 52-82 ms to make the overlay's photo instead of 20-28 ms.
     # 64 MB blocks hold a 4K frame whole, and glibc gives such large blocks back on free.

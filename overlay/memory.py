@@ -1,4 +1,4 @@
-"""Give the memory of a closed 4K overlay back to the OS.
+"""Give the memory of a closed 4K overlay, or of a finished job, back to the OS.
 
 glibc keeps freed heap pages for reuse, so a long-running tray would stay ~100 MB larger after
 its first 4K capture; ``malloc_trim(0)`` returns them. Elsewhere (Windows, macOS, musl) it is a
@@ -14,10 +14,41 @@ import sys
 
 log = logging.getLogger(__name__)
 
+# mallopt's parameter number for the arena limit in glibc's <malloc.h>.
+M_ARENA_MAX = -8
+
+
+def one_malloc_arena() -> bool:
+    """Every thread allocates from glibc's main arena, the one ``malloc_trim`` shrinks whole.
+
+    Called once at start, before other threads allocate. A thread's own arena (the job runner's:
+    base64 answers, decoded PNGs, pixels) keeps its freed top up to glibc's dynamic trim threshold,
+    8 MB once a 4 MB image has been freed, and ``malloc_trim`` never shrinks a thread arena's top
+    (glibc's ``mtrim`` calls ``systrim`` for the main arena only): 4-9 MB of a tray's growth over
+    200 jobs that the trim after each job could not give back (issue 14, ``bench.tray_job_memory``).
+    Nearly every allocation here happens under the GIL, so one arena adds no contention. False where
+    there is no glibc (the other allocators return large blocks themselves).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        log.debug("mallopt is not available: not glibc")
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(M_ARENA_MAX, 1))
+
 
 def release_memory() -> None:
     """Collect cycles (Tk callbacks hold some) and trim the C heap where glibc allows it."""
     gc.collect()
+    trim_heap()
+
+
+def trim_heap() -> None:
+    """Free heap pages back to the OS (glibc's ``malloc_trim(0)``); a no-op elsewhere."""
     if not sys.platform.startswith("linux"):
         return
     # The soname directly: ctypes.util.find_library runs ldconfig, tens of ms on every close.

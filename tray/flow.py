@@ -26,7 +26,7 @@ from core.planning import NO_PRESET, REMOVE_BACKGROUND_MODE, REMOVE_BACKGROUND_P
 from core.prompt_history import PromptHistory
 from desktop.keyboard.base import KeyboardMethod
 from desktop.notify.base import Notification, NotificationAction
-from overlay.memory import release_memory
+from overlay.memory import release_memory, trim_heap
 from overlay.prompt_bar import PromptBar, PromptBarSpec
 from overlay.toast import ProgressToast
 from tray.events import Event, JobUpdate, NotificationClicked
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR_RETRY_MS = 10 * 60 * 1000
 KEEP_OPEN_TARGETS = 20
+TRIM_AGAIN_MS = 500
 
 
 @dataclass
@@ -242,6 +243,9 @@ class JobFlow:
         # collected later on the job thread would make Tcl abort the process. The trim hands the
         # job's image buffers back to the OS; glibc would keep 55-70 MB of them (docs/faults.md).
         release_memory()
+        # Once more a moment later: the job thread may drop its last references to the answer's
+        # buffers only after this event was handled, and they would wait for the next job's trim.
+        self._root.after(TRIM_AGAIN_MS, trim_heap)
 
     def _succeeded(self, running: Running, event: JobSucceeded, config: Config) -> None:
         plan = running.plan
