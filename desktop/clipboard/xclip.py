@@ -7,10 +7,14 @@ after the app has quit (docs/adr/003-clipboard-through-xclip.md).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from core.errors import ClipboardError, NoImageError
 from desktop.child_env import helper_env
@@ -18,9 +22,14 @@ from desktop.clipboard.base import ClipboardImage
 from desktop.clipboard.handover import hand_to_owner
 from desktop.methods import session_type
 
+if TYPE_CHECKING:
+    from Xlib.display import Display
+
 IMAGE_TARGETS = ("image/png", "image/jpeg", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/webp", "image/tiff")
 TEXT_TARGETS = ("UTF8_STRING", "STRING", "TEXT", "text/plain", "text/plain;charset=utf-8")
 TIMEOUT = 5.0
+OWNER_WAIT = 2.0
+log = logging.getLogger(__name__)
 
 
 class XclipClipboard:
@@ -42,7 +51,18 @@ class XclipClipboard:
         return shutil.which("xclip", path=self._env.get("PATH")) is not None
 
     def write_png(self, data: bytes) -> None:
-        hand_to_owner(["xclip", "-selection", "clipboard", "-t", "image/png", "-i"], data, self._env, "xclip")
+        argv = ["xclip", "-selection", "clipboard", "-t", "image/png", "-i"]
+        watch = _OwnerWatch.open(self._env.get("DISPLAY", ""))
+        if watch is None:
+            hand_to_owner(argv, data, self._env, "xclip")
+            return
+        with watch:
+            hand_to_owner(argv, data, self._env, "xclip")
+            # xclip's parent exits before its forked child has taken the selection, so a paste
+            # right after could still get the previous owner's data (ADR 039): a copy is done when
+            # the owner changed.
+            if not watch.changed_within(OWNER_WAIT):
+                log.warning("xclip exited but did not take the clipboard within %g s", OWNER_WAIT)
 
     def _output(self, target: str) -> subprocess.CompletedProcess[bytes]:
         try:
@@ -74,3 +94,42 @@ class XclipClipboard:
         if any(target in targets for target in TEXT_TARGETS):
             raise NoImageError("The clipboard holds text, not an image: copy an image first.")
         raise NoImageError("The clipboard holds no image in a format we can read (PNG, JPEG, BMP, WebP, TIFF).")
+
+
+class _OwnerWatch:
+    """CLIPBOARD's owner before a copy, on a python-xlib connection of its own, to see it change."""
+
+    def __init__(self, connection: Display) -> None:
+        self._connection = connection
+        self._atom = connection.intern_atom("CLIPBOARD")
+        self._before = connection.get_selection_owner(self._atom)
+
+    @classmethod
+    def open(cls, display_name: str) -> _OwnerWatch | None:
+        """None where it cannot watch (no python-xlib, no display): the copy then goes on unwatched."""
+        try:
+            from Xlib import display, error
+
+            try:
+                return cls(display.Display(display_name))
+            except (error.DisplayError, error.ConnectionClosedError, OSError) as problem:
+                log.debug("cannot watch the clipboard's owner: %s", problem)
+                return None
+        except ImportError:
+            return None
+
+    def changed_within(self, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while self._connection.get_selection_owner(self._atom) == self._before:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    def __enter__(self) -> _OwnerWatch:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._connection.close()

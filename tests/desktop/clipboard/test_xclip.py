@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from Xlib import display
 
 from core.errors import NoImageError
 from desktop.clipboard.xclip import XclipClipboard
@@ -55,3 +56,23 @@ def test_fits_only_with_a_display_and_is_installed_here(desktop: VirtualDesktop)
     assert XclipClipboard(desktop.env).fits_this_system()
     assert XclipClipboard(desktop.env).is_installed()
     assert not XclipClipboard({"PATH": desktop.env["PATH"]}).fits_this_system()
+
+
+def test_each_copy_owns_the_clipboard_when_write_png_returns(desktop: VirtualDesktop) -> None:
+    """xclip's parent exits before its child owns the selection: ``write_png`` returns only once it does.
+
+    Unwatched, a paste right after a copy could reach the previous owner (seen once in eight runs of
+    test_delivery): here the owner is read on an open connection the moment each copy returns.
+    """
+    clipboard = XclipClipboard(desktop.env)
+    conn = display.Display(desktop.display)
+    try:
+        atom = conn.intern_atom("CLIPBOARD")
+        owners = []
+        for n in range(20):
+            before = conn.get_selection_owner(atom)
+            clipboard.write_png(png_bytes((64 + n, 48)))
+            owners.append(conn.get_selection_owner(atom) != before)
+    finally:
+        conn.close()
+    assert owners == [True] * 20
