@@ -87,8 +87,10 @@ class XEmbedIcon:
         images: IconImages,
         post: Callable[[Event], None],
         on_lost: Callable[[], None] | None = None,
+        redock_grace: float = REDOCK_GRACE_SECONDS,
     ) -> None:
         self._display_name = display_name
+        self._grace = redock_grace
         self._images = images
         self._post = post
         self._on_lost = on_lost
@@ -220,13 +222,13 @@ class XEmbedIcon:
         lost_at: float | None = None
         try:
             while not self._stopping:
-                timeout = None if lost_at is None else max(0.0, lost_at + REDOCK_GRACE_SECONDS - time.monotonic())
+                timeout = None if lost_at is None else max(0.0, lost_at + self._grace - time.monotonic())
                 if not conn.pending_events():
                     ready, _, _ = select.select([conn.fileno(), self._wake_r], [], [], timeout)
                     if self._wake_r in ready:
                         os.read(self._wake_r, 64)
                         self._draw()
-                if lost_at is not None and time.monotonic() >= lost_at + REDOCK_GRACE_SECONDS:
+                if lost_at is not None and time.monotonic() >= lost_at + self._grace:
                     self._give_up()
                     return
                 while conn.pending_events() and not self._stopping:
@@ -251,7 +253,7 @@ class XEmbedIcon:
                 self._dock(self._conn.create_resource_object("window", data[2]))
                 return None
         elif kind == X.DestroyNotify and self._manager is not None and xevent.window.id == self._manager.id:
-            log.warning("the XEmbed tray went away; waiting %.0f s for one to start again", REDOCK_GRACE_SECONDS)
+            log.warning("the XEmbed tray went away; waiting %.0f s for one to start again", self._grace)
             self._manager = None
             return time.monotonic() if lost_at is None else lost_at
         elif kind == X.ReparentNotify and xevent.window.id == window.id and xevent.parent.id == self._root_id:

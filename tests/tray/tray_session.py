@@ -49,35 +49,58 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 def tray_desktop(wm: str | None = None) -> Iterator[VirtualDesktop]:
     """The desktop, under the window manager ``wm`` if given (``tests.virtual_desktop.WINDOW_MANAGERS``)."""
     with virtual_desktop(WIDTH, HEIGHT, keyring=True, wm=wm) as desktop:
-        tray_host = subprocess.Popen(
-            [
-                "trayer",
-                "--edge",
-                "top",
-                "--align",
-                "right",
-                "--widthtype",
-                "pixel",
-                "--width",
-                str(TRAY_WIDTH),
-                "--heighttype",
-                "pixel",
-                "--height",
-                str(TRAY_HEIGHT),
-                "--SetDockType",
-                "true",
-                "--transparent",
-                "false",
-            ],
-            env=desktop.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        tray_host = start_trayer(desktop)
         try:
             paint_root(desktop.display, PATTERN)
             yield desktop
         finally:
             _stop(tray_host)
+
+
+def start_trayer(desktop: VirtualDesktop) -> subprocess.Popen[bytes]:
+    """trayer at the top right, returned once it owns the system tray selection (it takes a moment)."""
+    tray_host = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            str(TRAY_WIDTH),
+            "--heighttype",
+            "pixel",
+            "--height",
+            str(TRAY_HEIGHT),
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+        ],
+        env=desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: tray_manager(desktop.display) != 0, 15, "trayer to own _NET_SYSTEM_TRAY_S0")
+    except AssertionError:
+        _stop(tray_host)
+        raise
+    return tray_host
+
+
+def tray_manager(display_name: str) -> int:
+    """The window owning the XEmbed system tray selection of screen 0, or 0 when no tray runs."""
+    from Xlib import X, display
+
+    conn = display.Display(display_name)
+    try:
+        owner = conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0"))
+        return 0 if owner == X.NONE else int(owner.id)
+    finally:
+        conn.close()
 
 
 @dataclass
