@@ -107,7 +107,11 @@ class XEmbedMethod:
     def build(self, images: IconImages, post: Post, on_lost: Callable[[], None]) -> TrayIcon:
         from tray.xembed_icon import XEmbedIcon
 
-        return XEmbedIcon(self._display, images, post, on_lost)
+        icon = XEmbedIcon(self._display, images, post, on_lost)
+        # Docked now, while Tk and the hotkeys are still being built (~0.1 s): the icon is how a
+        # person sees that the app started. A click meanwhile waits in the event queue.
+        icon.start()
+        return icon
 
 
 class PystrayMethod:

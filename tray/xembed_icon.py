@@ -103,13 +103,17 @@ class XEmbedIcon:
         self._argb = False
         self._root_id = 0
         self._asked = 0
+        self._drawn = False
         self._wake_r, self._wake_w = -1, -1
         self._stopping = False
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Dock and start reading; a second call does nothing (``XEmbedMethod.build`` starts it early)."""
         from Xlib import X, display, error
 
+        if self._thread is not None:
+            return
         try:
             conn = display.Display(self._display_name)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as failure:
@@ -317,6 +321,9 @@ class XEmbedIcon:
         window.put_image(gc, 0, 0, width, height, X.ZPixmap, depth, 0, data, onerror=catch)
         gc.free()
         conn.flush()
+        if not self._drawn:
+            self._drawn = True
+            log.info("tray icon drawn in the XEmbed tray at %dx%d", width, height)
 
     def _give_up(self) -> None:
         log.warning("no XEmbed tray came back; the tray icon is no longer shown through it")
