@@ -10,6 +10,7 @@ does when its watcher leaves (docs/adr/040-xembed-tray-icon.md).
 from __future__ import annotations
 
 import threading
+import time
 import tkinter as tk
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -186,3 +187,70 @@ def test_a_right_click_posts_the_menu_request_and_a_left_click_the_default_item(
 def _icon_windows(desktop: VirtualDesktop) -> list[str]:
     found = desktop.run("xdotool", "search", "--onlyvisible", "--class", "^AiisTrayIcon$", check=False)
     return found.stdout.decode().split()
+
+
+class ArgbTray:
+    """A minimal System Tray Protocol 0.3 manager that offers a 32-bit visual and embeds what asks.
+
+    trayer sets no ``_NET_SYSTEM_TRAY_VISUAL``, so this stands in for the compositing trays that do.
+    """
+
+    def __init__(self, display_name: str) -> None:
+        from Xlib import X, Xatom, display
+
+        self.conn = display.Display(display_name)
+        screen = self.conn.screen()
+        visual = next(depth.visuals[0].visual_id for depth in screen.allowed_depths if depth.depth == ARGB)
+        self.panel = screen.root.create_window(0, 0, 64, 64, 0, X.CopyFromParent, override_redirect=True)
+        self.panel.change_property(self.conn.intern_atom("_NET_SYSTEM_TRAY_VISUAL"), Xatom.VISUALID, 32, [visual])
+        self.panel.map()
+        self.panel.set_selection_owner(self.conn.intern_atom("_NET_SYSTEM_TRAY_S0"), X.CurrentTime)
+        self.opcode = self.conn.intern_atom("_NET_SYSTEM_TRAY_OPCODE")
+        self.conn.sync()
+
+    def embed_next(self, timeout: float = 10) -> int:
+        """Wait for a dock request, embed that window at 32x32, and return its id."""
+        from Xlib import X
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            while self.conn.pending_events():
+                event = self.conn.next_event()
+                if event.type == X.ClientMessage and event.client_type == self.opcode:
+                    icon = self.conn.create_resource_object("window", event.data[1][2])
+                    icon.reparent(self.panel, 0, 0)
+                    icon.configure(width=32, height=32)
+                    icon.map()
+                    self.conn.sync()
+                    return int(icon.id)
+            time.sleep(0.02)
+        raise AssertionError("no dock request came")
+
+    def pixels(self, window_id: int) -> tuple[int, bytes]:
+        from Xlib import X
+
+        window = self.conn.create_resource_object("window", window_id)
+        image = window.get_image(0, 0, 32, 32, X.ZPixmap, 0xFFFFFFFF)
+        return int(window.get_geometry().depth), bytes(image.data)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+ARGB = 32
+
+
+def test_a_tray_offering_an_argb_visual_gets_a_32_bit_icon_with_premultiplied_alpha(desktop: VirtualDesktop) -> None:
+    tray = ArgbTray(desktop.display)
+    icon = XEmbedIcon(desktop.display, IconImages(), lambda _event: None)
+    try:
+        icon.start()
+        window = tray.embed_next()
+        want = window_pixels(IconImages()["idle"], (32, 32), None, LSB)
+        wait_for(lambda: tray.pixels(window) == (ARGB, want), 10, "the premultiplied idle picture")
+        icon.show_state("error")
+        want = window_pixels(IconImages()["error"], (32, 32), None, LSB)
+        wait_for(lambda: tray.pixels(window) == (ARGB, want), 10, "the premultiplied error picture")
+    finally:
+        icon.stop()
+        tray.close()
