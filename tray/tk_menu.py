@@ -45,11 +45,17 @@ class TrayPopup:
     def popup(self, x: int, y: int, items: tuple[MenuItem, ...]) -> None:
         self.close()
         self.menu = self.build(items)
+        try:
+            self.menu.tk_popup(x, y)
+            # Tk hands key events only to a window of an app that has the focus, and a tray app has
+            # none: without this the global grab takes the keys and drops them (arrows, Enter, Esc).
+            self.menu.focus_force()
+        except tk.TclError as error:
+            # "grab failed": another program holds the pointer or keyboard (its own menu is open).
+            log.warning("the tray menu could not be shown: %s", error)
+            self.close()
+            return
         log.info("tray menu shown at %d,%d", x, y)
-        self.menu.tk_popup(x, y)
-        # Tk hands key events only to a window of the app that has the focus, and a tray app has none:
-        # without this the global grab takes the keys and drops them (arrows, Enter and Esc do nothing).
-        self.menu.focus_force()
 
     def build(self, items: tuple[MenuItem, ...]) -> tk.Menu:
         if self._bold is None:

@@ -254,3 +254,26 @@ def test_a_tray_offering_an_argb_visual_gets_a_32_bit_icon_with_premultiplied_al
     finally:
         icon.stop()
         tray.close()
+
+
+def test_a_menu_that_cannot_grab_is_told_in_the_log_not_raised(
+    root: tk.Tk,  # noqa: F811 - the fixture
+    desktop: VirtualDesktop,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from Xlib import X, display
+
+    # GIVEN another program holding the pointer and keyboard (its own menu is open)
+    other = display.Display(desktop.display)
+    window = other.screen().root
+    assert window.grab_pointer(False, X.ButtonPressMask, X.GrabModeAsync, X.GrabModeAsync, 0, 0, X.CurrentTime) == 0
+    assert window.grab_keyboard(False, X.GrabModeAsync, X.GrabModeAsync, X.CurrentTime) == 0
+    other.sync()
+    try:
+        popup = TrayPopup(root, lambda _event: None)
+        # WHEN a right click asks for the menu: THEN no exception, a plain line, and no menu left up
+        popup.popup(10, 10, build_menu(state()))
+        assert popup.menu is None
+        assert "the tray menu could not be shown" in caplog.text
+    finally:
+        other.close()
