@@ -327,6 +327,7 @@ class TrayApp:
         if self._watch is not None:
             self._watch.close()
         self.parts.tray_icon.stop()
+        self.models.close()
         self.root.quit()
 
 
