@@ -91,7 +91,7 @@ class XEmbedMethod:
         return sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and bool(self._display)
 
     def is_installed(self) -> bool:
-        from tray.xembed_icon import manager_present
+        from tray.xembed_window import manager_present
 
         if importlib.util.find_spec("Xlib") is None:
             return False

@@ -9,6 +9,7 @@ the root window, and we dock again. The tray sizes our window (ConfigureNotify);
 state's picture into it, over the tray's own background (ParentRelative) or, when the tray offers
 an ARGB visual (``_NET_SYSTEM_TRAY_VISUAL``), with real alpha.
 
+The requests themselves are in ``tray.xembed_window``, the pixels in ``tray.xembed_pixels``.
 One python-xlib connection of our own, read by one thread that waits in ``select`` on it and a
 wake-up pipe (as ``desktop.hotkeys.x11_grab`` does): 0 CPU ticks idle. python-xlib raises errors
 per request on its own connection, where libX11's error handler is per process and Tk's ends it
@@ -30,11 +31,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from core.errors import TrayIconError
+from tray import xembed_window
 from tray.events import Event, MenuCommand, TrayMenuRequested
 from tray.icon import IconImages, State
 from tray.menu import MenuItem
 from tray.tray_icon import TITLES
-from tray.xembed_pixels import pixel_format_problem, window_pixels
+from tray.xembed_pixels import pixel_format_problem
 
 if TYPE_CHECKING:
     from Xlib.display import Display
@@ -42,16 +44,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REQUEST_DOCK = 0  # the spec's SYSTEM_TRAY_REQUEST_DOCK opcode
-XEMBED_MAPPED = 1
 REDOCK_GRACE_SECONDS = 10.0
 STOP_JOIN_SECONDS = 2.0
-WM_NAME = "AI Image Studio tray icon"
-# The app's name, as GTK's icon had it; a class of its own: "Ai-image-studio" names the Tk windows.
-WM_CLASS = ("ai-image-studio", "AiisTrayIcon")
 LEFT, RIGHT = 1, 3
-ARGB_DEPTH = 32
-ICON_SIDE = 24  # what we ask for first; then a square as tall as the tray made us (see _configured)
 
 
 def default_command(items: tuple[MenuItem, ...]) -> MenuCommand | None:
@@ -60,22 +55,6 @@ def default_command(items: tuple[MenuItem, ...]) -> MenuCommand | None:
         if item.default and item.enabled and item.action and not item.children:
             return MenuCommand(item.action, item.value)
     return None
-
-
-def manager_present(display_name: str) -> bool:
-    """Whether an XEmbed tray owns ``_NET_SYSTEM_TRAY_S<screen>`` on ``display_name`` now."""
-    from Xlib import X, display, error
-
-    try:
-        conn = display.Display(display_name)
-    except (error.DisplayError, error.ConnectionClosedError, OSError) as failure:
-        log.info("the X display could not be asked for an XEmbed tray: %s", failure)
-        return False
-    try:
-        atom = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
-        return bool(conn.get_selection_owner(atom) != X.NONE)
-    finally:
-        conn.close()
 
 
 class XEmbedIcon:
@@ -119,103 +98,31 @@ class XEmbedIcon:
         except (error.DisplayError, error.ConnectionClosedError, OSError) as failure:
             raise TrayIconError(f"The X display cannot be reached for the tray icon ({failure}).") from None
         self._conn = conn
-        self._selection = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
-        self._atoms = {
-            name: conn.intern_atom(name)
-            for name in ("MANAGER", "_NET_SYSTEM_TRAY_OPCODE", "_NET_SYSTEM_TRAY_VISUAL", "_XEMBED_INFO")
-        }
+        self._selection = xembed_window.selection_atom(conn)
+        self._atoms = {name: conn.intern_atom(name) for name in xembed_window.ATOM_NAMES}
         root = conn.screen().root
         self._root_id = root.id
         problem = pixel_format_problem(conn.display.info, conn.screen().root_depth)
-        if problem:
+        manager = conn.get_selection_owner(self._selection)
+        if problem or manager == X.NONE:
             conn.close()
             self._conn = None
-            raise TrayIconError(problem)
+            raise TrayIconError(problem or "No XEmbed system tray is running on this screen.")
         # MANAGER is sent to the root with StructureNotifyMask (the spec, "Locating the system tray").
         root.change_attributes(event_mask=X.StructureNotifyMask)
-        manager = conn.get_selection_owner(self._selection)
-        if manager == X.NONE:
-            conn.close()
-            self._conn = None
-            raise TrayIconError("No XEmbed system tray is running on this screen.")
-        self._window = self._create_window(manager)
+        self._window, self._argb = xembed_window.create_icon_window(conn, manager, self._atoms)
+        self._asked = xembed_window.ICON_SIDE
         self._dock(manager)
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._read, name="aiis-xembed", daemon=True)
         self._thread.start()
 
-    def _create_window(self, manager: Any) -> Window:  # noqa: ANN401 - a python-xlib Window
-        from Xlib import X, Xatom
-
-        conn = self._conn
-        assert conn is not None  # noqa: S101 - start opened it
-        screen = conn.screen()
-        visual, depth = self._tray_visual(manager)
-        extra: dict[str, Any] = {"background_pixmap": X.ParentRelative}
-        if depth == ARGB_DEPTH:
-            # The tray composites us: our own colormap, and a transparent background and border.
-            colormap = screen.root.create_colormap(visual, X.AllocNone)
-            extra = {"background_pixel": 0, "border_pixel": 0, "colormap": colormap}
-        self._argb = depth == ARGB_DEPTH
-        window = screen.root.create_window(
-            0,
-            0,
-            24,
-            24,
-            0,
-            depth if self._argb else X.CopyFromParent,
-            X.InputOutput,
-            visual if self._argb else X.CopyFromParent,
-            event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask | X.ButtonReleaseMask,
-            **extra,
-        )
-        self._ask_side(window, ICON_SIDE)
-        window.set_wm_name(WM_NAME)
-        window.set_wm_class(*WM_CLASS)
-        window.change_property(self._atoms["_XEMBED_INFO"], self._atoms["_XEMBED_INFO"], 32, [0, XEMBED_MAPPED])
-        window.change_property(Xatom.WM_NAME, Xatom.STRING, 8, WM_NAME.encode())
-        return window
-
-    def _tray_visual(self, manager: Any) -> tuple[int, int]:  # noqa: ANN401 - a python-xlib Window
-        """The visual the tray asks for and its depth, or (0, 0) for the default one."""
-        from Xlib import X, error
-
-        conn = self._conn
-        assert conn is not None  # noqa: S101
-        try:
-            reply = manager.get_full_property(self._atoms["_NET_SYSTEM_TRAY_VISUAL"], X.AnyPropertyType)
-        except error.XError:
-            return 0, 0
-        if reply is None or not reply.value:
-            return 0, 0
-        wanted = int(reply.value[0])
-        for depth in conn.screen().allowed_depths:
-            if any(visual.visual_id == wanted for visual in depth.visuals):
-                return wanted, int(depth.depth)
-        return 0, 0
-
     def _dock(self, manager: Any) -> None:  # noqa: ANN401 - a python-xlib Window
-        from Xlib import X, error
-        from Xlib.protocol import event
-
         conn, window = self._conn, self._window
         assert conn is not None  # noqa: S101 - start opened it
         assert window is not None  # noqa: S101 - and created it
         self._manager = manager
-        catch = error.CatchError()
-        # Its DestroyNotify says the tray is gone (it may already be: then the request fails, caught).
-        manager.change_attributes(event_mask=X.StructureNotifyMask, onerror=catch)
-        message = event.ClientMessage(
-            window=manager,
-            client_type=self._atoms["_NET_SYSTEM_TRAY_OPCODE"],
-            data=(32, [X.CurrentTime, REQUEST_DOCK, window.id, 0, 0]),
-        )
-        manager.send_event(message, event_mask=X.NoEventMask, onerror=catch)
-        conn.sync()
-        if catch.get_error() is not None:
-            log.info("tray icon: the XEmbed tray went away while we docked: %s", catch.get_error())
-            return
-        log.info("tray icon: asked the XEmbed tray (window 0x%x) to dock it", manager.id)
+        xembed_window.send_dock(conn, manager, window, self._atoms["_NET_SYSTEM_TRAY_OPCODE"])
 
     def _read(self) -> None:
         """Events until ``stop``; blocks in ``select`` between them (no polling)."""
@@ -275,20 +182,12 @@ class XEmbedIcon:
         if (width, height) == self._size:
             return
         self._size = (width, height)
-        # GTK-based trays (trayer's GtkSocket) size an icon from its WM_NORMAL_HINTS minimum and
-        # watch that property: asking for a square as long as the tray's cross side fills the slot.
+        # A square as long as the tray's cross side fills the slot (trayer gave 1x38 without hints).
         side = max(width, height)
         if side != self._asked:
-            self._ask_side(window, side)
+            self._asked = side
+            xembed_window.ask_side(window, side)
         self._draw()
-
-    def _ask_side(self, window: Window, side: int) -> None:
-        from Xlib import Xutil
-
-        self._asked = side
-        window.set_wm_normal_hints(
-            flags=Xutil.PMinSize | Xutil.PBaseSize, min_width=side, min_height=side, base_width=side, base_height=side
-        )
 
     def _clicked(self, button: int, x: int, y: int) -> None:
         # On the release: the press's implicit pointer grab is ours until then, and Tk's menu must grab.
@@ -300,30 +199,13 @@ class XEmbedIcon:
             self._post(TrayMenuRequested(x, y))
 
     def _draw(self) -> None:
-        from Xlib import X, error
-
         conn, window = self._conn, self._window
         if conn is None or window is None or self._manager is None or min(self._size) <= 0:
             return
-        width, height = self._size
-        catch = error.CatchError()
-        background = None
-        if not self._argb:
-            window.clear_area(0, 0, width, height, onerror=catch)
-            try:
-                background = window.get_image(0, 0, width, height, X.ZPixmap, 0xFFFFFFFF).data
-            except error.XError as failure:  # unmapped or not yet viewable: the next Expose draws
-                log.debug("tray icon: background not readable yet: %s", failure)
-                return
-        data = window_pixels(self._images[self._state], self._size, background, conn.display.info)
-        depth = ARGB_DEPTH if self._argb else conn.screen().root_depth
-        gc = window.create_gc()
-        window.put_image(gc, 0, 0, width, height, X.ZPixmap, depth, 0, data, onerror=catch)
-        gc.free()
-        conn.flush()
-        if not self._drawn:
+        drawn = xembed_window.draw(conn, window, self._images[self._state], self._size, self._argb)
+        if drawn and not self._drawn:
             self._drawn = True
-            log.info("tray icon drawn in the XEmbed tray at %dx%d", width, height)
+            log.info("tray icon drawn in the XEmbed tray at %dx%d", *self._size)
 
     def _give_up(self) -> None:
         log.warning("no XEmbed tray came back; the tray icon is no longer shown through it")

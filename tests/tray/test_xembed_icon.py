@@ -29,8 +29,9 @@ from tray.icon import IconImages
 from tray.menu import SEPARATOR, MenuItem, build_menu
 from tray.tk_menu import HOTKEY_GAP, TrayPopup
 from tray.tray_choice import ChosenTray
-from tray.xembed_icon import XEmbedIcon, default_command, manager_present
+from tray.xembed_icon import XEmbedIcon, default_command
 from tray.xembed_pixels import icon_canvas, window_pixels
+from tray.xembed_window import manager_present
 
 pytestmark = pytest.mark.desktop
 
