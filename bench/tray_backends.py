@@ -1,10 +1,12 @@
 """The tray app's idle cost with each tray icon backend: RSS, idle CPU, and start to icon shown.
 
 ``python -m bench.tray_backends [--runs N] [--idle S]`` starts ``main.py`` on a private desktop
-(Xvfb, D-Bus, keyring, trayer: tests/tray/tray_session.py) twice per run: once with no SNI watcher
-(pystray's gtk backend, docked into trayer by XEmbed) and once with the test's watcher+host on the
-bus (our StatusNotifierItem). Start to shown is launch to the icon's window reparented into trayer
-(gtk) or to ``RegisterStatusNotifierItem`` reaching the watcher (sni). Issue 14.
+(Xvfb, D-Bus, keyring, trayer: tests/tray/tray_session.py) three times per run: pinned to pystray's
+gtk backend (``AIIS_TRAY=gtk``, Gtk.StatusIcon docked into trayer by XEmbed), with no SNI watcher
+(our own XEmbed icon, ``xembed``: what trayer gets by default, ADR 040), and with the test's
+watcher+host on the bus (our StatusNotifierItem, ``sni``). Start to shown is launch to the icon's
+window reparented into trayer and viewable (gtk, xembed) or to ``RegisterStatusNotifierItem``
+reaching the watcher (sni). Issue 14.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tests.tray.tray_session import PYTHON, REPO, tray_desktop, wait_for, write_
 from tests.virtual_desktop import VirtualDesktop
 
 
-def _launch(desktop: VirtualDesktop, folder: Path) -> tuple[subprocess.Popen[bytes], Path]:
+def _launch(desktop: VirtualDesktop, folder: Path, backend: str) -> tuple[subprocess.Popen[bytes], Path]:
     config = write_config(folder, "http://127.0.0.1:9/v1")
     (folder / "run").mkdir(mode=0o700, exist_ok=True)
     env = {
@@ -36,6 +38,8 @@ def _launch(desktop: VirtualDesktop, folder: Path) -> tuple[subprocess.Popen[byt
         "XDG_STATE_HOME": str(folder / "state"),
         "PYSTRAY_BACKEND": "gtk",
         "OPENAI_API_KEY": "sk-bench-not-a-real-key",
+        # gtk must be pinned: with trayer on the screen our own XEmbed icon comes before it.
+        **({"AIIS_TRAY": "gtk"} if backend == "gtk" else {}),
     }
     log = folder / "app.log"
     with log.open("wb") as sink:
@@ -71,7 +75,7 @@ def _measure(
     maps: bool,
 ) -> tuple[float, float, int]:
     start = time.perf_counter()
-    process, log = _launch(desktop, folder)
+    process, log = _launch(desktop, folder, backend)
     try:
         if host is not None:
             host.registered(timeout=30)
@@ -117,10 +121,10 @@ def main() -> int:
     args = parser.parse_args()
     with tray_desktop() as desktop:
         for run in range(args.runs):
-            for backend in ("gtk", "sni"):
+            for backend in ("gtk", "xembed", "sni"):
                 shown, rss, ticks = measure(desktop, backend, args.idle, maps=args.maps)
                 print(
-                    f"run {run + 1} {backend:4s}: shown {shown * 1000:6.0f} ms  RSS {rss:6.1f} MiB  "
+                    f"run {run + 1} {backend:6s}: shown {shown * 1000:6.0f} ms  RSS {rss:6.1f} MiB  "
                     f"idle {ticks} ticks in {args.idle:.0f} s"
                 )
     return 0

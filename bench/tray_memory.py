@@ -2,10 +2,11 @@
 
 Run ``python -m bench.tray_memory`` inside a desktop session (DISPLAY, and a session bus for the
 SNI stage). Each stage adds to the one before, in the order the app starts: Python, Pillow, Tk,
-then either pystray's GTK backend or our StatusNotifierItem code (``--tray gtk|sni``), then the
-keyring as the tray opens it (``desktop.secrets.system``, and a read, as the menu's key marks do),
-and the rest of the app's modules: that is the idle tray. The last stage, ``first-job``, is what the
-first job adds (asyncio with ssl, httpx and its client), which an idle tray does not load (issue 14).
+then pystray's GTK backend, our StatusNotifierItem code or our XEmbed icon with its Tk menu
+(``--tray gtk|sni|xembed``), then the keyring as the tray opens it (``desktop.secrets.system``, and a
+read, as the menu's key marks do), and the rest of the app's modules: that is the idle tray. The last
+stage, ``first-job``, is what the first job adds (asyncio with ssl, httpx and its client), which an idle
+tray does not load (issue 14).
 RSS is ``Rss`` from ``/proc/self/smaps_rollup``, in MiB; ``--python-heap`` shows instead what
 tracemalloc saw Python itself allocate by each stage (module code and objects) (issue 14).
 """
@@ -20,9 +21,14 @@ import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tkinter
 
 STAGES_GTK = ("python", "pillow", "tk", "pystray-gtk", "keyring", "app-modules", "first-job")
 STAGES_SNI = ("python", "pillow", "tk", "sni", "keyring", "app-modules", "first-job")
+STAGES_XEMBED = ("python", "pillow", "tk", "xembed", "keyring", "app-modules", "first-job")
 # What main.py imports for the tray beyond the stages above (overlay, capture, hotkeys, providers).
 APP_MODULES = (
     "cli.app",
@@ -75,6 +81,26 @@ def _sni() -> object:
     return importlib.import_module("tray.sni_icon"), importlib.import_module("jeepney.io.threading")
 
 
+def _xembed() -> object:
+    # What XEmbedIcon.start maps on top of the module: python-xlib and one connection of its own,
+    # and the Tk popup menu built once (the hotkeys import python-xlib anyway).
+    from Xlib import display
+
+    from tray.menu import MenuItem
+    from tray.tk_menu import TrayPopup
+
+    connection = display.Display()
+    connection.screen()
+    root = tk_root()
+    return connection, TrayPopup(root, lambda _event: None).build((MenuItem("Quit", "quit"),))
+
+
+def tk_root() -> tkinter.Misc:
+    import tkinter  # here: importing it maps Tcl and Tk, which is the tk stage's cost
+
+    return tkinter._default_root or tkinter.Tk()  # type: ignore[attr-defined]
+
+
 def _keyring() -> object:
     from desktop.secrets.system import system_backend
 
@@ -102,6 +128,7 @@ def _stage(name: str) -> object:
         "tk": _tk,
         "pystray-gtk": _pystray_gtk,
         "sni": _sni,
+        "xembed": _xembed,
         "keyring": _keyring,
         "app-modules": lambda: [importlib.import_module(module) for module in APP_MODULES],
         "first-job": _first_job,
@@ -123,11 +150,11 @@ def measure(stages: tuple[str, ...], python_heap: bool = False) -> list[tuple[st
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tray", choices=("gtk", "sni"), default="gtk")
+    parser.add_argument("--tray", choices=("gtk", "sni", "xembed"), default="gtk")
     parser.add_argument("--python-heap", action="store_true", help="tracemalloc's Python allocations, not RSS")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    stages = STAGES_GTK if args.tray == "gtk" else STAGES_SNI
+    stages = {"gtk": STAGES_GTK, "sni": STAGES_SNI, "xembed": STAGES_XEMBED}[args.tray]
     if not args.child:
         # A fresh interpreter, so nothing this script imported itself is counted.
         command = [sys.executable, "-m", "bench.tray_memory", "--tray", args.tray, "--child"]

@@ -35,6 +35,7 @@ from tray.events import (
     Problem,
     QuitRequested,
     SettingsChanged,
+    TrayMenuRequested,
     ViewerRequested,
 )
 from tray.flow import JobFlow
@@ -44,6 +45,7 @@ from tray.model_menu import ModelLists
 from tray.painted import for_selection
 from tray.parts import AppParts
 from tray.settings_watch import SettingsWatch
+from tray.tk_menu import TrayPopup
 from tray.ui_actions import MenuActions
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class TrayApp:
         self.flow = JobFlow(root, parts, self.history, parts.events.post, self.refresh)
         self.selector = parts.make_selector(root)
         self.actions = MenuActions(self)
+        self.tray_popup = TrayPopup(root, parts.events.post)
         self.models = ModelLists(parts.models_dir, parts.events.post)
         self._selecting = False
         self._watch: SettingsWatch | None = None
@@ -120,6 +123,9 @@ class TrayApp:
             self.capture(event)
         elif isinstance(event, MenuCommand):
             self.actions.run(event)
+        elif isinstance(event, TrayMenuRequested):
+            # Our XEmbed icon leaves the menu to us; it is the menu the icon was last given.
+            self.tray_popup.popup(event.x, event.y, menu.build_menu(self.menu_state()))
         elif isinstance(event, NotificationClicked):
             self._notification_clicked(event)
         elif isinstance(event, Problem):
@@ -324,6 +330,7 @@ class TrayApp:
         if self._watch is not None:
             self._watch.close()
         self.parts.tray_icon.stop()
+        self.models.close()
         self.root.quit()
 
 

@@ -48,6 +48,14 @@ class MenuCommand:
 
 
 @dataclass(frozen=True)
+class TrayMenuRequested:
+    """A right click on our XEmbed tray icon at root ``x, y``: the Tk thread pops the menu up there."""
+
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
 class JobUpdate:
     """Progress or the end of a job, as the job runner reported it on its loop thread."""
 
@@ -94,6 +102,7 @@ class ViewerRequested:
 Event = (
     CaptureRequested
     | MenuCommand
+    | TrayMenuRequested
     | JobUpdate
     | NotificationClicked
     | Problem

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,9 @@ from tray.menu import MenuItem
 log = logging.getLogger(__name__)
 
 CHOOSE = "model"
+# At quit, how long to wait for a running ask: building its HTTP client loads the CA bundle
+# (~0.1 s inside OpenSSL), and a thread inside OpenSSL while the process exits crashes it.
+QUIT_JOIN_SECONDS = 1.0
 REFRESHED = "models_refreshed"
 SEPARATOR = "\t"
 
@@ -65,6 +69,7 @@ class ModelLists:
         self.folder = folder
         self.post = post
         self._asked: set[str] = set()
+        self._workers: list[threading.Thread] = []
 
     def items(self, info: ProviderInfo, settings: ProviderSettings) -> tuple[MenuItem, ...]:
         folder = self.folder
@@ -98,7 +103,20 @@ class ModelLists:
             target=self._ask, args=(self.folder, info.id, settings, key), name=f"models-{info.id}", daemon=True
         )
         worker.start()
+        self._workers.append(worker)
         return True
+
+    def close(self, timeout: float = QUIT_JOIN_SECONDS) -> None:
+        """Give running asks a moment before the process exits.
+
+        Quitting right after start, while a worker built its HTTP client, ended in SIGSEGV: exit's
+        OPENSSL_cleanup freed what the worker's ``load_verify_locations`` was reading (gdb, core).
+        Workers stay daemons, so a slow provider still cannot hold the quit up for longer.
+        """
+        deadline = time.monotonic() + timeout
+        for worker in self._workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        self._workers = [worker for worker in self._workers if worker.is_alive()]
 
     def _ask(self, folder: Path, provider_id: str, settings: ProviderSettings, key: str) -> None:
         """On the worker: ask, keep the answer, tell the Tk thread. Never touches a widget."""

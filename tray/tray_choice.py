@@ -1,11 +1,13 @@
-"""Which tray icon this session gets: a StatusNotifierItem when a watcher is on the bus, else pystray's.
+"""Which tray icon this session gets: ours (SNI or XEmbed) where the session hosts one, else pystray's.
 
-The method rule of ``desktop.methods``: ``sni`` (our jeepney item, no GTK: issue 14) when
-org.kde.StatusNotifierWatcher has an owner on the session bus, else ``gtk`` (pystray as today:
-AppIndicator or Gtk.StatusIcon, whichever it finds) and ``xembed`` (pystray's gtk backend, for
-XEmbed-only trays such as trayer). ``AIIS_TRAY=sni|gtk|xembed`` pins one; the choice and its
-reason are in the log. ``ChosenTray`` starts the first that works and moves to the next when the
-SNI watcher leaves the bus, showing the last state and menu again (docs/adr/035-sni-tray-icon.md).
+The method rule of ``desktop.methods``, best first: ``sni`` (our jeepney item, no GTK: issue 14)
+when org.kde.StatusNotifierWatcher has an owner on the session bus; ``xembed`` (our own XEmbed
+icon, no GTK: ADR 040) when an XEmbed tray owns ``_NET_SYSTEM_TRAY_S<screen>``; ``gtk`` (pystray:
+AppIndicator or Gtk.StatusIcon, whichever it finds, and the system's tray on Windows and macOS);
+``gtk-statusicon`` (pystray's gtk backend forced to Gtk.StatusIcon: what ``xembed`` meant before
+ADR 040). ``AIIS_TRAY=<name>`` pins one; the choice and its reason are in the log. ``ChosenTray``
+starts the first that works and moves to the next when its host leaves (the SNI watcher, or the
+XEmbed tray for good), showing the last state and menu again (docs/adr/035-sni-tray-icon.md).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Protocol
 
 from core.errors import TrayIconError
 from desktop.methods import Capability, usable
-from tray.events import MenuCommand
+from tray.events import Event
 from tray.icon import IconImages
 from tray.menu import MenuItem
 from tray.parts import TrayIcon
@@ -34,7 +36,8 @@ TRAY = Capability(
     error=TrayIconError,
     no_fit="No tray icon can be shown here: start the app inside a desktop session (DISPLAY or WAYLAND_DISPLAY set).",
 )
-Post = Callable[[MenuCommand], None]
+# A menu choice (MenuCommand), or our XEmbed icon's right click (TrayMenuRequested).
+Post = Callable[[Event], None]
 
 
 class TrayMethod(Protocol):
@@ -77,6 +80,40 @@ class SniMethod:
         return SniIcon(self._address, images, post, on_lost)
 
 
+class XEmbedMethod:
+    name = "xembed"
+    install_hint = "An XEmbed system tray (trayer, stalonetray, i3bar, polybar, xfce4-panel) shows it."
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._display = env.get("DISPLAY", "")
+
+    def fits_this_system(self) -> bool:
+        return sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and bool(self._display)
+
+    def is_installed(self) -> bool:
+        from tray.xembed_window import manager_present
+
+        if importlib.util.find_spec("Xlib") is None:
+            return False
+        present = manager_present(self._display)
+        log.info(
+            "tray: %s",
+            "an XEmbed system tray is on the screen, so the icon can be our own XEmbed icon (no GTK)"
+            if present
+            else "no XEmbed system tray on the screen: not our XEmbed icon",
+        )
+        return present
+
+    def build(self, images: IconImages, post: Post, on_lost: Callable[[], None]) -> TrayIcon:
+        from tray.xembed_icon import XEmbedIcon
+
+        icon = XEmbedIcon(self._display, images, post, on_lost)
+        # Docked now, while Tk and the hotkeys are still being built (~0.1 s): the icon is how a
+        # person sees that the app started. A click meanwhile waits in the event queue.
+        icon.start()
+        return icon
+
+
 class PystrayMethod:
     """pystray; ``backend`` pins its backend (``gtk`` is Gtk.StatusIcon, an XEmbed icon).
 
@@ -109,7 +146,12 @@ class PystrayMethod:
 
 
 def known_methods(env: Mapping[str, str], icon_folder: Path | None) -> list[TrayMethod]:
-    return [SniMethod(env), PystrayMethod("gtk", icon_folder), PystrayMethod("xembed", icon_folder, backend="gtk")]
+    return [
+        SniMethod(env),
+        XEmbedMethod(env),
+        PystrayMethod("gtk", icon_folder),
+        PystrayMethod("gtk-statusicon", icon_folder, backend="gtk"),
+    ]
 
 
 def choose_tray_icon(env: Mapping[str, str], images: IconImages, post: Post, icon_folder: Path | None) -> ChosenTray:

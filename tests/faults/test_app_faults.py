@@ -29,9 +29,11 @@ from tests.tray.openai_stand_in import EditChecks, HangingServer
 from tests.tray.tray_session import (
     PATTERN,
     PYTHON,
+    QUIT_KEYS,
     REPO,
     TrayProcess,
     descendants,
+    open_tray_menu,
     running_tray,
     tray_desktop,
     wait_for,
@@ -218,11 +220,8 @@ def test_quit_from_the_menu_during_a_job_ends_the_request_and_leaves_nothing(des
         select_and_prompt(tray)
         assert server.received.wait(10)
         children = descendants(tray.process.pid)
-        gtk_windows = len(gtk_side(tray))
-        # The icon sits at the right end of the tray host (trayer, top right); right click: the menu.
-        tray.xdotool("mousemove", str(desktop.width - 12), "20", "click", "3")
-        wait_for(lambda: len(gtk_side(tray)) > gtk_windows, 10, "the tray menu")
-        tray.xdotool("key", "Up", "Return")  # in a GTK menu, Up from nothing selected is the last item: Quit
+        open_tray_menu(tray)
+        tray.xdotool("key", *QUIT_KEYS)
         exit_code = tray.process.wait(15)
         assert server.closed_by_client.wait(10), "quitting must close the running request"
         nothing_delivered(tray, b"before quit")
@@ -231,12 +230,6 @@ def test_quit_from_the_menu_during_a_job_ends_the_request_and_leaves_nothing(des
     assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
     assert not (tray.folder / "run" / "ai-image-studio" / "tray.sock").exists()
     assert listing(tray.folder / "tmp") == {}
-
-
-def gtk_side(tray: TrayProcess) -> list[str]:
-    """Visible windows of the app's GTK side: the tray icon, and its menu when open."""
-    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Main.py$", check=False)
-    return result.stdout.decode().split()
 
 
 def start_again(tray: TrayProcess) -> TrayProcess:

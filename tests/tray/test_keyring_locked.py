@@ -35,6 +35,7 @@ from providers.registry import create_provider, provider_catalog
 from tests.desktop.capture.screens import paint_root
 from tests.locked_keyring import locked_gnome_keyring, silent_bus, silent_secret_service
 from tests.tray.test_app import SETTINGS, NoHotkeys, Recorder
+from tests.tray.test_e2e_sni import in_trayer
 from tests.tray.tray_session import HEIGHT, PATTERN, TRAY_HEIGHT, TRAY_WIDTH, WIDTH, running_tray, wait_for
 from tests.virtual_desktop import VirtualDesktop, _stop
 from tray.app import TrayApp
@@ -237,8 +238,7 @@ def test_the_real_tray_with_a_locked_keyring_starts_in_normal_time_opens_the_ove
         running_after = time.monotonic() - began
         tray.wait_log("hotkeys through")
         # THEN the icon docks, the hotkey opens the overlay, and the menu says the key is unknown
-        icons = tray.folder / "run" / "ai-image-studio" / "icons"
-        wait_for(lambda: any(icons.glob("tray-icon-*.png")), 10, "the tray icon")
+        wait_for(lambda: in_trayer(tray.desktop), 10, "the tray icon docked in trayer")
         tray.xdotool("key", "ctrl+shift+e")
         wait_for(lambda: overlay_visible(tray.desktop), 10, "the selector overlay")
         tray.xdotool("key", "Escape")

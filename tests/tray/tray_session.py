@@ -49,35 +49,58 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 def tray_desktop(wm: str | None = None) -> Iterator[VirtualDesktop]:
     """The desktop, under the window manager ``wm`` if given (``tests.virtual_desktop.WINDOW_MANAGERS``)."""
     with virtual_desktop(WIDTH, HEIGHT, keyring=True, wm=wm) as desktop:
-        tray_host = subprocess.Popen(
-            [
-                "trayer",
-                "--edge",
-                "top",
-                "--align",
-                "right",
-                "--widthtype",
-                "pixel",
-                "--width",
-                str(TRAY_WIDTH),
-                "--heighttype",
-                "pixel",
-                "--height",
-                str(TRAY_HEIGHT),
-                "--SetDockType",
-                "true",
-                "--transparent",
-                "false",
-            ],
-            env=desktop.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        tray_host = start_trayer(desktop)
         try:
             paint_root(desktop.display, PATTERN)
             yield desktop
         finally:
             _stop(tray_host)
+
+
+def start_trayer(desktop: VirtualDesktop) -> subprocess.Popen[bytes]:
+    """trayer at the top right, returned once it owns the system tray selection (it takes a moment)."""
+    tray_host = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            str(TRAY_WIDTH),
+            "--heighttype",
+            "pixel",
+            "--height",
+            str(TRAY_HEIGHT),
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+        ],
+        env=desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: tray_manager(desktop.display) != 0, 15, "trayer to own _NET_SYSTEM_TRAY_S0")
+    except AssertionError:
+        _stop(tray_host)
+        raise
+    return tray_host
+
+
+def tray_manager(display_name: str) -> int:
+    """The window owning the XEmbed system tray selection of screen 0, or 0 when no tray runs."""
+    from Xlib import X, display
+
+    conn = display.Display(display_name)
+    try:
+        owner = conn.get_selection_owner(conn.intern_atom("_NET_SYSTEM_TRAY_S0"))
+        return 0 if owner == X.NONE else int(owner.id)
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -176,6 +199,23 @@ class TrayProcess:
             raise
 
 
+def tray_menu_open(tray: TrayProcess) -> bool:
+    """The tray icon's Tk popup menu is up (our XEmbed icon's menu, tray/tk_menu.py)."""
+    result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "^Menu$", check=False)
+    return bool(result.stdout.strip())
+
+
+def open_tray_menu(tray: TrayProcess) -> None:
+    """Right click on the icon at the right end of trayer (top right), and wait for its menu."""
+    tray.wait_log("tray icon shown through xembed")
+    tray.xdotool("mousemove", str(tray.desktop.width - 12), "20", "click", "3")
+    wait_for(lambda: tray_menu_open(tray), 10, "the tray menu")
+
+
+# In the Tk menu the first Up marks the first row, the second wraps round to the last: Quit.
+QUIT_KEYS = ("Up", "Up", "Return")
+
+
 def overlay_shown(tray: TrayProcess) -> bool:
     result = tray.desktop.run("xdotool", "search", "--onlyvisible", "--class", "ai-image-studio", check=False)
     return bool(result.stdout.strip())
@@ -239,8 +279,12 @@ def running_tray(
     extra_config: str = "",
     photoroom_url: str = "",
     restyle_fields: str = "",
+    tray_method: str = "",
 ) -> Iterator[TrayProcess]:
-    """``main.py`` with its own HOME, TMPDIR and runtime folder, so leftovers are visible."""
+    """``main.py`` with its own HOME, TMPDIR and runtime folder, so leftovers are visible.
+
+    ``tray_method`` pins the tray icon (``AIIS_TRAY``); unpinned, trayer gets our XEmbed icon.
+    """
     folder = Path(tempfile.mkdtemp(prefix="aiis-tray-"))
     (folder / "tmp").mkdir()
     (folder / "run").mkdir(mode=0o700)
@@ -257,6 +301,7 @@ def running_tray(
         "PYSTRAY_BACKEND": "gtk",
         "OPENAI_API_KEY": KEY,
         "PHOTOROOM_API_KEY": PHOTOROOM_KEY,
+        **({"AIIS_TRAY": tray_method} if tray_method else {}),
     }
     log_file = folder / "app.log"
     with log_file.open("wb") as sink:
