@@ -157,11 +157,28 @@ def _start_keyring(desktop: BenchDesktop) -> None:
 
 
 def start_trayer(desktop: BenchDesktop) -> subprocess.Popen[bytes]:
-    """An XEmbed tray host, so "tray ready" means what a person sees: our icon docked in a panel."""
-    return desktop.spawn(
+    """An XEmbed tray host, so "tray ready" means what a person sees: our icon docked in a panel.
+
+    Returned once trayer owns _NET_SYSTEM_TRAY_S0: an app started before that finds no XEmbed tray
+    and picks another method (pystray's GTK), and the bench would measure the wrong icon.
+    """
+    process = desktop.spawn(
         "trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "200",
         "--heighttype", "pixel", "--height", "40", "--SetDockType", "true", "--transparent", "false",
     )  # fmt: skip
+    from Xlib import X, display
+
+    conn = display.Display(desktop.display)
+    try:
+        atom = conn.intern_atom("_NET_SYSTEM_TRAY_S0")
+        deadline = time.monotonic() + 15
+        while conn.get_selection_owner(atom) == X.NONE:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("trayer did not take the system tray selection within 15 s")
+            time.sleep(0.01)
+    finally:
+        conn.close()
+    return process
 
 
 @contextlib.contextmanager

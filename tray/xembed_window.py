@@ -10,6 +10,7 @@ connection alone (docs/adr/040-xembed-tray-icon.md).
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
@@ -29,7 +30,7 @@ ICON_SIDE = 24  # asked for first; then a square as long as the side the tray gi
 WM_NAME = "AI Image Studio tray icon"
 # The app's name, as GTK's icon had it; a class of its own: "Ai-image-studio" names the Tk windows.
 WM_CLASS = ("ai-image-studio", "AiisTrayIcon")
-ATOM_NAMES = ("MANAGER", "_NET_SYSTEM_TRAY_OPCODE", "_NET_SYSTEM_TRAY_VISUAL", "_XEMBED_INFO")
+ATOM_NAMES = ("MANAGER", "_NET_SYSTEM_TRAY_OPCODE", "_NET_SYSTEM_TRAY_VISUAL", "_XEMBED_INFO", "_NET_WM_PID")
 
 
 def selection_atom(conn: Display) -> int:
@@ -98,6 +99,8 @@ def create_icon_window(conn: Display, manager: Any, atoms: dict[str, int]) -> tu
     window.set_wm_class(*WM_CLASS)
     window.change_property(atoms["_XEMBED_INFO"], atoms["_XEMBED_INFO"], 32, [0, XEMBED_MAPPED])
     window.change_property(Xatom.WM_NAME, Xatom.STRING, 8, WM_NAME.encode())
+    # Which process the icon is (EWMH), as GDK sets it: task managers, xprop and the bench's dock watch read it.
+    window.change_property(atoms["_NET_WM_PID"], Xatom.CARDINAL, 32, [os.getpid()])
     return window, argb
 
 
