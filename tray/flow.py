@@ -84,7 +84,7 @@ class JobFlow:
         self.recorder = HistoryRecorder(parts.history_dir)
         self.spending = Spending(parts.catalog)
         self.delivery = ResultDelivery(
-            parts, self.notices, lambda: self.results, self.recorder, self.spending, self.tell_failure
+            root, parts, self.notices, lambda: self.results, self.recorder, self.spending, self.tell_failure
         )
         self.results = ResultViews(root, self._deliver_chosen, keyboard)
         self._spec = functools.partial(job_spec, parts)
@@ -136,8 +136,9 @@ class JobFlow:
 
         def send(prompt: str) -> None:
             self.prompt_bar = None
-            self.history.add(prompt)
             self.start(config, plan, crop, anchor, prompt, painted.mask, on_screen=on_screen, markup=painted.markup)
+            # After the job is on its way: the history file is written with an fsync (issue 14).
+            self.history.add(prompt)
 
         def cancel() -> None:
             self.prompt_bar = None
@@ -205,11 +206,10 @@ class JobFlow:
                 self.last_failed = False
         else:
             self._job_failed(running, event)
-        self._on_change()
-        # Collect the finished job's garbage here, on the Tk thread: a cycle holding a Tk object
-        # collected later on the job thread would make Tcl abort the process. The trim hands the
-        # job's image buffers back to the OS; glibc would keep 55-70 MB of them (docs/faults.md).
-        release_memory()
+        # Busy -> idle and the trim follow the delivery (ADR 037); collected on the Tk thread (a Tk object freed
+        # on the job thread makes Tcl abort), trimmed as glibc would keep 55-70 MB of buffers (docs/faults.md).
+        self.delivery.after_delivery(self._on_change)
+        self.delivery.after_delivery(release_memory)
 
     def choose_delivery(self, config: Config, naming: Naming) -> None:
         """How the viewer's Enter delivers from now on (a job's own settings, or a history entry's)."""
@@ -283,6 +283,7 @@ class JobFlow:
         if self.prompt_bar is not None:
             self.prompt_bar.cancel()
         self.refiner.close_all()
+        self.delivery.close()
         self.results.close()
         self.recorder.close()
         for running in self._running.values():

@@ -1,14 +1,17 @@
 """A finished job's result delivered: to the clipboard or a file first, then what the tray keeps of it.
 
 ``succeeded`` is a job's success path on the Tk thread: the provider's images made into what is
-delivered (``tray.results.finished``), delivered, the success notice, then the bookkeeping (what the
-job cost, the thumbnail and the viewer's last result, the opt-in history). ``deliver_chosen`` is the
-viewer's Enter: the variant it showed, delivered as the job's result was.
+delivered (``tray.results.finished``), delivered, the success notice. The bookkeeping (what the job
+cost, the thumbnail and the viewer's last result, the opt-in history) waits for Tk's next idle
+moment, so nothing but the delivery stands between the answer and the result on the clipboard or
+in its file (issue 14, ADR 037); ``after_delivery`` queues more such work behind it, in order.
+``deliver_chosen`` is the viewer's Enter: the variant it showed, delivered as the job's result was.
 """
 
 from __future__ import annotations
 
 import logging
+import tkinter as tk
 from collections.abc import Callable
 
 from PIL import Image
@@ -33,6 +36,7 @@ class ResultDelivery:
 
     def __init__(
         self,
+        root: tk.Misc,
         parts: AppParts,
         notices: Notices,
         views: Callable[[], ResultViews],
@@ -40,6 +44,7 @@ class ResultDelivery:
         spending: Spending,
         tell_failure: Callable[[str], None],
     ) -> None:
+        self._root = root
         self._parts = parts
         self._notices = notices
         self._views = views
@@ -48,6 +53,7 @@ class ResultDelivery:
         self._tell_failure = tell_failure
         # How the viewer's Enter delivers, and the job's answer (its own PNGs, ADR 036), if from a job.
         self._chosen: tuple[Config, Naming, EditResult | None] | None = None
+        self._waiting: set[str] = set()
 
     def succeeded(self, event: JobSucceeded, job: JobContext, original: Image.Image, region: Rect | None) -> bool:
         """Deliver a job's result and keep it for the viewer; False (and told) when delivery failed."""
@@ -68,12 +74,32 @@ class ResultDelivery:
             return False
         self._notices.tell_success(delivery, event.provider, event.elapsed, config.output.folder)
         self._chosen = (config, naming_for(plan), event.result)
-        cost = self._spending.settle(config, plan, original.size, event.result)
-        self._views().show(LastResult(original, images, region, job, cost))
-        self._recorder.record(
-            config, plan, job.prompt, original, job.mask, images, model=event.result.model, cost_text=cost
-        )
+
+        def keep() -> None:
+            cost = self._spending.settle(config, plan, original.size, event.result)
+            self._views().show(LastResult(original, images, region, job, cost))
+            self._recorder.record(
+                config, plan, job.prompt, original, job.mask, images, model=event.result.model, cost_text=cost
+            )
+
+        self.after_delivery(keep)
         return True
+
+    def after_delivery(self, work: Callable[[], None]) -> None:
+        """Run ``work`` on the Tk thread once it is idle: after the delivery, and after work queued before."""
+
+        def run() -> None:
+            self._waiting.discard(after_id)
+            work()
+
+        after_id = self._root.after_idle(run)
+        self._waiting.add(after_id)
+
+    def close(self) -> None:
+        """Drop work still waiting: nothing is shown or kept for a tray that is closing."""
+        for after_id in self._waiting:
+            self._root.after_cancel(after_id)
+        self._waiting.clear()
 
     def choose(self, config: Config, naming: Naming) -> None:
         """How the viewer's Enter delivers from now on (a job's own settings, or a history entry's)."""
