@@ -5,7 +5,9 @@ desktop-like screen, a UI screenshot of flat areas and text, a photo-heavy scree
 1024x1024 and at 1920x1080, this times Pillow's PNG at zlib levels 0-9 and lossless WebP (OpenAI and
 most providers take it), and models the upload at ``--rate-mbit`` (bytes * 8 / rate). Encode times
 are the best of ``--runs``. Issue 14 asks for the level that is fastest on a 10 Mbit/s uplink over
-all of them together: ``providers.fitting.UPLOAD_PNG_LEVEL`` is it.
+all of them together: ``providers.fitting.UPLOAD_PNG_LEVEL`` is it. The summary also models a 1 Gbit/s
+link, a provider on the LAN or on this computer (an OpenAI-compatible server): there the encode is
+most of the cost, and the level fastest there is ``providers.uplink.LOCAL_PNG_LEVEL`` (ADR 037).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from PIL import Image, ImageDraw
 from bench import pattern
 
 RATE_MBIT = 10.0
+# Link classes the summary compares (providers.uplink picks a level per class): the internet
+# uplink of issue 14, and a gigabit LAN, which also bounds loopback from below.
+LINKS = (("internet", 10.0), ("LAN/loopback", 1000.0))
 ENCODINGS = (*(f"png{level}" for level in range(10)), "webp-m0", "webp-m4")
 SIZES = ((1024, 1024), (1920, 1080))
 
@@ -102,14 +107,18 @@ def encode(image: Image.Image, encoding: str) -> bytes:
     return buffer.getvalue()
 
 
-def measure(image: Image.Image, encoding: str, runs: int) -> Measured:
-    """The best of ``runs``: on a shared machine the least time is the encoder's, the rest is waiting."""
-    times, data = [], b""
+def measure(image: Image.Image, encodings: Sequence[str], runs: int) -> list[Measured]:
+    """The best of ``runs`` for each encoding, taken in turn: on a shared machine the least time is the
+    encoder's, the rest is waiting, and a busy spell then slows every encoding alike, not the few it hit."""
+    best = dict.fromkeys(encodings, float("inf"))
+    sizes = dict.fromkeys(encodings, 0)
     for _ in range(runs):
-        start = time.perf_counter()
-        data = encode(image, encoding)
-        times.append((time.perf_counter() - start) * 1000)
-    return Measured(encoding, len(data), min(times))
+        for encoding in encodings:
+            start = time.perf_counter()
+            data = encode(image, encoding)
+            best[encoding] = min(best[encoding], (time.perf_counter() - start) * 1000)
+            sizes[encoding] = len(data)
+    return [Measured(encoding, sizes[encoding], best[encoding]) for encoding in encodings]
 
 
 def table(name: str, measured: Sequence[Measured], rate_mbit: float) -> str:
@@ -128,6 +137,20 @@ def table(name: str, measured: Sequence[Measured], rate_mbit: float) -> str:
     return "\n".join(lines)
 
 
+def summary(every: Sequence[Sequence[Measured]], rate_mbit: float) -> str:
+    """Every encoding's encode, upload and total ms over all pictures together at ``rate_mbit``."""
+    lines = [
+        f"All {len(every)} pictures together, ms at {rate_mbit:g} Mbit/s (encode + upload):",
+        "| Encoding | Encode ms | Upload ms | Total ms |",
+        "|---|---|---|---|",
+    ]
+    for index, encoding in enumerate(ENCODINGS):
+        encode_ms = sum(measured[index].encode_ms for measured in every)
+        upload_ms = sum(measured[index].upload_ms(rate_mbit) for measured in every)
+        lines.append(f"| {encoding} | {encode_ms:.0f} | {upload_ms:.0f} | {encode_ms + upload_ms:.0f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.upload", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate-mbit", type=float, default=RATE_MBIT, help="uplink in Mbit/s (default 10)")
@@ -136,16 +159,13 @@ def main(argv: list[str]) -> int:
     every: list[list[Measured]] = []
     for width, height in SIZES:
         for name, image in pictures(width, height).items():
-            measured = [measure(image, encoding, args.runs) for encoding in ENCODINGS]
+            measured = measure(image, ENCODINGS, args.runs)
             every.append(measured)
             print(table(f"{name} {width}x{height}", measured, args.rate_mbit), end="\n\n", flush=True)
-    print(f"All {len(every)} pictures together, ms at {args.rate_mbit:g} Mbit/s (encode + upload):")
-    print("| Encoding | Encode ms | Upload ms | Total ms |\n|---|---|---|---|")
-    for index, encoding in enumerate(ENCODINGS):
-        encode_ms = sum(measured[index].encode_ms for measured in every)
-        upload_ms = sum(measured[index].upload_ms(args.rate_mbit) for measured in every)
-        print(f"| {encoding} | {encode_ms:.0f} | {upload_ms:.0f} | {encode_ms + upload_ms:.0f} |")
-    print(f"fastest PNG level over all: {fastest_png_level(every, args.rate_mbit)}")
+    for rate in sorted({args.rate_mbit, *(rate for _, rate in LINKS)}):
+        print(summary(every, rate), end="\n\n")
+    for link, rate in LINKS:
+        print(f"fastest PNG level over all, {link} ({rate:g} Mbit/s): {fastest_png_level(every, rate)}")
     return 0
 
 

@@ -113,7 +113,7 @@ def scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
     return max(1, math.floor(size[0] * scale)), max(1, math.floor(size[1] * scale))
 
 
-def encode(image: Image.Image, fmt: str) -> bytes:
+def encode(image: Image.Image, fmt: str, level: int = UPLOAD_PNG_LEVEL) -> bytes:
     buffer = io.BytesIO()
     if fmt == "JPEG":
         flat = image if image.mode in {"RGB", "L"} else flatten(image)
@@ -125,7 +125,7 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     if fmt == "WEBP":
         ready.save(buffer, "WEBP", lossless=True)
     else:
-        ready.save(buffer, "PNG", compress_level=UPLOAD_PNG_LEVEL)
+        ready.save(buffer, "PNG", compress_level=level)
     return buffer.getvalue()
 
 
@@ -137,16 +137,23 @@ def flatten(image: Image.Image) -> Image.Image:
     return background
 
 
-def fit_image(image: Image.Image, limits: InputLimits, provider: str) -> Fitted:
-    """Encode ``image`` the way ``limits`` allow, downscaling only as far as needed."""
+def fit_image(image: Image.Image, limits: InputLimits, provider: str, *, level: int = UPLOAD_PNG_LEVEL) -> Fitted:
+    """Encode ``image`` the way ``limits`` allow, downscaling only as far as needed.
+
+    ``level``: the PNG zlib level (``providers.uplink.png_level``). A faster level's bigger file
+    over ``max_bytes`` is encoded again at ``UPLOAD_PNG_LEVEL`` before any pixel is given up.
+    """
     fmt = choose_format(image, limits.formats)
     scale = limit_scale(image.size, limits)
+    levels = (level,) if fmt != "PNG" or level >= UPLOAD_PNG_LEVEL else (level, UPLOAD_PNG_LEVEL)
     for _pass in range(MAX_SHRINK_PASSES):
         size = scaled_size(image.size, scale)
         resized = image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
-        data = encode(resized, fmt)
-        if len(data) <= limits.max_bytes:
-            return Fitted(data, fmt, size, size[0] / image.size[0])
+        for each in levels:
+            data = encode(resized, fmt, each)
+            if len(data) <= limits.max_bytes:
+                return Fitted(data, fmt, size, size[0] / image.size[0])
+        levels = levels[-1:]
         scale *= math.sqrt(limits.max_bytes / len(data)) * BYTES_MARGIN
     raise InputError(
         f"The image cannot be made small enough for {provider} (at most {limits.max_bytes // (1024 * 1024)} MB). "
