@@ -7,7 +7,8 @@ most providers take it), and models the upload at ``--rate-mbit`` (bytes * 8 / r
 are the best of ``--runs``. Issue 14 asks for the level that is fastest on a 10 Mbit/s uplink over
 all of them together: ``providers.fitting.UPLOAD_PNG_LEVEL`` is it. The summary also models a 1 Gbit/s
 link, a provider on the LAN or on this computer (an OpenAI-compatible server): there the encode is
-most of the cost, and the level fastest there is ``providers.uplink.LOCAL_PNG_LEVEL`` (ADR 037).
+most of the cost, and the PNG fastest there (``pngN-none``: rows not filtered, ``providers.fast_png``)
+is ``providers.uplink.LOCAL_PNG`` (ADR 037).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from bench import pattern
+from providers.fast_png import encode_unfiltered
 
 RATE_MBIT = 10.0
 # Link classes the summary compares (providers.uplink picks a level per class): the internet
 # uplink of issue 14, and a gigabit LAN, which also bounds loopback from below.
 LINKS = (("internet", 10.0), ("LAN/loopback", 1000.0))
-ENCODINGS = (*(f"png{level}" for level in range(10)), "webp-m0", "webp-m4")
+# pngN-none: rows written unfiltered (providers.fast_png), the encoding for a server nearby (ADR 037).
+ENCODINGS = (*(f"png{level}" for level in range(10)), "png1-none", "png2-none", "png3-none", "webp-m0", "webp-m4")
 SIZES = ((1024, 1024), (1920, 1080))
 
 
@@ -51,14 +54,24 @@ def fastest(measured: Sequence[Measured], rate_mbit: float) -> Measured:
 
 
 def fastest_png_level(pictures: Sequence[Sequence[Measured]], rate_mbit: float) -> int:
-    """The PNG level with the least encode + upload time over all ``pictures`` together (ties: the lower)."""
+    """Pillow's PNG level with the least encode + upload time over all ``pictures`` together (ties: the lower)."""
     totals: dict[int, float] = {}
     for measured in pictures:
         for item in measured:
-            if item.encoding.startswith("png"):
+            if item.encoding.startswith("png") and item.encoding[3:].isdigit():
                 level = int(item.encoding[3:])
                 totals[level] = totals.get(level, 0.0) + item.total_ms(rate_mbit)
     return min(sorted(totals), key=lambda level: totals[level])
+
+
+def fastest_png(pictures: Sequence[Sequence[Measured]], rate_mbit: float) -> str:
+    """The PNG encoding, filtered or not, with the least encode + upload time over all ``pictures`` together."""
+    totals: dict[str, float] = {}
+    for measured in pictures:
+        for item in measured:
+            if item.encoding.startswith("png"):
+                totals[item.encoding] = totals.get(item.encoding, 0.0) + item.total_ms(rate_mbit)
+    return min(totals, key=lambda encoding: totals[encoding])
 
 
 def ui_picture(width: int, height: int, seed: int = 3) -> Image.Image:
@@ -100,6 +113,8 @@ def pictures(width: int, height: int) -> dict[str, Image.Image]:
 
 def encode(image: Image.Image, encoding: str) -> bytes:
     buffer = io.BytesIO()
+    if encoding.endswith("-none"):
+        return encode_unfiltered(image, int(encoding[3]))
     if encoding.startswith("png"):
         image.save(buffer, "PNG", compress_level=int(encoding[3:]))
     else:
@@ -165,7 +180,8 @@ def main(argv: list[str]) -> int:
     for rate in sorted({args.rate_mbit, *(rate for _, rate in LINKS)}):
         print(summary(every, rate), end="\n\n")
     for link, rate in LINKS:
-        print(f"fastest PNG level over all, {link} ({rate:g} Mbit/s): {fastest_png_level(every, rate)}")
+        level, best = fastest_png_level(every, rate), fastest_png(every, rate)
+        print(f"fastest over all, {link} ({rate:g} Mbit/s): Pillow's PNG at level {level}; of every PNG, {best}")
     return 0
 
 

@@ -77,7 +77,7 @@ class GoogleProvider:
             if request.mode == "edit":
                 image = fitting.frame(request.image, plan) if plan is not None else request.image
                 fitted = fitting.fit_image(
-                    image, INFO.limits, INFO.display_name, level=uplink.png_level(self.settings.base_url)
+                    image, INFO.limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
                 )
                 inline = (fitted.mime, base64.b64encode(fitted.data).decode("ascii"))
                 mask = self._mask(request, plan, fitted.size)

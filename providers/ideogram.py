@@ -118,7 +118,7 @@ class IdeogramProvider:
             )
             notes += [note] if note else []
         fitted = fitting.fit_image(
-            image, INFO.limits, INFO.display_name, level=uplink.png_level(self.settings.base_url)
+            image, INFO.limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
         )
         files: Parts = [("image", (fitted.filename, fitted.data, fitted.mime))]
         if mask is not None and request.mode in {"edit", "precise-edit"}:

@@ -39,10 +39,10 @@ IMAGE_DATA_PREFIXES = (
 
 
 def data_url(
-    image: Image.Image, limits: InputLimits, provider: str, level: int = fitting.UPLOAD_PNG_LEVEL
+    image: Image.Image, limits: InputLimits, provider: str, png: fitting.PngEncoding = fitting.INTERNET_PNG
 ) -> tuple[str, tuple[int, int]]:
-    """The image as a data URL within ``limits``, and the size actually sent (``level``: a PNG's zlib level)."""
-    fitted = fitting.fit_image(image, limits, provider, level=level)
+    """The image as a data URL within ``limits``, and the size actually sent (``png``: how a PNG is written)."""
+    fitted = fitting.fit_image(image, limits, provider, png=png)
     return f"data:{fitted.mime};base64,{base64.b64encode(fitted.data).decode('ascii')}", fitted.size
 
 

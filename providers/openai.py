@@ -226,7 +226,7 @@ class OpenAIProvider:
             mask_image = fitting.frame_mask(request.mask, plan) if request.mask is not None else None
             markup_image = painted.frame_markup(request.markup, plan) if request.markup is not None else None
         fitted = fitting.fit_image(
-            image, self.info.limits, self.info.display_name, level=uplink.png_level(self.settings.base_url)
+            image, self.info.limits, self.info.display_name, png=uplink.png_encoding(self.settings.base_url)
         )
         if options.get("size") is None:
             options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)

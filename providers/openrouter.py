@@ -130,7 +130,7 @@ class OpenRouterProvider:
             if request.image is None:
                 raise InputError("OpenRouter's edit mode needs an image.")
             url, size = json_api.data_url(
-                request.image, INFO.limits, PROVIDER, level=uplink.png_level(self.settings.base_url)
+                request.image, INFO.limits, PROVIDER, png=uplink.png_encoding(self.settings.base_url)
             )
             log.info("openrouter: edit %dx%d with %s", *size, self.model)
             content.append({"type": "image_url", "image_url": {"url": url}})

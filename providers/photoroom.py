@@ -79,7 +79,7 @@ class PhotoRoomProvider:
             # Upscale refuses larger inputs; a uniform downscale keeps the shape, the 4x brings it back.
             limits = replace(limits, max_side=upscale_side)
         fitted = fitting.fit_image(
-            request.image, limits, INFO.display_name, level=uplink.png_level(self.settings.base_url)
+            request.image, limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
         )
         files = [(file_field, (fitted.filename, fitted.data, fitted.mime))]
         data = dict(fields)

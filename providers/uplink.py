@@ -1,14 +1,14 @@
-"""How hard an upload PNG is compressed, from where the provider's server is (ADR 036, ADR 037).
+"""How an upload PNG is written, from where the provider's server is (ADR 036, ADR 037).
 
-Over the internet the bytes cost more than the encode: ``UPLOAD_PNG_LEVEL`` is the level fastest
-end to end on the 10 Mbit/s uplink model. A server on this computer or the LAN (an
+Over the internet the bytes cost more than the encode: ``INTERNET_PNG`` is Pillow's PNG at the
+level fastest end to end on the 10 Mbit/s uplink model. A server on this computer or the LAN (an
 OpenAI-compatible server at ``http://127.0.0.1:8080/v1`` or ``https://192.168.1.20/v1``) takes the
-bytes at a gigabit or more, so the encode is nearly all of the cost: ``LOCAL_PNG_LEVEL`` is the
-level fastest on the 1 Gbit/s model (``python -m bench.upload``).
+bytes at a gigabit or more, so the encode is nearly all of the cost: ``LOCAL_PNG`` is the PNG
+fastest on the 1 Gbit/s model, rows left unfiltered (``providers.fast_png``; ``python -m bench.upload``).
 
 Only the base URL's host as written decides: ``localhost`` or an IP literal in a loopback,
 private or link-local range. No name is looked up (no DNS, no network call), so a name that only
-resolves to a LAN address counts as the internet; that costs at most the internet level's encode.
+resolves to a LAN address counts as the internet; that costs at most the internet encoding's time.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import ipaddress
 import logging
 from urllib.parse import urlsplit
 
-from providers.fitting import UPLOAD_PNG_LEVEL
+from providers.fitting import INTERNET_PNG, PngEncoding
 
 log = logging.getLogger(__name__)
 
-LOCAL_PNG_LEVEL = 1
+# bench.upload, 1 Gbit/s, six screenshots (ADR 037): unfiltered rows at level 2 were the fastest PNG.
+LOCAL_PNG = PngEncoding(level=2, filtered=False)
 LOCAL_NAMES = frozenset({"localhost"})
 
 
@@ -40,13 +41,18 @@ def is_local_host(host: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
-def png_level(base_url: str) -> int:
-    """The zlib level for upload PNGs to the server at ``base_url``."""
+def png_encoding(base_url: str) -> PngEncoding:
+    """How upload PNGs to the server at ``base_url`` are written."""
     try:
         host = urlsplit(base_url).hostname or ""
     except ValueError:
         host = ""
     local = bool(host) and is_local_host(host)
-    level = LOCAL_PNG_LEVEL if local else UPLOAD_PNG_LEVEL
-    log.debug("upload PNG level %d: the provider's host is %s", level, "local" if local else "on the internet")
-    return level
+    png = LOCAL_PNG if local else INTERNET_PNG
+    log.debug(
+        "upload PNG at zlib level %d, rows %s: the provider's host is %s",
+        png.level,
+        "filtered" if png.filtered else "unfiltered",
+        "local" if local else "on the internet",
+    )
+    return png

@@ -84,7 +84,7 @@ class XaiProvider:
         if not request.prompt.strip():
             raise InputError("xAI's edit mode needs a prompt.")
         url, size = json_api.data_url(
-            request.image, INFO.limits, PROVIDER, level=uplink.png_level(self.settings.base_url)
+            request.image, INFO.limits, PROVIDER, png=uplink.png_encoding(self.settings.base_url)
         )
         log.info("xai: edit %dx%d (%d characters of data URL)", *size, len(url))
         options = {**self.settings.options, **request.options}
