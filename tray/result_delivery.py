@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+from collections import deque
 from collections.abc import Callable
 
 from PIL import Image
@@ -53,7 +54,8 @@ class ResultDelivery:
         self._tell_failure = tell_failure
         # How the viewer's Enter delivers, and the job's answer (its own PNGs, ADR 036), if from a job.
         self._chosen: tuple[Config, Naming, EditResult | None] | None = None
-        self._waiting: set[str] = set()
+        self._waiting: deque[Callable[[], None]] = deque()
+        self._next_id: str | None = None
 
     def succeeded(self, event: JobSucceeded, job: JobContext, original: Image.Image, region: Rect | None) -> bool:
         """Deliver a job's result and keep it for the viewer; False (and told) when delivery failed."""
@@ -87,18 +89,28 @@ class ResultDelivery:
 
     def after_delivery(self, work: Callable[[], None]) -> None:
         """Run ``work`` on the Tk thread once it is idle: after the delivery, and after work queued before."""
+        self._waiting.append(work)
+        if self._next_id is None:
+            self._next_id = self._root.after_idle(self._run_next)
 
-        def run() -> None:
-            self._waiting.discard(after_id)
+    def _run_next(self) -> None:
+        # One at a time: the next is scheduled only when this one is done, because the thumbnail's
+        # update_idletasks would otherwise run the trim before the thumbnail is on the screen.
+        self._next_id = None
+        if not self._waiting:
+            return
+        work = self._waiting.popleft()
+        try:
             work()
-
-        after_id = self._root.after_idle(run)
-        self._waiting.add(after_id)
+        finally:
+            if self._waiting and self._next_id is None:
+                self._next_id = self._root.after_idle(self._run_next)
 
     def close(self) -> None:
         """Drop work still waiting: nothing is shown or kept for a tray that is closing."""
-        for after_id in self._waiting:
-            self._root.after_cancel(after_id)
+        if self._next_id is not None:
+            self._root.after_cancel(self._next_id)
+            self._next_id = None
         self._waiting.clear()
 
     def choose(self, config: Config, naming: Naming) -> None:
