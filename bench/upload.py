@@ -5,7 +5,10 @@ desktop-like screen, a UI screenshot of flat areas and text, a photo-heavy scree
 1024x1024 and at 1920x1080, this times Pillow's PNG at zlib levels 0-9 and lossless WebP (OpenAI and
 most providers take it), and models the upload at ``--rate-mbit`` (bytes * 8 / rate). Encode times
 are the best of ``--runs``. Issue 14 asks for the level that is fastest on a 10 Mbit/s uplink over
-all of them together: ``providers.fitting.UPLOAD_PNG_LEVEL`` is it.
+all of them together: ``providers.fitting.UPLOAD_PNG_LEVEL`` is it. The summary also models a 1 Gbit/s
+link, a provider on the LAN or on this computer (an OpenAI-compatible server): there the encode is
+most of the cost, and the PNG fastest there (``pngN-none``: rows not filtered, ``providers.fast_png``)
+is ``providers.uplink.LOCAL_PNG`` (ADR 037).
 """
 
 from __future__ import annotations
@@ -21,9 +24,14 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from bench import pattern
+from providers.fast_png import encode_unfiltered
 
 RATE_MBIT = 10.0
-ENCODINGS = (*(f"png{level}" for level in range(10)), "webp-m0", "webp-m4")
+# Link classes the summary compares (providers.uplink picks a level per class): the internet
+# uplink of issue 14, and a gigabit LAN, which also bounds loopback from below.
+LINKS = (("internet", 10.0), ("LAN/loopback", 1000.0))
+# pngN-none: rows written unfiltered (providers.fast_png), the encoding for a server nearby (ADR 037).
+ENCODINGS = (*(f"png{level}" for level in range(10)), "png1-none", "png2-none", "png3-none", "webp-m0", "webp-m4")
 SIZES = ((1024, 1024), (1920, 1080))
 
 
@@ -46,14 +54,24 @@ def fastest(measured: Sequence[Measured], rate_mbit: float) -> Measured:
 
 
 def fastest_png_level(pictures: Sequence[Sequence[Measured]], rate_mbit: float) -> int:
-    """The PNG level with the least encode + upload time over all ``pictures`` together (ties: the lower)."""
+    """Pillow's PNG level with the least encode + upload time over all ``pictures`` together (ties: the lower)."""
     totals: dict[int, float] = {}
     for measured in pictures:
         for item in measured:
-            if item.encoding.startswith("png"):
+            if item.encoding.startswith("png") and item.encoding[3:].isdigit():
                 level = int(item.encoding[3:])
                 totals[level] = totals.get(level, 0.0) + item.total_ms(rate_mbit)
     return min(sorted(totals), key=lambda level: totals[level])
+
+
+def fastest_png(pictures: Sequence[Sequence[Measured]], rate_mbit: float) -> str:
+    """The PNG encoding, filtered or not, with the least encode + upload time over all ``pictures`` together."""
+    totals: dict[str, float] = {}
+    for measured in pictures:
+        for item in measured:
+            if item.encoding.startswith("png"):
+                totals[item.encoding] = totals.get(item.encoding, 0.0) + item.total_ms(rate_mbit)
+    return min(totals, key=lambda encoding: totals[encoding])
 
 
 def ui_picture(width: int, height: int, seed: int = 3) -> Image.Image:
@@ -95,6 +113,8 @@ def pictures(width: int, height: int) -> dict[str, Image.Image]:
 
 def encode(image: Image.Image, encoding: str) -> bytes:
     buffer = io.BytesIO()
+    if encoding.endswith("-none"):
+        return encode_unfiltered(image, int(encoding[3]))
     if encoding.startswith("png"):
         image.save(buffer, "PNG", compress_level=int(encoding[3:]))
     else:
@@ -102,14 +122,18 @@ def encode(image: Image.Image, encoding: str) -> bytes:
     return buffer.getvalue()
 
 
-def measure(image: Image.Image, encoding: str, runs: int) -> Measured:
-    """The best of ``runs``: on a shared machine the least time is the encoder's, the rest is waiting."""
-    times, data = [], b""
+def measure(image: Image.Image, encodings: Sequence[str], runs: int) -> list[Measured]:
+    """The best of ``runs`` for each encoding, taken in turn: on a shared machine the least time is the
+    encoder's, the rest is waiting, and a busy spell then slows every encoding alike, not the few it hit."""
+    best = dict.fromkeys(encodings, float("inf"))
+    sizes = dict.fromkeys(encodings, 0)
     for _ in range(runs):
-        start = time.perf_counter()
-        data = encode(image, encoding)
-        times.append((time.perf_counter() - start) * 1000)
-    return Measured(encoding, len(data), min(times))
+        for encoding in encodings:
+            start = time.perf_counter()
+            data = encode(image, encoding)
+            best[encoding] = min(best[encoding], (time.perf_counter() - start) * 1000)
+            sizes[encoding] = len(data)
+    return [Measured(encoding, sizes[encoding], best[encoding]) for encoding in encodings]
 
 
 def table(name: str, measured: Sequence[Measured], rate_mbit: float) -> str:
@@ -128,6 +152,20 @@ def table(name: str, measured: Sequence[Measured], rate_mbit: float) -> str:
     return "\n".join(lines)
 
 
+def summary(every: Sequence[Sequence[Measured]], rate_mbit: float) -> str:
+    """Every encoding's encode, upload and total ms over all pictures together at ``rate_mbit``."""
+    lines = [
+        f"All {len(every)} pictures together, ms at {rate_mbit:g} Mbit/s (encode + upload):",
+        "| Encoding | Encode ms | Upload ms | Total ms |",
+        "|---|---|---|---|",
+    ]
+    for index, encoding in enumerate(ENCODINGS):
+        encode_ms = sum(measured[index].encode_ms for measured in every)
+        upload_ms = sum(measured[index].upload_ms(rate_mbit) for measured in every)
+        lines.append(f"| {encoding} | {encode_ms:.0f} | {upload_ms:.0f} | {encode_ms + upload_ms:.0f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.upload", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate-mbit", type=float, default=RATE_MBIT, help="uplink in Mbit/s (default 10)")
@@ -136,16 +174,14 @@ def main(argv: list[str]) -> int:
     every: list[list[Measured]] = []
     for width, height in SIZES:
         for name, image in pictures(width, height).items():
-            measured = [measure(image, encoding, args.runs) for encoding in ENCODINGS]
+            measured = measure(image, ENCODINGS, args.runs)
             every.append(measured)
             print(table(f"{name} {width}x{height}", measured, args.rate_mbit), end="\n\n", flush=True)
-    print(f"All {len(every)} pictures together, ms at {args.rate_mbit:g} Mbit/s (encode + upload):")
-    print("| Encoding | Encode ms | Upload ms | Total ms |\n|---|---|---|---|")
-    for index, encoding in enumerate(ENCODINGS):
-        encode_ms = sum(measured[index].encode_ms for measured in every)
-        upload_ms = sum(measured[index].upload_ms(args.rate_mbit) for measured in every)
-        print(f"| {encoding} | {encode_ms:.0f} | {upload_ms:.0f} | {encode_ms + upload_ms:.0f} |")
-    print(f"fastest PNG level over all: {fastest_png_level(every, args.rate_mbit)}")
+    for rate in sorted({args.rate_mbit, *(rate for _, rate in LINKS)}):
+        print(summary(every, rate), end="\n\n")
+    for link, rate in LINKS:
+        level, best = fastest_png_level(every, rate), fastest_png(every, rate)
+        print(f"fastest over all, {link} ({rate:g} Mbit/s): Pillow's PNG at level {level}; of every PNG, {best}")
     return 0
 
 

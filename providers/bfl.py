@@ -23,7 +23,7 @@ import httpx
 
 from core.errors import BadResponseError, CancelledError, InputError, ProviderTimeoutError
 from core.models import EditRequest, EditResult, ProgressEvent
-from providers import bfl_wire, fitting, images, painted, sizing
+from providers import bfl_wire, fitting, images, painted, sizing, uplink
 from providers.catalog.bfl import INFO
 from providers.http import HttpPolicy, download, is_loopback, is_secure, send
 
@@ -97,7 +97,7 @@ class BflProvider:
             if request.image is None:
                 raise InputError("Black Forest Labs' edit mode needs an image.")
             framed = fitting.frame(request.image, plan) if plan is not None else request.image
-            fitted = fitting.fit_image(framed, INFO.limits, PROVIDER)
+            fitted = fitting.fit_image(framed, INFO.limits, PROVIDER, png=uplink.png_encoding(self.settings.base_url))
             encoded = base64.b64encode(fitted.data).decode("ascii")
             log.info("bfl: edit %dx%d with %s", *fitted.size, self.model)
         return bfl_wire.body(self.model, request.prompt, encoded, plan.request if plan else None, options)

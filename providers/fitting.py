@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from core.errors import InputError
 from providers.base import InputLimits
+from providers.fast_png import encode_unfiltered
 from providers.sizing import Plan, answer_box, nearest_shape, parse_shape
 
 MIME_TYPES = MappingProxyType({"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"})
@@ -37,6 +38,18 @@ UPLOAD_PNG_LEVEL = 3
 # Each pass shrinks a little more than the byte ratio suggests: compressed size is not linear in area.
 BYTES_MARGIN = 0.9
 MAX_SHRINK_PASSES = 8
+
+
+@dataclass(frozen=True)
+class PngEncoding:
+    """How an upload PNG is written: its zlib ``level``, rows filtered by Pillow or not (``providers.fast_png``)."""
+
+    level: int = UPLOAD_PNG_LEVEL
+    filtered: bool = True
+
+
+# For a provider on the internet (ADR 036); ``providers.uplink`` picks the one for a server nearby.
+INTERNET_PNG = PngEncoding()
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,7 @@ def scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
     return max(1, math.floor(size[0] * scale)), max(1, math.floor(size[1] * scale))
 
 
-def encode(image: Image.Image, fmt: str) -> bytes:
+def encode(image: Image.Image, fmt: str, png: PngEncoding = INTERNET_PNG) -> bytes:
     buffer = io.BytesIO()
     if fmt == "JPEG":
         flat = image if image.mode in {"RGB", "L"} else flatten(image)
@@ -124,8 +137,10 @@ def encode(image: Image.Image, fmt: str) -> bytes:
     ready = image if image.mode == mode else image.convert(mode)
     if fmt == "WEBP":
         ready.save(buffer, "WEBP", lossless=True)
+    elif not png.filtered:
+        return encode_unfiltered(ready, png.level)
     else:
-        ready.save(buffer, "PNG", compress_level=UPLOAD_PNG_LEVEL)
+        ready.save(buffer, "PNG", compress_level=png.level)
     return buffer.getvalue()
 
 
@@ -137,16 +152,23 @@ def flatten(image: Image.Image) -> Image.Image:
     return background
 
 
-def fit_image(image: Image.Image, limits: InputLimits, provider: str) -> Fitted:
-    """Encode ``image`` the way ``limits`` allow, downscaling only as far as needed."""
+def fit_image(image: Image.Image, limits: InputLimits, provider: str, *, png: PngEncoding = INTERNET_PNG) -> Fitted:
+    """Encode ``image`` the way ``limits`` allow, downscaling only as far as needed.
+
+    ``png``: how a PNG is written (``providers.uplink.png_encoding``). A faster encoding's bigger
+    file over ``max_bytes`` is written again as ``INTERNET_PNG`` before any pixel is given up.
+    """
     fmt = choose_format(image, limits.formats)
     scale = limit_scale(image.size, limits)
+    encodings = (png,) if fmt != "PNG" or png == INTERNET_PNG else (png, INTERNET_PNG)
     for _pass in range(MAX_SHRINK_PASSES):
         size = scaled_size(image.size, scale)
         resized = image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
-        data = encode(resized, fmt)
-        if len(data) <= limits.max_bytes:
-            return Fitted(data, fmt, size, size[0] / image.size[0])
+        for each in encodings:
+            data = encode(resized, fmt, each)
+            if len(data) <= limits.max_bytes:
+                return Fitted(data, fmt, size, size[0] / image.size[0])
+        encodings = encodings[-1:]
         scale *= math.sqrt(limits.max_bytes / len(data)) * BYTES_MARGIN
     raise InputError(
         f"The image cannot be made small enough for {provider} (at most {limits.max_bytes // (1024 * 1024)} MB). "

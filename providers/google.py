@@ -20,7 +20,7 @@ from httpx import codes
 from core.errors import BadRequestError, ConfigError, InputError, ProviderError
 from core.models import EditRequest, EditResult
 from core.schema import SpecError, check_options
-from providers import fitting, google_models, images, painted, sizing
+from providers import fitting, google_models, images, painted, sizing, uplink
 from providers.catalog.google import DEFAULT_MODEL, INFO, aspect_ratios_for
 from providers.deprecation import deprecation_note
 from providers.google_wire import build_body, classify, parse_answer
@@ -76,7 +76,9 @@ class GoogleProvider:
                 aspect = fitting.nearest_aspect_ratio(*request.image.size, aspect_ratios_for(model))
             if request.mode == "edit":
                 image = fitting.frame(request.image, plan) if plan is not None else request.image
-                fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
+                fitted = fitting.fit_image(
+                    image, INFO.limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
+                )
                 inline = (fitted.mime, base64.b64encode(fitted.data).decode("ascii"))
                 mask = self._mask(request, plan, fitted.size)
         body = build_body(

@@ -17,7 +17,7 @@ import httpx
 
 from core.errors import InputError
 from core.models import EditRequest, EditResult
-from providers import fitting, images, painted, sizing
+from providers import fitting, images, painted, sizing, uplink
 from providers.catalog.ideogram import ASPECT_RATIOS, INFO, MODE_SIZE_RULES, RESOLUTIONS
 from providers.http import Answer, HttpPolicy, download, send
 from providers.ideogram_wire import (
@@ -117,7 +117,9 @@ class IdeogramProvider:
                 precise_mask(mask, plan) if request.mode == "precise-edit" else (fitting.frame_mask(mask, plan), None)
             )
             notes += [note] if note else []
-        fitted = fitting.fit_image(image, INFO.limits, INFO.display_name)
+        fitted = fitting.fit_image(
+            image, INFO.limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
+        )
         files: Parts = [("image", (fitted.filename, fitted.data, fitted.mime))]
         if mask is not None and request.mode in {"edit", "precise-edit"}:
             # Same size as the uploaded image (which may have been downscaled), black = area to edit.

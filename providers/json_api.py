@@ -38,9 +38,11 @@ IMAGE_DATA_PREFIXES = (
 )
 
 
-def data_url(image: Image.Image, limits: InputLimits, provider: str) -> tuple[str, tuple[int, int]]:
-    """The image as a data URL within ``limits``, and the size actually sent."""
-    fitted = fitting.fit_image(image, limits, provider)
+def data_url(
+    image: Image.Image, limits: InputLimits, provider: str, png: fitting.PngEncoding = fitting.INTERNET_PNG
+) -> tuple[str, tuple[int, int]]:
+    """The image as a data URL within ``limits``, and the size actually sent (``png``: how a PNG is written)."""
+    fitted = fitting.fit_image(image, limits, provider, png=png)
     return f"data:{fitted.mime};base64,{base64.b64encode(fitted.data).decode('ascii')}", fitted.size
 
 

@@ -23,7 +23,7 @@ import httpx
 from core.errors import BadRequestError, InputError, ProviderError
 from core.models import EditRequest, EditResult, ProgressEvent
 from core.schema import SpecError, check_options
-from providers import fitting, openai_models, openai_wire, painted, sizing
+from providers import fitting, openai_models, openai_wire, painted, sizing, uplink
 from providers.base import ProviderInfo
 from providers.catalog.openai import COMPATIBLE_INFO, DEFAULT_MODEL, INFO, streams_drafts
 from providers.deprecation import deprecation_note
@@ -225,7 +225,9 @@ class OpenAIProvider:
             image = fitting.frame(request.image, plan)
             mask_image = fitting.frame_mask(request.mask, plan) if request.mask is not None else None
             markup_image = painted.frame_markup(request.markup, plan) if request.markup is not None else None
-        fitted = fitting.fit_image(image, self.info.limits, self.info.display_name)
+        fitted = fitting.fit_image(
+            image, self.info.limits, self.info.display_name, png=uplink.png_encoding(self.settings.base_url)
+        )
         if options.get("size") is None:
             options["size"] = fitting.nearest_size(*request.image.size, self.info.limits.sizes)
         notes = []

@@ -35,7 +35,7 @@ from core.errors import (
     ServerError,
 )
 from core.models import EditRequest, EditResult
-from providers import fitting, images, json_api, painted
+from providers import fitting, images, json_api, painted, uplink
 from providers.catalog.openrouter import ASPECT_RATIOS, INFO
 from providers.error_rules import StatusRules, shorten
 from providers.http import Answer, HttpPolicy
@@ -129,7 +129,9 @@ class OpenRouterProvider:
         if request.mode == "edit":
             if request.image is None:
                 raise InputError("OpenRouter's edit mode needs an image.")
-            url, size = json_api.data_url(request.image, INFO.limits, PROVIDER)
+            url, size = json_api.data_url(
+                request.image, INFO.limits, PROVIDER, png=uplink.png_encoding(self.settings.base_url)
+            )
             log.info("openrouter: edit %dx%d with %s", *size, self.model)
             content.append({"type": "image_url", "image_url": {"url": url}})
         if request.image is not None:

@@ -17,7 +17,7 @@ import httpx
 
 from core.errors import BadResponseError, InputError
 from core.models import EditRequest, EditResult
-from providers import fitting, images, painted
+from providers import fitting, images, painted, uplink
 from providers.catalog.photoroom import INFO
 from providers.http import Answer, HttpPolicy, send
 from providers.photoroom_wire import UPSCALE_MAX_SIDE, V2_MODES, classify, edit_base_url, segment_fields, v2_fields
@@ -78,7 +78,9 @@ class PhotoRoomProvider:
         if upscale_side is not None:
             # Upscale refuses larger inputs; a uniform downscale keeps the shape, the 4x brings it back.
             limits = replace(limits, max_side=upscale_side)
-        fitted = fitting.fit_image(request.image, limits, INFO.display_name)
+        fitted = fitting.fit_image(
+            request.image, limits, INFO.display_name, png=uplink.png_encoding(self.settings.base_url)
+        )
         files = [(file_field, (fitted.filename, fitted.data, fitted.mime))]
         data = dict(fields)
         if ignored:

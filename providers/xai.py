@@ -24,7 +24,7 @@ from httpx import codes
 
 from core.errors import AuthError, BadResponseError, BlockedError, InputError, ProviderError, QuotaError, RateLimitError
 from core.models import EditRequest, EditResult
-from providers import images, json_api, painted
+from providers import images, json_api, painted, uplink
 from providers.catalog.xai import INFO
 from providers.error_rules import StatusRules
 from providers.http import Answer, HttpPolicy, download
@@ -83,7 +83,9 @@ class XaiProvider:
             raise InputError("xAI's edit mode needs an image.")
         if not request.prompt.strip():
             raise InputError("xAI's edit mode needs a prompt.")
-        url, size = json_api.data_url(request.image, INFO.limits, PROVIDER)
+        url, size = json_api.data_url(
+            request.image, INFO.limits, PROVIDER, png=uplink.png_encoding(self.settings.base_url)
+        )
         log.info("xai: edit %dx%d (%d characters of data URL)", *size, len(url))
         options = {**self.settings.options, **request.options}
         body: dict[str, object] = {

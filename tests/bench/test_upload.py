@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bench.upload import Measured, fastest, fastest_png_level, ui_picture
+import io
+
+from PIL import Image
+
+from bench.upload import Measured, encode, fastest, fastest_png, fastest_png_level, ui_picture
 
 
 def test_the_upload_time_is_the_bytes_over_the_rate_plus_the_encode() -> None:
@@ -35,3 +39,17 @@ def test_the_ui_screenshot_is_mostly_flat_with_text() -> None:
     most = max(count for count, _ in colours)
     assert most > 640 * 400 // 3  # a flat page
     assert len(colours) > 20  # and antialiased text on it
+
+
+def test_unfiltered_pngs_compete_for_the_fastest_png_but_not_for_pillows_level() -> None:
+    pictures = [[Measured("png1", 100_000, 20.0), Measured("png3", 95_000, 24.0), Measured("png2-none", 101_000, 12.0)]]
+    assert fastest_png_level(pictures, 1000) == 1
+    assert fastest_png(pictures, 1000) == "png2-none"
+    assert fastest_png(pictures, 0.1) == "png3"  # where bytes are dear, the smallest wins
+
+
+def test_the_unfiltered_encoding_is_a_png_of_the_same_pixels() -> None:
+    picture = ui_picture(640, 400)
+    decoded = Image.open(io.BytesIO(encode(picture, "png2-none")))
+    assert decoded.format == "PNG"
+    assert decoded.tobytes() == picture.tobytes()

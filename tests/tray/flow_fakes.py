@@ -76,8 +76,10 @@ class FlowRig:
         return plan_capture(self.config(), CATALOG)
 
     def finish_one(self, timeout: float = 10) -> None:
-        """Pump Tk until the job's last event was handled, as the app's queue would hand it over."""
+        """Pump Tk until the job's last event was handled, as the app's queue would hand it over, and
+        what the flow does once Tk is idle after a delivery (the thumbnail, the trim: ADR 037)."""
         pump(self.root, self.finish_one_step, timeout=timeout)
+        self.root.update()
 
     def finish_one_step(self) -> bool:
         """Hand the job's waiting events to the flow; True once no job is running."""

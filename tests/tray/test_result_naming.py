@@ -9,7 +9,7 @@ from core.delivery import Naming
 from core.output import NameFields, render_file_name
 from core.planning import plan_capture
 from providers.registry import provider_catalog
-from tray.flow import naming_for
+from tray.result_delivery import naming_for
 
 CATALOG = provider_catalog()
 SETTINGS = """\
