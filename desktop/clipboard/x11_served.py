@@ -75,7 +75,8 @@ class ServedClipboard:
             png = owner.owned_png()
             if png is not None:
                 # xclip takes the selection from us while we still answer, so no paste falls between.
-                # Its parent exits before its forked child owns the selection: wait for that child.
+                # write_png returns once xclip's forked child owns it; here our own thread confirms
+                # it saw the SelectionClear before it stops answering.
                 self._xclip.write_png(png)
                 if owner.wait_taken_away(HANDOVER_TIMEOUT):
                     log.info("the clipboard's image was handed to xclip, so it outlives the tray")
